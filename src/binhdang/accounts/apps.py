@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "binhdang.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from binhdang.core import audit
+
+        from .models import User
+
+        audit.register(User, exclude_fields=["password", "last_login", "updated_at"])

@@ -1,0 +1,38 @@
+from django import forms
+
+from binhdang.core.forms import StyledForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+
+class _AccountFields(StyledForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    title = forms.CharField(label=_("Position"), max_length=255, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, roles: list[Role], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]
+
+
+class UserCreateForm(_AccountFields):
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("Use letters, digits and . @ + - _ only.")},
+    )
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+    field_order = ["username", "password", "full_name", "title", "email", "phone", "role"]
+
+
+class UserEditForm(_AccountFields):
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class PasswordForm(StyledForm):
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)

@@ -1,0 +1,25 @@
+"""`binhdang manage setup_demo`: the real map plus demo accounts; safe to run again."""
+
+from django.core.management.base import BaseCommand
+
+from binhdang.accounts.demo import DEMO_PASSWORD, setup_demo
+from binhdang.orgunits.loading import load_reference_map
+from binhdang.orgunits.models import OrgUnit
+
+
+class Command(BaseCommand):
+    help = "Nạp bản đồ hành chính và tạo tài khoản mẫu (chạy lại không tạo trùng)."
+
+    def handle(self, *args, **options):
+        if not OrgUnit.objects.filter(code="VN").exists():
+            self.stdout.write("Đang nạp bản đồ hành chính (lần đầu, khoảng vài giây)…")
+        report = load_reference_map()
+        self.stdout.write(f"Bản đồ hành chính: {report.summary()}.")
+        accounts = setup_demo()
+        self.stdout.write(self.style.SUCCESS("\nTài khoản mẫu / demo accounts "
+                                             f"(mật khẩu / password: {DEMO_PASSWORD}):"))
+        for user in accounts:
+            self.stdout.write(
+                f"  {user.username:<22} {user.get_role_display():<22} {user.unit.name}"
+            )
+        self.stdout.write("")

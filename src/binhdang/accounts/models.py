@@ -1,0 +1,52 @@
+"""Users: each belongs to one unit and holds one role there."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from binhdang.core.audit import AuditedMixin
+
+
+class Role(models.TextChoices):
+    """What a user may do in their unit's subtree; each role includes those before it."""
+
+    VIEWER = "viewer", _("Viewer")
+    DATA_OFFICER = "data_officer", _("Data officer")
+    APPROVER = "approver", _("Approver")
+    UNIT_ADMIN = "unit_admin", _("Unit administrator")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+ROLE_RANK = {role: rank for rank, role in enumerate(Role)}
+
+
+class User(AuditedMixin, AbstractUser):
+    """A person who signs in: an officer of one unit."""
+
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.VIEWER)
+    title = models.CharField(_("position"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
+
+    def has_role(self, role: Role) -> bool:
+        """Whether the user's role is `role` or above it."""
+        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[role]
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.SYSTEM_ADMIN

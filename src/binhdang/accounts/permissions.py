@@ -1,0 +1,121 @@
+"""The one place that decides which units a user may see and change.
+
+A user sees their own unit and everything below it; a system administrator sees everything.
+Viewers only read; data officers and above change data; unit administrators also manage users
+and departments; all of it only inside their subtree. Views and services ask here, and list
+pages filter through the queryset helpers, so no view decides scope for itself.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from binhdang.orgunits.models import OrgUnit
+
+from .models import Role, User
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def sees_everything(user) -> bool:
+    """System administrators see and change the whole tree."""
+    return _active(user) and user.is_system_admin
+
+
+def visible_units(user) -> QuerySet[OrgUnit]:
+    """Units the user may see: their subtree, everything for a system administrator."""
+    if sees_everything(user):
+        return OrgUnit.objects.all()
+    if not _active(user) or user.unit_id is None:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.subtree(user.unit)
+
+
+def units_for_role(user, role: Role) -> QuerySet[OrgUnit]:
+    """Units in which the user acts with at least `role`."""
+    if not _active(user) or (not user.has_role(role) and not sees_everything(user)):
+        return OrgUnit.objects.none()
+    return visible_units(user)
+
+
+def editable_units(user) -> QuerySet[OrgUnit]:
+    """Units whose data the user may change (data officer and above)."""
+    return units_for_role(user, Role.DATA_OFFICER)
+
+
+def _unit_scope(user, unit: OrgUnit, role: Role) -> bool:
+    if not _active(user):
+        return False
+    if sees_everything(user):
+        return True
+    return user.unit_id is not None and user.has_role(role) and unit.is_within(user.unit)
+
+
+def can_view(user, unit: OrgUnit) -> bool:
+    """Whether the user may see the unit."""
+    return _unit_scope(user, unit, Role.VIEWER)
+
+
+def can_edit(user, unit: OrgUnit) -> bool:
+    """Whether the user may change the unit's data."""
+    return _unit_scope(user, unit, Role.DATA_OFFICER)
+
+
+def can_approve(user, unit: OrgUnit) -> bool:
+    """Whether the user may approve the unit's submissions."""
+    return _unit_scope(user, unit, Role.APPROVER)
+
+
+def can_administer(user, unit: OrgUnit) -> bool:
+    """Whether the user may manage the unit's users and departments."""
+    return _unit_scope(user, unit, Role.UNIT_ADMIN)
+
+
+def assignable_roles(user) -> list[Role]:
+    """Roles the user may give: up to their own, and system administrator only by one."""
+    if sees_everything(user):
+        return list(Role)
+    if not _active(user) or not user.has_role(Role.UNIT_ADMIN):
+        return []
+    return [role for role in Role if role != Role.SYSTEM_ADMIN]
+
+
+def restrict(user, queryset: QuerySet, unit_field: str = "unit") -> QuerySet:
+    """Filter any queryset of unit-owned records to those the user may see."""
+    if sees_everything(user):
+        return queryset
+    if not _active(user) or user.unit_id is None:
+        return queryset.none()
+    return queryset.filter(**{f"{unit_field}__path__startswith": user.unit.path})
+
+
+def visible_users(user) -> QuerySet[User]:
+    """Accounts the user may see: those of units in their subtree (admins only)."""
+    if not _active(user) or not (sees_everything(user) or user.has_role(Role.UNIT_ADMIN)):
+        return User.objects.none()
+    if sees_everything(user):
+        return User.objects.all()
+    return restrict(user, User.objects.all()).filter(~Q(role=Role.SYSTEM_ADMIN))
+
+
+def get_unit(user, pk, action: str = "view") -> OrgUnit:
+    """Fetch a unit for an action or fail: 404 outside the subtree, 403 without the role."""
+    try:
+        unit = visible_units(user).get(pk=pk)
+    except (OrgUnit.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such unit, or it is outside your scope.")) from None
+    check = {"view": can_view, "edit": can_edit, "approve": can_approve, "admin": can_administer}
+    if not check[action](user, unit):
+        raise PermissionDenied(_("Your role does not allow this action in this unit."))
+    return unit
+
+
+def get_user(user, pk) -> User:
+    """Fetch an account the user may manage, or 404."""
+    try:
+        return visible_users(user).get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such account, or it is outside your scope.")) from None

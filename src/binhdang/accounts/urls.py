@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.user_list, name="list"),
+    path("new/<int:unit_pk>/", views.user_create, name="create"),
+    path("<int:pk>/", views.user_edit, name="edit"),
+]

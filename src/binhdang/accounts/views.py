@@ -1,0 +1,95 @@
+"""Account management by unit and system administrators, within their scope."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from binhdang.core.forms import add_service_errors
+from binhdang.orgunits.queries import breadcrumb
+
+from . import permissions, services
+from .forms import PasswordForm, UserCreateForm, UserEditForm
+
+
+def user_list(request):
+    """Accounts in the administrator's subtree, optionally of one unit."""
+    users = permissions.visible_users(request.user).select_related("unit")
+    unit = None
+    if request.GET.get("unit"):
+        unit = permissions.get_unit(request.user, request.GET["unit"], "admin")
+        users = users.filter(unit=unit)
+    elif not permissions.assignable_roles(request.user):
+        raise PermissionDenied(_("Only administrators manage accounts."))
+    text = request.GET.get("q", "").strip()
+    if text:
+        users = users.filter(username__icontains=text) | users.filter(first_name__icontains=text)
+    page = Paginator(users.order_by("unit__path", "username"), 50).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/user_list.html", {"page": page, "unit": unit, "q": text}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def user_create(request, unit_pk):
+    """Create an account in a unit."""
+    unit = permissions.get_unit(request.user, unit_pk, "admin")
+    form = UserCreateForm(request.POST or None, roles=permissions.assignable_roles(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_user(request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Account “%s” created.") % user.username)
+            return redirect(f"{reverse('accounts:list')}?unit={unit.pk}")
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "unit": unit, "breadcrumb": breadcrumb(unit), "creating": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk):
+    """Change an account's details, role or status, or set a new password."""
+    account = permissions.get_user(request.user, pk)
+    form = UserEditForm(
+        request.POST if "save" in request.POST else None,
+        roles=permissions.assignable_roles(request.user),
+        initial={
+            "full_name": account.first_name,
+            "title": account.title,
+            "email": account.email,
+            "phone": account.phone,
+            "role": account.role,
+            "is_active": account.is_active,
+        },
+    )
+    password_form = PasswordForm(request.POST if "set_password" in request.POST else None)
+    try:
+        if form.is_bound and form.is_valid():
+            services.update_user(request.user, account, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect("accounts:edit", pk=account.pk)
+        if password_form.is_bound and password_form.is_valid():
+            services.set_password(request.user, account, password_form.cleaned_data["password"])
+            messages.success(request, _("Password changed."))
+            return redirect("accounts:edit", pk=account.pk)
+    except ValidationError as error:
+        add_service_errors(password_form if password_form.is_bound else form, error)
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "password_form": password_form,
+            "account": account,
+            "unit": account.unit,
+            "breadcrumb": breadcrumb(account.unit) if account.unit else [],
+        },
+    )
+

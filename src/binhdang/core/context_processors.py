@@ -1,0 +1,18 @@
+"""Values every page needs: the navigation sections."""
+
+from django.utils.translation import gettext_lazy as _
+
+# The sections of the platform in menu order; those without a URL name are still to come.
+SECTIONS = [
+    ("orgunits", _("Units"), "orgunits:home"),
+    ("committees", _("Committees"), None),
+    ("indicators", _("Indicators"), None),
+    ("plans", _("Plans & tasks"), None),
+    ("activities", _("Activities"), None),
+    ("reports", _("Reports"), None),
+]
+
+
+def navigation(request) -> dict:
+    """The menu sections, for the base layout."""
+    return {"nav_sections": SECTIONS}

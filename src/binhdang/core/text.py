@@ -1,0 +1,11 @@
+"""Vietnamese text helpers shared by every app."""
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower-case text without diacritics, so that "Quang Ngai" matches "Quảng Ngãi"."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    # đ is a letter of its own, not a d with a mark, so NFD leaves it alone.
+    return " ".join(stripped.replace("đ", "d").split())

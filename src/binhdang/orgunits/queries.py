@@ -1,0 +1,51 @@
+"""Reads of the tree that views share; none of them walks the tree in Python."""
+
+from django.db.models import Count, F, QuerySet
+
+from binhdang.core.text import fold
+
+from .models import Kind, OrgUnit
+
+
+def breadcrumb(unit: OrgUnit) -> list[OrgUnit]:
+    """The unit's ancestors from the nation down, then the unit itself."""
+    return [*unit.ancestors(), unit]
+
+
+def descendant_counts(unit: OrgUnit) -> list[tuple[str, int]]:
+    """Live units below `unit`, counted by kind, in the order of the kinds."""
+    rows = dict(
+        OrgUnit.objects.subtree(unit)
+        .live()
+        .exclude(pk=unit.pk)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+    )
+    return [(Kind(kind).label, rows[kind]) for kind in Kind.values if kind in rows]
+
+
+def children(unit: OrgUnit, *, kind: str = "", historical: bool = False) -> QuerySet[OrgUnit]:
+    """Direct sub-units, current ones unless `historical` is asked for."""
+    qs = unit.children.all()
+    qs = qs.historical() if historical else qs.live()
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.annotate(child_count=Count("children")).order_by("kind", "name")
+
+
+def search(units: QuerySet[OrgUnit], text: str, limit: int = 30) -> list[OrgUnit]:
+    """Units whose name holds every word of `text`, with or without diacritics."""
+    words = fold(text).split()
+    if not words:
+        return []
+    qs = units
+    for word in words:
+        qs = qs.filter(search_name__contains=word)
+    exact = fold(text)
+    ranked = sorted(
+        qs.select_related("parent").order_by(F("valid_to").desc(nulls_first=True), "level")[
+            : limit * 4
+        ],
+        key=lambda u: (u.valid_to is not None, not u.search_name.endswith(exact), u.level, u.name),
+    )
+    return ranked[:limit]

@@ -1,0 +1,103 @@
+"""Writes to the tree made by people: departments of ministries and provinces."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from binhdang.accounts import permissions
+
+from .models import DEPARTMENT_KIND_UNDER, OrgUnit
+
+DEPARTMENT_SOURCE = ""
+
+
+def _department_code(parent: OrgUnit) -> str:
+    """Next free code for a department: the parent's code, "-D", and a sequence number."""
+    prefix = f"{parent.code}-D"
+    taken = OrgUnit.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(code[len(prefix) :]) for code in taken if code[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def _check_can_add(actor, parent: OrgUnit) -> str:
+    if not permissions.can_administer(actor, parent):
+        raise PermissionDenied(_("You cannot add units under “%s”.") % parent.name)
+    kind = DEPARTMENT_KIND_UNDER.get(parent.kind)
+    if kind is None or not parent.is_live:
+        raise ValidationError(
+            _("Departments can be added only to a current ministry, agency or province.")
+        )
+    return kind
+
+
+@transaction.atomic
+def add_departments(actor, parent: OrgUnit, names: list[str]) -> list[OrgUnit]:
+    """Add departments under a ministry or province; names already there are refused."""
+    kind = _check_can_add(actor, parent)
+    cleaned = [" ".join(name.split()) for name in names if name and name.strip()]
+    if not cleaned:
+        raise ValidationError({"names": _("Enter at least one department name.")})
+    seen = {name.casefold() for name in parent.children.live().values_list("name", flat=True)}
+    duplicates = []
+    for name in cleaned:
+        if name.casefold() in seen:
+            duplicates.append(name)
+        seen.add(name.casefold())
+    if duplicates:
+        raise ValidationError(
+            {
+                "names": _("Already in “%(parent)s”: %(names)s.")
+                % {"parent": parent.name, "names": ", ".join(dict.fromkeys(duplicates))}
+            }
+        )
+    created = []
+    for name in cleaned:
+        unit = OrgUnit(
+            code=_department_code(parent),
+            name=name,
+            kind=kind,
+            parent=parent,
+            valid_from=datetime.date.today(),
+            source=DEPARTMENT_SOURCE,
+        )
+        unit.full_clean(exclude=["path", "level", "search_name"])
+        unit.save()
+        created.append(unit)
+    return created
+
+
+@transaction.atomic
+def update_department(actor, unit: OrgUnit, *, name: str, short_name: str = "") -> OrgUnit:
+    """Rename a department; units of the reference map change only through the loader."""
+    _check_department(actor, unit)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("The name cannot be empty.")})
+    if unit.parent.children.live().exclude(pk=unit.pk).filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("Already in “%s”.") % unit.parent.name})
+    unit.name = name
+    unit.short_name = short_name.strip()
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def close_department(actor, unit: OrgUnit, on: datetime.date | None = None) -> OrgUnit:
+    """End a department's validity; its records stay as history."""
+    _check_department(actor, unit)
+    if unit.users.filter(is_active=True).exists():
+        raise ValidationError(
+            _("“%s” still has active accounts: move or deactivate them first.") % unit.name
+        )
+    unit.valid_to = on or datetime.date.today()
+    unit.save()
+    return unit
+
+
+def _check_department(actor, unit: OrgUnit) -> None:
+    if unit.parent is None or DEPARTMENT_KIND_UNDER.get(unit.parent.kind) != unit.kind:
+        raise ValidationError(_("Only departments can be changed here."))
+    if not permissions.can_administer(actor, unit.parent):
+        raise PermissionDenied(_("You cannot change units under “%s”.") % unit.parent.name)
