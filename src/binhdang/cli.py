@@ -31,10 +31,11 @@ def _serve(host: str, port: int, threads: int) -> None:
     from django.core.management import call_command
     from waitress import serve
 
-    from binhdang.wsgi import application
-
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    # Imported after collectstatic: WhiteNoise indexes the static directory when it starts.
+    from binhdang.wsgi import application
+
     print(f"Binhdang đang chạy tại / is running at http://{host}:{port}/  (Ctrl+C để dừng)")
     serve(application, host=host, port=port, threads=threads, ident="binhdang")
 

@@ -38,8 +38,8 @@ if not SECRET_KEY:
         SECRET_KEY = "insecure-development-key-do-not-use-in-production"
     else:
         raise ImproperlyConfigured(
-            "Thiếu biến môi trường SECRET_KEY: khi DEBUG tắt, Binhdang không khởi động nếu không có "
-            "khóa bí mật. Đặt SECRET_KEY (một chuỗi ngẫu nhiên dài) hoặc DEBUG=1 khi phát triển. "
+            "Thiếu biến môi trường SECRET_KEY: khi DEBUG tắt, Binhdang không khởi động "
+            "nếu không có khóa bí mật. Đặt SECRET_KEY (một chuỗi ngẫu nhiên dài) hoặc DEBUG=1 khi phát triển. "
             "/ SECRET_KEY is not set: with DEBUG off Binhdang refuses to start without it."
         )
 
@@ -128,7 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "orgunits:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failed logins, per user name and address.
@@ -150,6 +150,7 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -160,19 +161,24 @@ STORAGES = {
     },
 }
 
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Without EMAIL_HOST, messages are written to the log rather than lost silently.
+_email_host = os.environ.get("EMAIL_HOST", "")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email_host,
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+        },
+    }
+    if _email_host
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "binhdang@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Without a mail server, messages are written to the log rather than lost silently.
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

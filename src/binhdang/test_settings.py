@@ -10,6 +10,6 @@ from binhdang.settings import *  # noqa: E402,F403
 # Fast hashing: the suite creates many users; production keeps Django's default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # pytest-django's live server runs the ORM in a thread that Playwright's event loop shares.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -3,7 +3,7 @@
 from auditlog.context import disable_auditlog
 from django.db import transaction
 
-from binhdang.orgunits.loading import NATION_CODE, commune_code, province_code
+from binhdang.orgunits.loading import NATION_CODE, province_code
 from binhdang.orgunits.models import OrgUnit
 
 from .models import Role, User
@@ -33,8 +33,12 @@ ACCOUNTS = [
 def _child(parent: OrgUnit, name: str, kind: str) -> OrgUnit:
     unit = parent.children.filter(name=name).first()
     if unit is None:
-        unit = OrgUnit(code=f"{parent.code}-DEMO{parent.children.count() + 1:02d}", name=name,
-                       kind=kind, parent=parent)
+        unit = OrgUnit(
+            code=f"{parent.code}-DEMO{parent.children.count() + 1:02d}",
+            name=name,
+            kind=kind,
+            parent=parent,
+        )
         unit.save()
     return unit
 
@@ -48,7 +52,9 @@ def setup_demo() -> list[User]:
     communes = list(province.children.live().filter(level=4).order_by("official_code")[:2])
     with disable_auditlog():
         departments = [_child(province, n, "provincial_department") for n in DEMO_DEPARTMENTS]
-        ministry_departments = [_child(ministry, n, "central_department") for n in MINISTRY_DEPARTMENTS]
+        ministry_departments = [
+            _child(ministry, n, "central_department") for n in MINISTRY_DEPARTMENTS
+        ]
     units = {
         "nation": nation,
         "province": province,

@@ -28,9 +28,7 @@ def user_list(request):
     if text:
         users = users.filter(username__icontains=text) | users.filter(first_name__icontains=text)
     page = Paginator(users.order_by("unit__path", "username"), 50).get_page(request.GET.get("page"))
-    return render(
-        request, "accounts/user_list.html", {"page": page, "unit": unit, "q": text}
-    )
+    return render(request, "accounts/user_list.html", {"page": page, "unit": unit, "q": text})
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,4 +90,3 @@ def user_edit(request, pk):
             "breadcrumb": breadcrumb(account.unit) if account.unit else [],
         },
     )
-

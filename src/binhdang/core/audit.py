@@ -34,5 +34,3 @@ def unit_history(unit_id: int):
         .select_related("actor", "content_type")
         .order_by("-timestamp")
     )
-
-

@@ -186,7 +186,9 @@ def wanted_units() -> tuple[list[Wanted], list[str]]:
                 kind=KIND_OF_TYPE[p.division_type],
                 parent_code=NATION_CODE,
                 valid_from=REFORM_DATE,
-                predecessor_codes=[legacy_province_code(int(o.code)) for o in p.get_legacy_sources()],
+                predecessor_codes=[
+                    legacy_province_code(int(o.code)) for o in p.get_legacy_sources()
+                ],
             )
         )
     for w in Ward.iter_all():
@@ -201,7 +203,9 @@ def wanted_units() -> tuple[list[Wanted], list[str]]:
                 kind=KIND_OF_TYPE[w.division_type],
                 parent_code=province_code(int(w.province_code)),
                 valid_from=REFORM_DATE,
-                predecessor_codes=[legacy_commune_code(int(o.code)) for o in w.get_legacy_sources()],
+                predecessor_codes=[
+                    legacy_commune_code(int(o.code)) for o in w.get_legacy_sources()
+                ],
             )
         )
     return units, warnings

@@ -12,7 +12,7 @@ def breadcrumb(unit: OrgUnit) -> list[OrgUnit]:
     return [*unit.ancestors(), unit]
 
 
-def descendant_counts(unit: OrgUnit) -> list[tuple[str, int]]:
+def descendant_counts(unit: OrgUnit) -> list[tuple[Kind, int]]:
     """Live units below `unit`, counted by kind, in the order of the kinds."""
     rows = dict(
         OrgUnit.objects.subtree(unit)
@@ -21,7 +21,7 @@ def descendant_counts(unit: OrgUnit) -> list[tuple[str, int]]:
         .values_list("kind")
         .annotate(n=Count("pk"))
     )
-    return [(Kind(kind).label, rows[kind]) for kind in Kind.values if kind in rows]
+    return [(Kind(kind), rows[kind]) for kind in Kind.values if kind in rows]
 
 
 def children(unit: OrgUnit, *, kind: str = "", historical: bool = False) -> QuerySet[OrgUnit]:

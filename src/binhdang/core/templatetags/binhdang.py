@@ -17,3 +17,10 @@ def percent(value, digits: int = 1) -> str:
 def document_date(value) -> str:
     """Render a document date line: "ngày 05 tháng 02 năm 2025"."""
     return formatting.document_date(value) if value else ""
+
+
+@register.filter
+def model_label(content_type) -> str:
+    """The Vietnamese (or English) name of the model a content type stands for."""
+    model = content_type.model_class() if content_type else None
+    return str(model._meta.verbose_name).capitalize() if model else ""

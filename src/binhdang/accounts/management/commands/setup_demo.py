@@ -16,8 +16,11 @@ class Command(BaseCommand):
         report = load_reference_map()
         self.stdout.write(f"Bản đồ hành chính: {report.summary()}.")
         accounts = setup_demo()
-        self.stdout.write(self.style.SUCCESS("\nTài khoản mẫu / demo accounts "
-                                             f"(mật khẩu / password: {DEMO_PASSWORD}):"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nTài khoản mẫu / demo accounts (mật khẩu / password: {DEMO_PASSWORD}):"
+            )
+        )
         for user in accounts:
             self.stdout.write(
                 f"  {user.username:<22} {user.get_role_display():<22} {user.unit.name}"

@@ -14,5 +14,7 @@ class Command(BaseCommand):
         for warning in report.warnings[:50]:
             self.stdout.write(self.style.WARNING(f"  ! {warning}"))
         if len(report.warnings) > 50:
-            self.stdout.write(self.style.WARNING(f"  … và {len(report.warnings) - 50} cảnh báo khác"))
+            self.stdout.write(
+                self.style.WARNING(f"  … và {len(report.warnings) - 50} cảnh báo khác")
+            )
         self.stdout.write(self.style.SUCCESS(f"Xong: {report.summary()}."))

@@ -1,0 +1,113 @@
+"""Nobody sees or changes anything outside their subtree: by rule, by URL and by listing."""
+
+import pytest
+from django.urls import reverse
+
+from binhdang.accounts import permissions
+from binhdang.orgunits.models import OrgUnit
+
+pytestmark = pytest.mark.django_db
+
+TARGETS = [
+    "commune",
+    "neighbour",
+    "province",
+    "other_province",
+    "far_commune",
+    "ministry",
+    "other_ministry",
+    "nation",
+    "legacy_province",
+]
+
+# persona -> the targets it may see; those it may change follow from its role below.
+SEES = {
+    "commune_officer": {"commune"},
+    "neighbour_officer": {"neighbour"},
+    "province_approver": {"commune", "neighbour", "province"},
+    "province_admin": {"commune", "neighbour", "province"},
+    "ministry_officer": {"ministry"},
+    "system_admin": set(TARGETS),
+}
+CHANGES = {
+    "commune_officer": {"commune"},
+    "neighbour_officer": {"neighbour"},
+    "province_approver": {"commune", "neighbour", "province"},
+    "province_admin": {"commune", "neighbour", "province"},
+    "ministry_officer": {"ministry"},
+    "system_admin": set(TARGETS),
+}
+ADMINISTERS = {
+    "province_admin": {"commune", "neighbour", "province"},
+    "system_admin": set(TARGETS),
+}
+
+CASES = [(p, t) for p in SEES for t in TARGETS]
+
+
+@pytest.mark.parametrize(("persona", "target"), CASES)
+def test_rules(personas, tree, persona, target):
+    user, unit = personas[persona], tree[target]
+    assert permissions.can_view(user, unit) == (target in SEES[persona])
+    assert permissions.can_edit(user, unit) == (target in CHANGES[persona])
+    assert permissions.can_administer(user, unit) == (target in ADMINISTERS.get(persona, set()))
+    assert permissions.visible_units(user).filter(pk=unit.pk).exists() == (target in SEES[persona])
+    assert permissions.editable_units(user).filter(pk=unit.pk).exists() == (
+        target in CHANGES[persona]
+    )
+
+
+@pytest.mark.parametrize(("persona", "target"), CASES)
+def test_unit_pages_by_url(client, personas, tree, persona, target):
+    client.force_login(personas[persona])
+    unit = tree[target]
+    expected = 200 if target in SEES[persona] else 404
+    assert client.get(reverse("orgunits:detail", args=[unit.pk])).status_code == expected
+    assert client.get(reverse("orgunits:history", args=[unit.pk])).status_code == expected
+
+
+@pytest.mark.parametrize(("persona", "target"), CASES)
+def test_changing_units_by_url(client, personas, tree, persona, target):
+    client.force_login(personas[persona])
+    unit = tree[target]
+    url = reverse("orgunits:add_departments", args=[unit.pk])
+    response = client.post(url, {"others": "Sở Kiểm Thử"})
+    if target not in SEES[persona]:
+        assert response.status_code == 404
+    elif target not in ADMINISTERS.get(persona, set()):
+        assert response.status_code == 403
+    assert unit.children.filter(name="Sở Kiểm Thử").exists() == (response.status_code == 302)
+
+
+@pytest.mark.parametrize("persona", list(SEES))
+def test_search_lists_only_the_subtree(client, personas, tree, persona):
+    client.force_login(personas[persona])
+    for target in TARGETS:
+        unit = tree[target]
+        page = client.get(reverse("orgunits:search"), {"q": unit.name}).content.decode()
+        link = f'href="{reverse("orgunits:detail", args=[unit.pk])}"'
+        assert (link in page) == (target in SEES[persona]), (persona, target)
+
+
+@pytest.mark.parametrize("persona", list(SEES))
+def test_restrict_filters_any_unit_owned_queryset(personas, tree, persona):
+    user = personas[persona]
+    from binhdang.accounts.models import User
+
+    owners = User.objects.filter(pk__in=[p.pk for p in personas.values()])
+    seen = set(permissions.restrict(user, owners).values_list("unit_id", flat=True))
+    for other in personas.values():
+        visible = OrgUnit.objects.filter(pk=other.unit_id).first()
+        assert (other.unit_id in seen) == permissions.can_view(user, visible)
+
+
+def test_unit_in_scope_but_unknown_id_is_404(client, personas):
+    client.force_login(personas["system_admin"])
+    assert client.get("/units/999999999/").status_code == 404
+
+
+def test_inactive_user_sees_nothing(personas, tree):
+    user = personas["province_admin"]
+    user.is_active = False
+    assert not permissions.visible_units(user).exists()
+    assert not permissions.can_view(user, tree["province"])

@@ -1,0 +1,53 @@
+"""Shared fixtures: the real map loaded once per test session, and the persona accounts."""
+
+import pytest
+
+from binhdang.accounts.models import Role, User
+from binhdang.orgunits.loading import load_reference_map
+from binhdang.orgunits.models import OrgUnit
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real administrative map into the test database once."""
+    with django_db_blocker.unblock():
+        load_reference_map()
+
+
+@pytest.fixture
+def tree(db):
+    """Named units of the real map that the tests reason about."""
+    province = OrgUnit.objects.get(code="P51")  # Tỉnh Quảng Ngãi
+    communes = list(province.children.live().filter(level=4).order_by("official_code")[:2])
+    return {
+        "nation": OrgUnit.objects.get(code="VN"),
+        "province": province,
+        "other_province": OrgUnit.objects.get(code="P01"),  # Thành phố Hà Nội
+        "commune": communes[0],
+        "neighbour": communes[1],
+        "far_commune": OrgUnit.objects.get(code="P01").children.live().filter(level=4).first(),
+        "ministry": OrgUnit.objects.get(code="BNV"),
+        "other_ministry": OrgUnit.objects.get(code="BYT"),
+        "legacy_province": OrgUnit.objects.get(code="LP51"),
+    }
+
+
+def make_user(username: str, unit: OrgUnit | None, role: Role) -> User:
+    """An active account with the password "pw-binhdang-2026"."""
+    user = User(username=username, unit=unit, role=role, first_name=username)
+    user.set_password("pw-binhdang-2026")
+    user.save()
+    return user
+
+
+@pytest.fixture
+def personas(tree):
+    """The permission matrix's people."""
+    return {
+        "commune_officer": make_user("commune_officer", tree["commune"], Role.DATA_OFFICER),
+        "neighbour_officer": make_user("neighbour_officer", tree["neighbour"], Role.DATA_OFFICER),
+        "province_approver": make_user("province_approver", tree["province"], Role.APPROVER),
+        "province_admin": make_user("province_admin", tree["province"], Role.UNIT_ADMIN),
+        "ministry_officer": make_user("ministry_officer", tree["ministry"], Role.DATA_OFFICER),
+        "system_admin": make_user("system_admin", tree["nation"], Role.SYSTEM_ADMIN),
+    }
