@@ -39,7 +39,8 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured(
             "Thiếu biến môi trường SECRET_KEY: khi DEBUG tắt, Binhdang không khởi động "
-            "nếu không có khóa bí mật. Đặt SECRET_KEY (một chuỗi ngẫu nhiên dài) hoặc DEBUG=1 khi phát triển. "
+            "nếu không có khóa bí mật. Đặt SECRET_KEY (một chuỗi ngẫu nhiên dài), "
+            "hoặc DEBUG=1 khi phát triển. "
             "/ SECRET_KEY is not set: with DEBUG off Binhdang refuses to start without it."
         )
 
