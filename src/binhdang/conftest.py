@@ -19,16 +19,20 @@ def tree(db):
     """Named units of the real map that the tests reason about."""
     province = OrgUnit.objects.get(code="P51")  # Tỉnh Quảng Ngãi
     communes = list(province.children.live().filter(level=4).order_by("official_code")[:2])
+    neighbour = communes[1]
+    old_commune = communes[0].predecessors.exclude(successors=neighbour).first()
     return {
         "nation": OrgUnit.objects.get(code="VN"),
         "province": province,
         "other_province": OrgUnit.objects.get(code="P01"),  # Thành phố Hà Nội
         "commune": communes[0],
-        "neighbour": communes[1],
+        "neighbour": neighbour,
         "far_commune": OrgUnit.objects.get(code="P01").children.live().filter(level=4).first(),
         "ministry": OrgUnit.objects.get(code="BNV"),
         "other_ministry": OrgUnit.objects.get(code="BYT"),
-        "legacy_province": OrgUnit.objects.get(code="LP51"),
+        "legacy_province": OrgUnit.objects.get(code="LP51"),  # merged into P51
+        "legacy_commune": old_commune,  # merged into "commune"
+        "other_legacy_province": OrgUnit.objects.get(code="LP01"),
     }
 
 
@@ -46,6 +50,7 @@ def personas(tree):
     return {
         "commune_officer": make_user("commune_officer", tree["commune"], Role.DATA_OFFICER),
         "neighbour_officer": make_user("neighbour_officer", tree["neighbour"], Role.DATA_OFFICER),
+        "province_viewer": make_user("province_viewer", tree["province"], Role.VIEWER),
         "province_approver": make_user("province_approver", tree["province"], Role.APPROVER),
         "province_admin": make_user("province_admin", tree["province"], Role.UNIT_ADMIN),
         "ministry_officer": make_user("ministry_officer", tree["ministry"], Role.DATA_OFFICER),

@@ -1,6 +1,8 @@
 """The one place that decides which units a user may see and change.
 
-A user sees their own unit and everything below it; a system administrator sees everything.
+A user sees their own unit and everything below it, and the units it was formed from in the 2025
+reorganisation with everything below those (their history is the unit's history); a system
+administrator sees everything.
 Viewers only read; data officers and above change data; unit administrators also manage users
 and departments; all of it only inside their subtree. Views and services ask here, and list
 pages filter through the queryset helpers, so no view decides scope for itself.
@@ -25,13 +27,26 @@ def sees_everything(user) -> bool:
     return _active(user) and user.is_system_admin
 
 
+def scope_roots(user) -> list[OrgUnit]:
+    """The units whose subtrees make up the user's scope: their unit and its predecessors."""
+    if not _active(user) or user.unit_id is None:
+        return []
+    if not hasattr(user, "_scope_roots"):
+        # Cached on the user object, which lives for one request.
+        user._scope_roots = [user.unit, *user.unit.predecessors.all()]
+    return user._scope_roots
+
+
+def _in_scope(user, unit: OrgUnit) -> bool:
+    return any(unit.is_within(root) for root in scope_roots(user))
+
+
 def visible_units(user) -> QuerySet[OrgUnit]:
-    """Units the user may see: their subtree, everything for a system administrator."""
+    """Units the user may see: their scope's subtrees, everything for a system administrator."""
     if sees_everything(user):
         return OrgUnit.objects.all()
-    if not _active(user) or user.unit_id is None:
-        return OrgUnit.objects.none()
-    return OrgUnit.objects.subtree(user.unit)
+    roots = scope_roots(user)
+    return OrgUnit.objects.subtrees(roots) if roots else OrgUnit.objects.none()
 
 
 def units_for_role(user, role: Role) -> QuerySet[OrgUnit]:
@@ -51,7 +66,7 @@ def _unit_scope(user, unit: OrgUnit, role: Role) -> bool:
         return False
     if sees_everything(user):
         return True
-    return user.unit_id is not None and user.has_role(role) and unit.is_within(user.unit)
+    return user.has_role(role) and _in_scope(user, unit)
 
 
 def can_view(user, unit: OrgUnit) -> bool:
@@ -87,9 +102,10 @@ def restrict(user, queryset: QuerySet, unit_field: str = "unit") -> QuerySet:
     """Filter any queryset of unit-owned records to those the user may see."""
     if sees_everything(user):
         return queryset
-    if not _active(user) or user.unit_id is None:
-        return queryset.none()
-    return queryset.filter(**{f"{unit_field}__path__startswith": user.unit.path})
+    condition = Q(pk__in=[])
+    for root in scope_roots(user):
+        condition |= Q(**{f"{unit_field}__path__startswith": root.path})
+    return queryset.filter(condition)
 
 
 def visible_users(user) -> QuerySet[User]:

@@ -5,6 +5,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from binhdang.core.audit import AuditedMixin
 from binhdang.core.models import TimeStamped
@@ -18,12 +19,12 @@ LEGACY_END = REFORM_DATE - datetime.timedelta(days=1)
 class Level(models.IntegerChoices):
     """Tier of the administration a unit belongs to."""
 
-    NATION = 0, _("National")
-    CENTRAL = 1, _("Central agency")
-    PROVINCE = 2, _("Province")
-    DISTRICT = 3, _("District")
-    COMMUNE = 4, _("Commune")
-    DEPARTMENT = 5, _("Department")
+    NATION = 0, pgettext_lazy("level", "National")
+    CENTRAL = 1, pgettext_lazy("level", "Central agency")
+    PROVINCE = 2, pgettext_lazy("level", "Province")
+    DISTRICT = 3, pgettext_lazy("level", "District")
+    COMMUNE = 4, pgettext_lazy("level", "Commune")
+    DEPARTMENT = 5, pgettext_lazy("level", "Department")
 
 
 class Kind(models.TextChoices):

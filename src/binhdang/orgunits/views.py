@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
@@ -97,7 +98,11 @@ def add_departments(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Added %d departments.") % len(created))
+            count = len(created)
+            messages.success(
+                request,
+                ngettext("Added %d department.", "Added %d departments.", count) % count,
+            )
             return redirect("orgunits:detail", pk=unit.pk)
     return render(
         request,

@@ -18,27 +18,25 @@ TARGETS = [
     "other_ministry",
     "nation",
     "legacy_province",
+    "legacy_commune",
+    "other_legacy_province",
 ]
 
-# persona -> the targets it may see; those it may change follow from its role below.
+# A unit's scope is its subtree and the subtrees of the units it was formed from in 2025.
+PROVINCE_SCOPE = {"commune", "neighbour", "province", "legacy_province", "legacy_commune"}
 SEES = {
-    "commune_officer": {"commune"},
+    "commune_officer": {"commune", "legacy_commune"},
     "neighbour_officer": {"neighbour"},
-    "province_approver": {"commune", "neighbour", "province"},
-    "province_admin": {"commune", "neighbour", "province"},
+    "province_viewer": PROVINCE_SCOPE,
+    "province_approver": PROVINCE_SCOPE,
+    "province_admin": PROVINCE_SCOPE,
     "ministry_officer": {"ministry"},
     "system_admin": set(TARGETS),
 }
-CHANGES = {
-    "commune_officer": {"commune"},
-    "neighbour_officer": {"neighbour"},
-    "province_approver": {"commune", "neighbour", "province"},
-    "province_admin": {"commune", "neighbour", "province"},
-    "ministry_officer": {"ministry"},
-    "system_admin": set(TARGETS),
-}
+# Data officers and above change what they see; a viewer changes nothing.
+CHANGES = {**SEES, "province_viewer": set()}
 ADMINISTERS = {
-    "province_admin": {"commune", "neighbour", "province"},
+    "province_admin": PROVINCE_SCOPE,
     "system_admin": set(TARGETS),
 }
 
