@@ -13,3 +13,5 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # pytest-django's live server runs the ORM in a thread that Playwright's event loop shares.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# No persistent connections: the live server's thread would keep the test database open.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

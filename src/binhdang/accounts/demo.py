@@ -1,10 +1,10 @@
 """Demo accounts: a few per role in one province and one ministry, and a system administrator."""
 
-from auditlog.context import disable_auditlog
 from django.db import transaction
 
 from binhdang.orgunits.loading import NATION_CODE, province_code
 from binhdang.orgunits.models import OrgUnit
+from binhdang.orgunits.services import add_departments
 
 from .models import Role, User
 
@@ -30,17 +30,26 @@ ACCOUNTS = [
 ]
 
 
-def _child(parent: OrgUnit, name: str, kind: str) -> OrgUnit:
-    unit = parent.children.filter(name=name).first()
-    if unit is None:
-        unit = OrgUnit(
-            code=f"{parent.code}-DEMO{parent.children.count() + 1:02d}",
-            name=name,
-            kind=kind,
-            parent=parent,
-        )
-        unit.save()
-    return unit
+def _ensure_departments(actor: User, parent: OrgUnit, names: list[str]) -> list[OrgUnit]:
+    """The named departments of `parent`, adding through the service those not there yet."""
+    present = {u.name: u for u in parent.children.live()}
+    missing = [name for name in names if name not in present]
+    if missing:
+        for unit in add_departments(actor, parent, missing):
+            present[unit.name] = unit
+    return [present[name] for name in names]
+
+
+def _account(username: str, full_name: str, role: Role, unit: OrgUnit) -> User:
+    user, _created = User.objects.get_or_create(username=username)
+    user.first_name = full_name
+    user.role = role
+    user.unit = unit
+    user.is_active = True
+    user.is_staff = user.is_superuser = role == Role.SYSTEM_ADMIN
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
 
 
 @transaction.atomic
@@ -50,29 +59,18 @@ def setup_demo() -> list[User]:
     province = OrgUnit.objects.get(code=DEMO_PROVINCE)
     ministry = OrgUnit.objects.get(code=DEMO_MINISTRY)
     communes = list(province.children.live().filter(level=4).order_by("official_code")[:2])
-    with disable_auditlog():
-        departments = [_child(province, n, "provincial_department") for n in DEMO_DEPARTMENTS]
-        ministry_departments = [
-            _child(ministry, n, "central_department") for n in MINISTRY_DEPARTMENTS
-        ]
+    username, full_name, role, _where = ACCOUNTS[0]
+    admin = _account(username, full_name, role, nation)
     units = {
         "nation": nation,
         "province": province,
-        "department": departments[0],
+        "department": _ensure_departments(admin, province, DEMO_DEPARTMENTS)[0],
         "commune1": communes[0],
         "commune2": communes[1],
         "ministry": ministry,
-        "ministry_department": ministry_departments[0],
+        "ministry_department": _ensure_departments(admin, ministry, MINISTRY_DEPARTMENTS)[0],
     }
-    users = []
-    for username, full_name, role, where in ACCOUNTS:
-        user, _created = User.objects.get_or_create(username=username)
-        user.first_name = full_name
-        user.role = role
-        user.unit = units[where]
-        user.is_active = True
-        user.is_staff = user.is_superuser = role == Role.SYSTEM_ADMIN
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        users.append(user)
-    return users
+    return [admin] + [
+        _account(username, full_name, role, units[where])
+        for username, full_name, role, where in ACCOUNTS[1:]
+    ]
