@@ -31,6 +31,8 @@ class User(AuditedMixin, AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    # Vietnamese names are not split into first and last: one field holds the full name.
+    first_name = models.CharField(_("full name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.VIEWER)
     title = models.CharField(_("position"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)

@@ -1,10 +1,10 @@
 """Reads of the tree that views share; none of them walks the tree in Python."""
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Case, Count, F, QuerySet, When
 
 from binhdang.core.text import fold
 
-from .models import Kind, OrgUnit
+from .models import Kind, Level, OrgUnit
 
 
 def breadcrumb(unit: OrgUnit) -> list[OrgUnit]:
@@ -30,7 +30,11 @@ def children(unit: OrgUnit, *, kind: str = "", historical: bool = False) -> Quer
     qs = qs.historical() if historical else qs.live()
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.annotate(child_count=Count("children")).order_by("kind", "name")
+    # Departments first (a handful), then the rest in Vietnamese alphabetical order.
+    departments_first = Case(When(level=Level.DEPARTMENT, then=0), default=1)
+    return qs.annotate(child_count=Count("children")).order_by(
+        departments_first, "kind", "search_name", "name"
+    )
 
 
 def search(units: QuerySet[OrgUnit], text: str, limit: int = 30) -> list[OrgUnit]:

@@ -1,6 +1,8 @@
 """Template filters for Vietnamese-style figures."""
 
+from auditlog.models import LogEntry
 from django import template
+from django.utils.translation import pgettext_lazy
 
 from binhdang.core import formatting
 
@@ -24,3 +26,22 @@ def model_label(content_type) -> str:
     """The Vietnamese (or English) name of the model a content type stands for."""
     model = content_type.model_class() if content_type else None
     return str(model._meta.verbose_name).capitalize() if model else ""
+
+
+AUDIT_ACTIONS = {
+    LogEntry.Action.CREATE: pgettext_lazy("audit", "created"),
+    LogEntry.Action.UPDATE: pgettext_lazy("audit", "changed"),
+    LogEntry.Action.DELETE: pgettext_lazy("audit", "deleted"),
+}
+
+
+@register.filter
+def audit_action(action) -> str:
+    """The audit action in the interface's language."""
+    return AUDIT_ACTIONS.get(action, "")
+
+
+@register.filter
+def audit_value(value) -> str:
+    """An old or new value from the audit log, with emptiness shown as ∅."""
+    return "∅" if value in (None, "", "None") else value
