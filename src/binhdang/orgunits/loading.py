@@ -8,6 +8,7 @@ package; the central agencies come from `data/central_agencies.json`. Units adde
 
 import datetime
 import json
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,9 +119,21 @@ def _central_agencies() -> list[Wanted]:
     ]
 
 
-def wanted_units() -> tuple[list[Wanted], list[str]]:
-    """Every unit the reference data holds, parents before children, and warnings."""
-    warnings: list[str] = []
+def _division(division, code_of, parent_code: str, **extra) -> Wanted:
+    """A unit of the package's data; its official code is our code's digits."""
+    code = code_of(int(division.code))
+    return Wanted(
+        code=code,
+        official_code=code.lstrip(string.ascii_uppercase),
+        name=division.name,
+        kind=KIND_OF_TYPE[division.division_type],
+        parent_code=parent_code,
+        **extra,
+    )
+
+
+def wanted_units() -> list[Wanted]:
+    """Every unit the reference data holds, parents before children."""
     units = [
         Wanted(
             code=NATION_CODE,
@@ -132,83 +145,44 @@ def wanted_units() -> tuple[list[Wanted], list[str]]:
     ]
     units += _central_agencies()
 
-    legacy_provinces = {int(p.code) for p in LegacyProvince.iter_all()}
-    for p in LegacyProvince.iter_all():
-        units.append(
-            Wanted(
-                code=legacy_province_code(int(p.code)),
-                official_code=f"{int(p.code):02d}",
-                name=p.name,
-                kind=KIND_OF_TYPE[p.division_type],
-                parent_code=NATION_CODE,
-                valid_to=LEGACY_END,
-            )
+    # A unit whose parent is missing from the data is reported by the loader, not here.
+    units += [
+        _division(p, legacy_province_code, NATION_CODE, valid_to=LEGACY_END)
+        for p in LegacyProvince.iter_all()
+    ]
+    units += [
+        _division(
+            d, legacy_district_code, legacy_province_code(int(d.province_code)), valid_to=LEGACY_END
         )
-    legacy_districts = set()
-    for d in LegacyDistrict.iter_all():
-        if int(d.province_code) not in legacy_provinces:
-            warnings.append(f"Huyện cũ {d.code} ({d.name}): không rõ tỉnh {d.province_code}")
-            continue
-        legacy_districts.add(int(d.code))
-        units.append(
-            Wanted(
-                code=legacy_district_code(int(d.code)),
-                official_code=f"{int(d.code):03d}",
-                name=d.name,
-                kind=KIND_OF_TYPE[d.division_type],
-                parent_code=legacy_province_code(int(d.province_code)),
-                valid_to=LEGACY_END,
-            )
+        for d in LegacyDistrict.iter_all()
+    ]
+    units += [
+        _division(
+            w, legacy_commune_code, legacy_district_code(int(w.district_code)), valid_to=LEGACY_END
         )
-    for w in LegacyWard.iter_all():
-        if int(w.district_code) not in legacy_districts:
-            warnings.append(f"Xã cũ {w.code} ({w.name}): không rõ huyện {w.district_code}")
-            continue
-        units.append(
-            Wanted(
-                code=legacy_commune_code(int(w.code)),
-                official_code=f"{int(w.code):05d}",
-                name=w.name,
-                kind=KIND_OF_TYPE[w.division_type],
-                parent_code=legacy_district_code(int(w.district_code)),
-                valid_to=LEGACY_END,
-            )
+        for w in LegacyWard.iter_all()
+    ]
+    units += [
+        _division(
+            p,
+            province_code,
+            NATION_CODE,
+            valid_from=REFORM_DATE,
+            predecessor_codes=[legacy_province_code(int(o.code)) for o in p.get_legacy_sources()],
         )
-
-    provinces = set()
-    for p in Province.iter_all():
-        provinces.add(int(p.code))
-        units.append(
-            Wanted(
-                code=province_code(int(p.code)),
-                official_code=f"{int(p.code):02d}",
-                name=p.name,
-                kind=KIND_OF_TYPE[p.division_type],
-                parent_code=NATION_CODE,
-                valid_from=REFORM_DATE,
-                predecessor_codes=[
-                    legacy_province_code(int(o.code)) for o in p.get_legacy_sources()
-                ],
-            )
+        for p in Province.iter_all()
+    ]
+    units += [
+        _division(
+            w,
+            commune_code,
+            province_code(int(w.province_code)),
+            valid_from=REFORM_DATE,
+            predecessor_codes=[legacy_commune_code(int(o.code)) for o in w.get_legacy_sources()],
         )
-    for w in Ward.iter_all():
-        if int(w.province_code) not in provinces:
-            warnings.append(f"Xã {w.code} ({w.name}): không rõ tỉnh {w.province_code}")
-            continue
-        units.append(
-            Wanted(
-                code=commune_code(int(w.code)),
-                official_code=f"{int(w.code):05d}",
-                name=w.name,
-                kind=KIND_OF_TYPE[w.division_type],
-                parent_code=province_code(int(w.province_code)),
-                valid_from=REFORM_DATE,
-                predecessor_codes=[
-                    legacy_commune_code(int(o.code)) for o in w.get_legacy_sources()
-                ],
-            )
-        )
-    return units, warnings
+        for w in Ward.iter_all()
+    ]
+    return units
 
 
 def _is_managed(unit: OrgUnit) -> bool:
@@ -219,8 +193,8 @@ def _is_managed(unit: OrgUnit) -> bool:
 def load_reference_map(today: datetime.date | None = None) -> LoadReport:
     """Bring the tree in line with the reference data; running it twice changes nothing."""
     today = today or datetime.date.today()
-    wanted, warnings = wanted_units()
-    report = LoadReport(warnings=warnings)
+    wanted = wanted_units()
+    report = LoadReport()
     existing = {u.code: u for u in OrgUnit.objects.all()}
     wanted_codes = {w.code for w in wanted}
 

@@ -112,7 +112,7 @@ def test_unknown_codes_are_reported_not_fatal(monkeypatch):
     real = loading.wanted_units
 
     def with_bad_rows():
-        units, warnings = real()
+        units = real()
         units.append(
             loading.Wanted(code="X77777", name="Xã Lạc", kind="commune", parent_code="P99")
         )
@@ -125,7 +125,7 @@ def test_unknown_codes_are_reported_not_fatal(monkeypatch):
                 predecessor_codes=["LX00000"],
             )
         )
-        return units, warnings
+        return units
 
     monkeypatch.setattr(loading, "wanted_units", with_bad_rows)
     report = load_reference_map(TODAY)
