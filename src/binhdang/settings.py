@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "binhdang.core.context_processors.navigation",
+                "binhdang.accounts.context_processors.account_menu",
             ],
         },
     },

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ def user_list(request):
         raise PermissionDenied(_("Only administrators manage accounts."))
     text = request.GET.get("q", "").strip()
     if text:
-        users = users.filter(username__icontains=text) | users.filter(first_name__icontains=text)
+        users = users.filter(Q(username__icontains=text) | Q(first_name__icontains=text))
     page = Paginator(users.order_by("unit__path", "username"), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "unit": unit, "q": text})
 

@@ -168,6 +168,16 @@ class OrgUnit(AuditedMixin, TimeStamped):
             self.valid_to is None or self.valid_to >= today
         )
 
+    @property
+    def is_department(self) -> bool:
+        """Whether people added this unit under a ministry or province (not the reference map)."""
+        return self.parent is not None and DEPARTMENT_KIND_UNDER.get(self.parent.kind) == self.kind
+
+    @property
+    def takes_departments(self) -> bool:
+        """Whether departments may be added under this unit now."""
+        return self.kind in DEPARTMENT_KIND_UNDER and self.is_live
+
     def ancestor_ids(self) -> list[int]:
         """Primary keys from the root down to the parent, read off the path."""
         return [int(part) for part in self.path.strip("/").split("/")[:-1]]

@@ -24,12 +24,11 @@ def _department_code(parent: OrgUnit) -> str:
 def _check_can_add(actor, parent: OrgUnit) -> str:
     if not permissions.can_administer(actor, parent):
         raise PermissionDenied(_("You cannot add units under “%s”.") % parent.name)
-    kind = DEPARTMENT_KIND_UNDER.get(parent.kind)
-    if kind is None or not parent.is_live:
+    if not parent.takes_departments:
         raise ValidationError(
             _("Departments can be added only to a current ministry, agency or province.")
         )
-    return kind
+    return DEPARTMENT_KIND_UNDER[parent.kind]
 
 
 @transaction.atomic
@@ -97,7 +96,7 @@ def close_department(actor, unit: OrgUnit, on: datetime.date | None = None) -> O
 
 
 def _check_department(actor, unit: OrgUnit) -> None:
-    if unit.parent is None or DEPARTMENT_KIND_UNDER.get(unit.parent.kind) != unit.kind:
+    if not unit.is_department:
         raise ValidationError(_("Only departments can be changed here."))
     if not permissions.can_administer(actor, unit.parent):
         raise PermissionDenied(_("You cannot change units under “%s”.") % unit.parent.name)

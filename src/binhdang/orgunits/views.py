@@ -17,7 +17,7 @@ from binhdang.core.forms import add_service_errors
 from . import queries, services
 from .forms import AddDepartmentsForm, DepartmentForm
 from .loading import DATA_DIR
-from .models import DEPARTMENT_KIND_UNDER, Kind, OrgUnit
+from .models import Kind, OrgUnit
 
 
 def home(request):
@@ -50,10 +50,7 @@ def detail(request, pk):
         "predecessors": unit.predecessors.all(),
         "successors": unit.successors.all(),
         "can_administer": permissions.can_administer(request.user, unit),
-        "takes_departments": unit.kind in DEPARTMENT_KIND_UNDER and unit.is_live,
-        "is_department": unit.parent is not None
-        and DEPARTMENT_KIND_UNDER.get(unit.parent.kind) == unit.kind,
-        "can_administer_parent": unit.parent is not None
+        "can_edit_department": unit.is_department
         and permissions.can_administer(request.user, unit.parent),
     }
     return render(request, "orgunits/detail.html", context)
@@ -115,7 +112,7 @@ def add_departments(request, pk):
 def edit_department(request, pk):
     """Rename or close a department."""
     unit = permissions.get_unit(request.user, pk)
-    if unit.parent is None:
+    if not unit.is_department:
         return redirect("orgunits:detail", pk=unit.pk)
     permissions.get_unit(request.user, unit.parent_id, "admin")
     form = DepartmentForm(
