@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "binhdang.core",
     "binhdang.orgunits",
     "binhdang.accounts",
+    "binhdang.committees",
+    "binhdang.demo",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +192,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# Committees: the largest decision scan accepted, and after how many years without a new
+# decision a committee is flagged as due for reconstitution.
+DECISION_FILE_MAX_MB = int(os.environ.get("DECISION_FILE_MAX_MB", "10"))
+COMMITTEE_RECONSTITUTE_YEARS = int(os.environ.get("COMMITTEE_RECONSTITUTE_YEARS", "5"))
 
 LOGGING = {
     "version": 1,

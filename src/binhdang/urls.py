@@ -11,6 +11,7 @@ from binhdang.core import views as core_views
 urlpatterns = [
     path("", include("binhdang.orgunits.urls")),
     path("users/", include("binhdang.accounts.urls")),
+    path("committees/", include("binhdang.committees.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

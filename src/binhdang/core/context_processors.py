@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 # The sections of the platform in menu order; those without a URL name are still to come.
 SECTIONS = [
     ("orgunits", _("Units"), "orgunits:home"),
-    ("committees", _("Committees"), None),
+    ("committees", _("Committees"), "committees:home"),
     ("indicators", _("Indicators"), None),
     ("plans", _("Plans & tasks"), None),
     ("activities", _("Activities"), None),

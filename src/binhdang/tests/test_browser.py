@@ -1,5 +1,6 @@
 """Main journeys in a real browser: Debian's chromium driven by Playwright."""
 
+import datetime
 import os
 import shutil
 
@@ -82,3 +83,45 @@ def test_wrong_passwords_lock_the_login(page, province_officer, settings):
         log_in(page, "qngai.nhaplieu", "sai-mat-khau")
     log_in(page, "qngai.nhaplieu")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Đăng nhập sai")
+
+
+def test_unit_admin_reconstitutes_a_committee(page, province_officer):
+    from binhdang.committees import services
+    from binhdang.committees.models import Person
+    from binhdang.committees.models import Role as CommitteeRole
+    from binhdang.committees.services import MemberSpec
+
+    province = province_officer.unit
+    admin = make_user("qngai.quantri", province, Role.UNIT_ADMIN)
+    committee = services.create_committee(admin, province, name="Ban VSTBPN tỉnh Quảng Ngãi")
+    services.reconstitute(
+        admin,
+        committee,
+        number="12/QĐ-UBND",
+        date=datetime.date(2021, 3, 15),
+        members=[
+            MemberSpec(Person(full_name="Nguyễn Thị An", sex="female"), CommitteeRole.HEAD),
+            MemberSpec(Person(full_name="Trần Văn Bình", sex="male"), CommitteeRole.MEMBER),
+        ],
+    )
+    log_in(page, "qngai.quantri")
+    page.goto(f"/committees/{committee.pk}/")
+    page.get_by_role("link", name="Kiện toàn").click()
+    page.get_by_label("Số, ký hiệu").fill("45/QĐ-UBND")
+    page.get_by_label("Ngày ban hành").fill("01/06/2024")
+    rows = page.locator("#members tbody tr")
+    rows.nth(1).locator("select[name$='-role']").select_option("vice_chair")
+    rows.nth(2).locator("input[name$='-full_name']").fill("Võ Thị Em")
+    rows.nth(2).locator("select[name$='-sex']").select_option("female")
+    rows.nth(2).locator("select[name$='-role']").select_option("secretary")
+    page.get_by_role("button", name="Kiểm tra thay đổi").click()
+    diff = page.locator("#diff")
+    expect(diff).to_contain_text("Võ Thị Em")
+    expect(diff).to_contain_text("Trần Văn Bình")
+    page.get_by_role("button", name="Lưu quyết định").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ban VSTBPN tỉnh Quảng Ngãi")
+    expect(page.locator("table")).to_contain_text("Võ Thị Em")
+    expect(page.locator("table")).to_contain_text("45/QĐ-UBND")
+    page.get_by_label("Thành viên tại ngày").fill("01/01/2022")
+    page.get_by_role("button", name="Xem").click()
+    expect(page.locator("table")).not_to_contain_text("Võ Thị Em")

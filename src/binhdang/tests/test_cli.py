@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from binhdang.accounts.demo import ACCOUNTS, DEMO_PASSWORD
+from binhdang.demo.accounts import ACCOUNTS, DEMO_PASSWORD
 
 
 def run_binhdang(*args: str, data_dir, **extra_env: str) -> subprocess.CompletedProcess:

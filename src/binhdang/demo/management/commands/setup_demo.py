@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from binhdang.accounts.demo import DEMO_PASSWORD, setup_demo
+from binhdang.demo.accounts import DEMO_PASSWORD, setup_demo
+from binhdang.demo.committees import setup_committee
 from binhdang.orgunits.loading import load_reference_map
 from binhdang.orgunits.models import OrgUnit
 
@@ -16,6 +17,11 @@ class Command(BaseCommand):
         report = load_reference_map()
         self.stdout.write(f"Bản đồ hành chính: {report.summary()}.")
         accounts = setup_demo()
+        admin = accounts[0]
+        province = next(u.unit for u in accounts if u.username == "qngai.quantri")
+        standing = province.children.filter(name="Sở Nội vụ").first()
+        committee = setup_committee(admin, province, standing)
+        self.stdout.write(f"Ban VSTBPN mẫu: {committee.name}.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nTài khoản mẫu / demo accounts (mật khẩu / password: {DEMO_PASSWORD}):"

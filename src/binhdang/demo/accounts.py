@@ -2,11 +2,10 @@
 
 from django.db import transaction
 
+from binhdang.accounts.models import Role, User
 from binhdang.orgunits.loading import NATION_CODE, province_code
 from binhdang.orgunits.models import OrgUnit
 from binhdang.orgunits.services import add_departments
-
-from .models import Role, User
 
 DEMO_PASSWORD = "binhdang-demo"
 DEMO_PROVINCE = province_code(51)  # Tỉnh Quảng Ngãi

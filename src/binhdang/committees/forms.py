@@ -1,0 +1,94 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from binhdang.core.forms import StyledForm
+from binhdang.orgunits.models import OrgUnit
+
+from .models import Person, Role, Sex
+
+
+def unit_choices(unit: OrgUnit):
+    """Units a member may represent, or that may serve as standing agency: the unit and its own."""
+    return OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).live().order_by("level", "name")
+
+
+class CommitteeForm(StyledForm):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    standing_unit = forms.ModelChoiceField(
+        label=_("Standing agency"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+
+    def __init__(self, *args, unit: OrgUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["standing_unit"].queryset = unit_choices(unit)
+
+
+class DecisionForm(StyledForm):
+    number = forms.CharField(
+        label=_("Number and symbol"), max_length=64, help_text=_("e.g. 2967/QĐ-UBND")
+    )
+    date = forms.DateField(label=_("Date of issue"), help_text=_("dd/mm/yyyy"))
+    signer = forms.CharField(label=_("Signer"), max_length=255, required=False)
+    signer_title = forms.CharField(label=_("Signer's title"), max_length=255, required=False)
+
+
+class DecisionFileForm(StyledForm):
+    file = forms.FileField(label=_("Scanned decision (PDF or image)"), required=False)
+
+
+class MemberForm(StyledForm):
+    """One row of the member list; a blank row is ignored."""
+
+    person_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
+    title = forms.CharField(label=_("Position"), max_length=255, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices], required=False)
+    represented_unit = forms.ModelChoiceField(
+        label=_("Represents"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    term_end = forms.DateField(label=_("Term ends"), required=False)
+    remove = forms.BooleanField(label=_("Remove"), required=False)
+
+    def __init__(self, *args, unit: OrgUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["represented_unit"].queryset = unit_choices(unit)
+
+    @property
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not data.get("full_name") and not data.get("person_id")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("remove") or (not data.get("full_name") and not data.get("person_id")):
+            return data
+        for name in ("full_name", "sex", "role"):
+            if not data.get(name):
+                self.add_error(name, _("This field is required."))
+        return data
+
+
+MemberFormSet = forms.formset_factory(MemberForm, extra=3)
+
+
+class ImportForm(StyledForm):
+    file = forms.FileField(label=_("Excel file (.xlsx) made from the template"))
+
+
+class HistoryDateForm(StyledForm):
+    on = forms.DateField(label=_("Members on"), required=False)
+
+
+def person_from_row(data: dict, existing: dict[int, Person]) -> Person:
+    """The person a form row stands for: the current member it names, updated, or a new one."""
+    person = existing.get(data.get("person_id") or 0) or Person()
+    for name in ("full_name", "sex", "title", "phone", "email"):
+        setattr(person, name, data.get(name) or "")
+    return person

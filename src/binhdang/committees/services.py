@@ -1,0 +1,319 @@
+"""Every write to committees, with the rules on roles, dates and scope.
+
+Rules (issue 3): at most one head and one standing vice-chair at any date; a membership's dates fall
+within its decision's validity (from the decision's date until the next decision); a person holds
+at most one role in a committee at any date. Violations raise ValidationError naming the person and
+the dates; nothing is written.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from binhdang.accounts import permissions
+from binhdang.orgunits.models import OrgUnit
+
+from .models import SINGLE_HOLDER_ROLES, Committee, Decision, Membership, Person, Role
+from .uploads import check_decision_file
+
+
+@dataclass
+class MemberSpec:
+    """One row of a member list: who, in which role, representing which unit."""
+
+    person: Person
+    role: str
+    represented_unit: OrgUnit | None = None
+    term_end: datetime.date | None = None
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+@dataclass
+class MembershipDiff:
+    """What a new member list changes against the current one."""
+
+    joins: list[MemberSpec] = field(default_factory=list)
+    leaves: list[Membership] = field(default_factory=list)
+    role_changes: list[tuple[Membership, MemberSpec]] = field(default_factory=list)
+    unchanged: list[tuple[Membership, MemberSpec]] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.joins or self.leaves or self.role_changes)
+
+
+def _date(value: datetime.date | None) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "…"
+
+
+def _check_edit(actor, unit: OrgUnit) -> None:
+    if not permissions.can_edit(actor, unit):
+        raise PermissionDenied(_("You cannot change the committee of “%s”.") % unit.name)
+
+
+@transaction.atomic
+def create_committee(actor, unit: OrgUnit, *, name: str, standing_unit: OrgUnit | None = None):
+    """Record that a unit has a committee."""
+    _check_edit(actor, unit)
+    if Committee.objects.filter(unit=unit).exists():
+        raise ValidationError(_("“%s” already has a committee.") % unit.name)
+    _check_standing_unit(unit, standing_unit)
+    committee = Committee(unit=unit, name=" ".join(name.split()), standing_unit=standing_unit)
+    committee.full_clean()
+    committee.save()
+    return committee
+
+
+@transaction.atomic
+def update_committee(actor, committee: Committee, *, name: str, standing_unit=None) -> Committee:
+    """Rename a committee or change its standing agency."""
+    _check_edit(actor, committee.unit)
+    _check_standing_unit(committee.unit, standing_unit)
+    committee.name = " ".join(name.split())
+    committee.standing_unit = standing_unit
+    committee.full_clean()
+    committee.save()
+    return committee
+
+
+def _check_standing_unit(unit: OrgUnit, standing_unit: OrgUnit | None) -> None:
+    if standing_unit is not None and not standing_unit.is_within(unit):
+        raise ValidationError(
+            {"standing_unit": _("The standing agency must be the unit itself or one of its units.")}
+        )
+
+
+def member_diff(committee: Committee, members: list[MemberSpec]) -> MembershipDiff:
+    """Compare a proposed member list with the current members: joins, leaves, role changes."""
+    current = {m.person_id: m for m in committee.memberships.current().select_related("person")}
+    diff = MembershipDiff()
+    proposed_ids = set()
+    for spec in members:
+        old = current.get(spec.person.pk) if spec.person.pk else None
+        if old is None:
+            diff.joins.append(spec)
+            continue
+        proposed_ids.add(spec.person.pk)
+        if old.role != spec.role:
+            diff.role_changes.append((old, spec))
+        else:
+            diff.unchanged.append((old, spec))
+    diff.leaves = [m for pid, m in current.items() if pid not in proposed_ids]
+    return diff
+
+
+def _check_no_repeats(members: list[MemberSpec]) -> None:
+    seen = set()
+    for spec in members:
+        key = spec.person.pk or spec.person.full_name.casefold().strip()
+        if key in seen:
+            raise ValidationError(_("%s is listed twice.") % spec.person.full_name)
+        seen.add(key)
+
+
+def _overlaps(start_a, end_a, start_b, end_b) -> bool:
+    """Whether two half-open periods [start, end) share a day; None is an open end."""
+    return (end_b is None or start_a < end_b) and (end_a is None or start_b < end_a)
+
+
+def _check_rules(committee: Committee, new: list[Membership], replaced: set[int]) -> None:
+    """Refuse a set of new memberships that breaks a rule against each other or the existing."""
+    existing = [m for m in committee.memberships.select_related("person") if m.pk not in replaced]
+    errors = []
+    for index, candidate in enumerate(new):
+        others = existing + new[:index]
+        for other in others:
+            if not _overlaps(candidate.start, candidate.end, other.start, other.end):
+                continue
+            if (
+                candidate.person.pk
+                and candidate.person.pk == other.person_id
+                or (candidate.person is other.person)
+            ):
+                errors.append(
+                    _(
+                        "%(name)s already holds the role “%(role)s” in this committee "
+                        "from %(start)s to %(end)s."
+                    )
+                    % {
+                        "name": candidate.person.full_name,
+                        "role": other.get_role_display(),
+                        "start": _date(other.start),
+                        "end": _date(other.end),
+                    }
+                )
+            elif candidate.role == other.role and candidate.role in SINGLE_HOLDER_ROLES:
+                errors.append(
+                    _(
+                        "The committee already has a %(role)s, %(other)s, from %(start)s to "
+                        "%(end)s; %(name)s cannot hold it at the same time."
+                    )
+                    % {
+                        "role": candidate.get_role_display().lower(),
+                        "other": other.person.full_name,
+                        "start": _date(other.start),
+                        "end": _date(other.end),
+                        "name": candidate.person.full_name,
+                    }
+                )
+    if errors:
+        raise ValidationError(list(dict.fromkeys(errors)))
+
+
+def _check_within_decision(membership: Membership, decision: Decision) -> None:
+    following = (
+        Decision.objects.filter(committee=decision.committee, date__gt=decision.date)
+        .order_by("date")
+        .first()
+    )
+    valid_to = following.date if following else None
+    if membership.start < decision.date or (
+        valid_to and (membership.end is None or membership.end > valid_to)
+    ):
+        raise ValidationError(
+            _(
+                "%(name)s: the period from %(start)s to %(end)s falls outside decision "
+                "%(number)s, in force from %(from)s to %(to)s."
+            )
+            % {
+                "name": membership.person.full_name,
+                "start": _date(membership.start),
+                "end": _date(membership.end),
+                "number": decision.number,
+                "from": _date(decision.date),
+                "to": _date(valid_to),
+            }
+        )
+
+
+def _save_person(person: Person) -> Person:
+    person.full_name = " ".join(person.full_name.split())
+    person.full_clean()
+    person.save()
+    return person
+
+
+def _memberships_for(committee, decision, members, start) -> list[Membership]:
+    return [
+        Membership(
+            committee=committee,
+            decision=decision,
+            person=spec.person,
+            role=spec.role,
+            represented_unit=spec.represented_unit,
+            start=start,
+            term_end=spec.term_end,
+        )
+        for spec in members
+    ]
+
+
+@transaction.atomic
+def reconstitute(
+    actor,
+    committee: Committee,
+    *,
+    number: str,
+    date: datetime.date,
+    members: list[MemberSpec],
+    signer: str = "",
+    signer_title: str = "",
+    issuing_unit: OrgUnit | None = None,
+    file=None,
+) -> Decision:
+    """Record a (re)constituting decision: current memberships end on its date, its list starts."""
+    _check_edit(actor, committee.unit)
+    number = " ".join(number.split())
+    if not number:
+        raise ValidationError({"number": _("Enter the decision's number and symbol.")})
+    latest = committee.decisions.order_by("-date").first()
+    if latest and date <= latest.date:
+        raise ValidationError(
+            {
+                "date": _(
+                    "A new decision must be dated after the current one, %(number)s of %(date)s."
+                )
+                % {"number": latest.number, "date": _date(latest.date)}
+            }
+        )
+    if not members:
+        raise ValidationError(_("A decision needs at least one member."))
+    _check_no_repeats(members)
+    if file:
+        check_decision_file(file)
+
+    current = list(committee.memberships.current())
+    new = _memberships_for(committee, None, members, date)
+    _check_rules(committee, new, replaced={m.pk for m in current})
+
+    decision = Decision(
+        committee=committee,
+        number=number,
+        date=date,
+        signer=signer.strip(),
+        signer_title=signer_title.strip(),
+        issuing_unit=issuing_unit,
+    )
+    decision.full_clean(exclude=["file"])
+    decision.save()
+    if file:
+        decision.file.save(file.name, file, save=True)
+    for membership in current:
+        membership.end = date
+        membership.save()
+    for membership in new:
+        membership.person = _save_person(membership.person)
+        membership.decision = decision
+        membership.full_clean()
+        membership.save()
+    return decision
+
+
+@transaction.atomic
+def add_members(
+    actor, decision: Decision, members: list[MemberSpec], start: datetime.date | None = None
+) -> list[Membership]:
+    """Add members under an existing decision (e.g. from an Excel list), all or none."""
+    committee = decision.committee
+    _check_edit(actor, committee.unit)
+    _check_no_repeats(members)
+    new = _memberships_for(committee, decision, members, start or decision.date)
+    for membership in new:
+        _check_within_decision(membership, decision)
+    _check_rules(committee, new, replaced=set())
+    for membership in new:
+        membership.person = _save_person(membership.person)
+        membership.full_clean()
+        membership.save()
+    return new
+
+
+@transaction.atomic
+def end_membership(actor, membership: Membership, on: datetime.date) -> Membership:
+    """End a membership on a date (a member leaves between two decisions)."""
+    _check_edit(actor, membership.committee.unit)
+    if on <= membership.start:
+        raise ValidationError(
+            _("%(name)s joined on %(start)s; the end must come after it.")
+            % {"name": membership.person.full_name, "start": _date(membership.start)}
+        )
+    membership.end = on
+    _check_within_decision(membership, membership.decision)
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def attach_decision_file(actor, decision: Decision, file) -> Decision:
+    """Attach (or replace) the scanned file of a decision."""
+    _check_edit(actor, decision.committee.unit)
+    check_decision_file(file)
+    decision.file.save(file.name, file, save=True)
+    return decision

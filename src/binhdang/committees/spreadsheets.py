@@ -1,0 +1,745 @@
+"""Member lists as Excel: the import template, the all-or-nothing import, and the export.
+
+The three share one column layout, so that an exported list can be edited and imported again.
+Messages are in Vietnamese because the file itself is: its headers, sheets and guide are the
+Vietnamese template, whatever the interface language.
+"""
+
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
+from django.utils import translation
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from binhdang.core.text import fold
+from binhdang.orgunits.models import OrgUnit
+
+from . import queries
+from .models import SINGLE_HOLDER_ROLES, Committee, Person, Role, Sex
+from .services import MemberSpec
+
+SHEET = "Thành viên"
+GUIDE_SHEET = "Hướng dẫn"
+INFO_SHEET = "Thông tin"
+LISTS_SHEET = "Danh mục"
+ROLES_NAME = "VaiTroTrongBan"
+
+NAME = "Họ và tên"
+SEX = "Giới tính"
+TITLE = "Chức vụ"
+WORKPLACE = "Mã đơn vị công tác"
+ROLE = "Vai trò trong Ban"
+REPRESENTED = "Mã đơn vị đại diện"
+PHONE = "Điện thoại"
+EMAIL = "Thư điện tử"
+TERM_END = "Hết nhiệm kỳ (dd/mm/yyyy)"
+HEADERS = (NAME, SEX, TITLE, WORKPLACE, ROLE, REPRESENTED, PHONE, EMAIL, TERM_END)
+REQUIRED = (NAME, SEX, ROLE)
+WIDTHS = {
+    NAME: 28,
+    SEX: 11,
+    TITLE: 34,
+    WORKPLACE: 20,
+    ROLE: 30,
+    REPRESENTED: 20,
+    PHONE: 16,
+    EMAIL: 30,
+    TERM_END: 24,
+}
+SEX_LABELS = {Sex.FEMALE: "Nữ", Sex.MALE: "Nam"}
+DATE_FORMAT = "DD/MM/YYYY"
+# Rows of the template that carry the drop-downs and cell formats.
+TEMPLATE_ROWS = 500
+# A committee has tens of members; more rows than this is the wrong file, not a committee.
+MAX_DATA_ROWS = 1000
+# A small .xlsx can unpack to gigabytes; refuse archives that expand past this many times the limit.
+MAX_EXPANSION = 20
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with an imported file; `message` is the full sentence, location included."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    @classmethod
+    def at(cls, row: int | None, column: str | None, detail: str) -> "ImportProblem":
+        """A problem whose message starts with its row and column, "Dòng 4, cột “…”: …"."""
+        if row is not None and column is not None:
+            prefix = f"Dòng {row}, cột “{column}”: "
+        elif row is not None:
+            prefix = f"Dòng {row}: "
+        elif column is not None:
+            prefix = f"Cột “{column}”: "
+        else:
+            prefix = ""
+        return cls(row, column, prefix + detail)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ImportErrors(ValidationError):
+    """Every problem found in an imported file; nothing of it is used."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = list(problems)
+        super().__init__([problem.message for problem in self.problems])
+
+
+def role_labels() -> dict[str, str]:
+    """Each role's Vietnamese label, as the template lists them."""
+    with translation.override("vi"):
+        return {role.value: str(role.label) for role in Role}
+
+
+def _key(text: str) -> str:
+    """Fold text and drop punctuation: "Thư ký, Tổ giúp việc" and "thu ky - to giup viec" match."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
+
+
+def _role_names() -> dict[str, str]:
+    names = {_key(label): value for value, label in role_labels().items()}
+    # Decisions often name the secretary role by either half of its label.
+    names[_key("Thư ký")] = Role.SECRETARY
+    names[_key("Tổ giúp việc")] = Role.SECRETARY
+    return names
+
+
+def _header_key(text: str) -> str:
+    # "Hết nhiệm kỳ" matches "Hết nhiệm kỳ (dd/mm/yyyy)": the note in brackets is optional.
+    return _key(re.sub(r"\(.*?\)", " ", text))
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def _members_sheet(workbook: Workbook):
+    """The "Thành viên" sheet: header row, widths, formats and drop-downs; no data."""
+    sheet = workbook.active
+    sheet.title = SHEET
+    sheet.append(list(HEADERS))
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for index, header in enumerate(HEADERS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = WIDTHS[header]
+        # Codes and phone numbers are text: Excel would drop the leading zero of "0905…".
+        if header in (WORKPLACE, REPRESENTED, PHONE):
+            sheet.column_dimensions[letter].number_format = "@"
+        if header == TERM_END:
+            sheet.column_dimensions[letter].number_format = DATE_FORMAT
+    sheet.freeze_panes = "A2"
+
+    # The secretary's label holds a comma, which an inline list would split: the roles live on
+    # a hidden sheet behind a name instead.
+    lists = workbook.create_sheet(LISTS_SHEET)
+    labels = list(role_labels().values())
+    for row, label in enumerate(labels, start=1):
+        lists.cell(row=row, column=1, value=label)
+    lists.sheet_state = "hidden"
+    workbook.defined_names[ROLES_NAME] = DefinedName(
+        ROLES_NAME, attr_text=f"'{LISTS_SHEET}'!$A$1:$A${len(labels)}"
+    )
+
+    sex = DataValidation(type="list", formula1='"Nữ,Nam"', allow_blank=True)
+    sex.error = "Chọn Nữ hoặc Nam."
+    sex.errorTitle = SEX
+    sex.prompt = "Chọn Nữ hoặc Nam."
+    role = DataValidation(type="list", formula1=ROLES_NAME, allow_blank=True)
+    role.error = "Chọn một vai trò trong danh sách."
+    role.errorTitle = ROLE
+    role.prompt = "Chọn vai trò trong danh sách."
+    for validation, header in ((sex, SEX), (role, ROLE)):
+        validation.showErrorMessage = True
+        validation.showInputMessage = True
+        letter = get_column_letter(HEADERS.index(header) + 1)
+        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+        sheet.add_data_validation(validation)
+    return sheet
+
+
+def _guide_sheet(workbook: Workbook) -> None:
+    sheet = workbook.create_sheet(GUIDE_SHEET)
+    limit = getattr(settings, "IMPORT_MAX_MB", 5)
+    roles = "; ".join(role_labels().values())
+    unit_code = (
+        "Mã của đơn vị như hiển thị trên trang của đơn vị trên nền tảng: mã đơn vị "
+        "(ví dụ P51-D001, X21034) hoặc mã hành chính chính thức (ví dụ 21034). "
+        "Đơn vị phải còn hoạt động và thuộc đơn vị của Ban."
+    )
+    rows = [
+        ("HƯỚNG DẪN NHẬP DANH SÁCH THÀNH VIÊN BAN VÌ SỰ TIẾN BỘ CỦA PHỤ NỮ", "", ""),
+        ("", "", ""),
+        ("Cột", "Bắt buộc", "Cách ghi"),
+        (
+            NAME,
+            "Có",
+            "Họ, chữ đệm và tên đầy đủ, có dấu, ví dụ: Nguyễn Thị An. Mỗi người chỉ ghi một dòng.",
+        ),
+        (SEX, "Có", "Chọn Nữ hoặc Nam."),
+        (TITLE, "Không", "Chức vụ hiện tại, ví dụ: Phó Chủ tịch UBND tỉnh."),
+        (WORKPLACE, "Không", unit_code),
+        (
+            ROLE,
+            "Có",
+            f"Chọn một trong: {roles}. Ban chỉ có một Trưởng ban và một "
+            "Phó trưởng ban thường trực.",
+        ),
+        (REPRESENTED, "Không", "Đơn vị mà thành viên đại diện trong Ban (nếu có). " + unit_code),
+        (PHONE, "Không", "Số điện thoại liên hệ, ví dụ: 0905 123 456."),
+        (EMAIL, "Không", "Địa chỉ thư điện tử, ví dụ: nguyenthian@quangngai.gov.vn."),
+        (
+            TERM_END,
+            "Không",
+            "Ngày hết nhiệm kỳ theo dạng ngày/tháng/năm (dd/mm/yyyy), ví dụ: 31/12/2026.",
+        ),
+        ("", "", ""),
+        ("Lưu ý", "", ""),
+        (
+            "1.",
+            "",
+            f"Ghi mỗi thành viên một dòng trên trang “{SHEET}”, bắt đầu từ dòng 2. "
+            "Không đổi tên, thêm hay xoá các cột ở dòng 1. Dòng để trống được bỏ qua.",
+        ),
+        (
+            "2.",
+            "",
+            "Chỉ nhập khi mọi dòng đều đúng: nếu có dòng sai, không dòng nào được lưu, "
+            "nền tảng liệt kê từng lỗi theo số dòng và tên cột để sửa rồi nhập lại.",
+        ),
+        (
+            "3.",
+            "",
+            "Người đã có trên nền tảng (cùng họ và tên, cùng số điện thoại hoặc thư "
+            "điện tử) được dùng lại, không tạo trùng; thông tin trong tệp cập nhật cho người đó.",
+        ),
+        ("4.", "", f"Tệp phải là sổ làm việc Excel (.xlsx), không quá {limit} MB."),
+    ]
+    for row in rows:
+        sheet.append(row)
+    sheet["A1"].font = Font(bold=True, size=13)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    sheet["A14"].font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 10
+    sheet.column_dimensions["C"].width = 100
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _save(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def member_template() -> bytes:
+    """An empty .xlsx template for importing committee members, with a guide sheet."""
+    workbook = Workbook()
+    _members_sheet(workbook)
+    _guide_sheet(workbook)
+    workbook.properties.title = "Mẫu danh sách thành viên Ban Vì sự tiến bộ của phụ nữ"
+    return _save(workbook)
+
+
+def export_members(committee: Committee, date: datetime.date) -> bytes:
+    """The members on a date as .xlsx, in the template's layout so that it can be re-imported."""
+    labels = role_labels()
+    workbook = Workbook()
+    sheet = _members_sheet(workbook)
+    members = queries.members_on(committee, date)
+    for membership in members:
+        person = membership.person
+        sheet.append(
+            [
+                person.full_name,
+                SEX_LABELS.get(person.sex, ""),
+                person.title,
+                person.unit.code if person.unit else None,
+                labels[membership.role],
+                membership.represented_unit.code if membership.represented_unit else None,
+                person.phone,
+                person.email,
+                membership.term_end,
+            ]
+        )
+        sheet.cell(row=sheet.max_row, column=len(HEADERS)).number_format = DATE_FORMAT
+
+    decision = queries.decision_on(committee, date)
+    info = workbook.create_sheet(INFO_SHEET)
+    info.append(["Ban", committee.name])
+    info.append(["Đơn vị", f"{committee.unit.name} (mã {committee.unit.code})"])
+    info.append(["Danh sách tại ngày", date.strftime("%d/%m/%Y")])
+    if decision:
+        info.append(["Quyết định", f"{decision.number} ngày {decision.date.strftime('%d/%m/%Y')}"])
+    info.append(["Số thành viên", len(members)])
+    for cell in info["A"]:
+        cell.font = Font(bold=True)
+    info.column_dimensions["A"].width = 20
+    info.column_dimensions["B"].width = 70
+    # The data sheet stays first so that Excel opens on it; the hidden list sheet goes last.
+    workbook.move_sheet(info, offset=-1)
+    workbook.properties.title = f"Thành viên {committee.name} ngày {date.strftime('%d/%m/%Y')}"
+    return _save(workbook)
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def _read_upload(upload) -> bytes:
+    limit_mb = getattr(settings, "IMPORT_MAX_MB", 5)
+    limit = int(limit_mb * 1024 * 1024)
+    too_big = ImportErrors([ImportProblem.at(None, None, f"Tệp lớn hơn {limit_mb} MB.")])
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise too_big
+    upload.seek(0)
+    # Read one byte past the limit: enough to know, without trusting a declared size.
+    data = upload.read(limit + 1)
+    upload.seek(0)
+    if len(data) > limit:
+        raise too_big
+    return data
+
+
+def _file_problem(detail: str) -> ImportErrors:
+    return ImportErrors([ImportProblem.at(None, None, detail)])
+
+
+def _open_workbook(data: bytes):
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _file_problem(
+            "Đây là tệp Excel cũ (.xls): hãy mở bằng Excel và lưu lại dưới dạng "
+            "sổ làm việc Excel (.xlsx)."
+        )
+    not_xlsx = "Tệp không phải là sổ làm việc Excel (.xlsx). Hãy dùng tệp mẫu tải từ nền tảng."
+    if not data.startswith(b"PK\x03\x04"):
+        raise _file_problem(not_xlsx)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _file_problem(not_xlsx) from error
+    if expanded > MAX_EXPANSION * getattr(settings, "IMPORT_MAX_MB", 5) * 1024 * 1024:
+        raise _file_problem("Tệp Excel chứa quá nhiều dữ liệu để nhập.")
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a damaged or foreign archive
+        raise _file_problem(
+            "Không đọc được tệp: tệp bị hỏng hoặc không phải sổ làm việc Excel (.xlsx)."
+        ) from error
+
+
+def _members_worksheet(workbook):
+    for sheet in workbook.worksheets:
+        if _key(sheet.title) == _key(SHEET):
+            return sheet
+    # A renamed sheet is still read: the header row decides whether it is the template.
+    return workbook.worksheets[0] if workbook.worksheets else None
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read_rows(workbook) -> tuple[dict[str, int], list[tuple[int, tuple]], list[ImportProblem]]:
+    """The header's column positions, the non-empty data rows with their Excel numbers, and any
+    problems with the header."""
+    sheet = _members_worksheet(workbook)
+    if sheet is None:
+        return {}, [], [ImportProblem.at(None, None, f"Tệp không có trang “{SHEET}”.")]
+    # Files written by other programs may state wrong dimensions; read what is there.
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, ())
+    expected = {_header_key(h): h for h in HEADERS}
+    columns: dict[str, int] = {}
+    problems = []
+    unexpected = []
+    for index, value in enumerate(header):
+        if _is_empty(value):
+            continue
+        text = " ".join(str(value).split())
+        name = expected.get(_header_key(text))
+        if name is None:
+            unexpected.append(text)
+        elif name in columns:
+            problems.append(ImportProblem.at(1, name, "cột này có hai lần."))
+        else:
+            columns[name] = index
+    missing = [h for h in HEADERS if h not in columns]
+    if missing:
+        listed = ", ".join(f"“{h}”" for h in missing)
+        problems.append(
+            ImportProblem.at(
+                1,
+                None,
+                f"tệp không đúng mẫu, thiếu cột {listed}. Hãy dùng tệp mẫu tải từ nền tảng.",
+            )
+        )
+    for text in unexpected:
+        problems.append(
+            ImportProblem.at(
+                1, text, "cột này không có trong mẫu; hãy xoá cột hoặc dùng tệp mẫu của nền tảng."
+            )
+        )
+    if problems:
+        return columns, [], problems
+    data = []
+    for number, values in enumerate(rows, start=2):
+        if all(_is_empty(v) for v in values):
+            continue
+        if len(data) == MAX_DATA_ROWS:
+            return (
+                columns,
+                [],
+                [
+                    ImportProblem.at(
+                        None,
+                        None,
+                        f"Tệp có hơn {MAX_DATA_ROWS} dòng dữ liệu; hãy kiểm tra lại tệp.",
+                    )
+                ],
+            )
+        data.append((number, values))
+    return columns, data, []
+
+
+def _text(value) -> str:
+    """A cell as single-spaced text; whole numbers lose Excel's ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return " ".join(str(value).split())
+
+
+def _phone(value) -> str:
+    text = _text(value)
+    # A phone typed into a number cell loses its leading zero: 0905123456 becomes 905123456.
+    if isinstance(value, int | float) and text.isdigit() and len(text) in (9, 10):
+        text = "0" + text
+    return text
+
+
+# What people type between the digits of a phone number.
+PHONE_SEPARATORS = " .-()"
+
+
+def _strip_phone(text: str) -> str:
+    return "".join(ch for ch in text if ch not in PHONE_SEPARATORS)
+
+
+DATE_PATTERN = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
+
+
+def _date(value) -> datetime.date | None:
+    """A date cell or "dd/mm/yyyy" text; None when the value is not a real date."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    match = DATE_PATTERN.match(_text(value))
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _code_variants(value) -> list[str]:
+    text = _text(value).upper()
+    if isinstance(value, int | float) and text.isdigit():
+        # Official codes are digits with leading zeros (provinces 2, communes 5), which a number
+        # cell drops.
+        return [text.zfill(width) for width in range(len(text), 6)]
+    return [text]
+
+
+class _Units:
+    """Looks up the unit codes of a file in one query and checks each against the committee."""
+
+    def __init__(self, values, within: OrgUnit):
+        self.within = within
+        codes = {code for value in values for code in _code_variants(value)}
+        units = list(
+            OrgUnit.objects.filter(Q(code__in=codes) | Q(official_code__in=codes)).order_by("pk")
+        )
+        self.by_code = {unit.code: unit for unit in units}
+        self.by_official = {}
+        for unit in units:
+            if unit.official_code:
+                self.by_official.setdefault(unit.official_code, []).append(unit)
+
+    def resolve(self, value) -> tuple[OrgUnit | None, str | None]:
+        """The unit a cell names, or the reason it cannot be used."""
+        variants = _code_variants(value)
+        for code in variants:
+            if code in self.by_code:
+                return self._check(self.by_code[code])
+        candidates = [u for code in variants for u in self.by_official.get(code, [])]
+        if not candidates:
+            return None, f"không có đơn vị mã “{_text(value)}”."
+
+        # An official code can name a retired unit and its live successor: prefer the one in use
+        # here, then any live one, so that a refusal names the most likely unit.
+        def rank(unit: OrgUnit) -> tuple[bool, bool]:
+            return unit.is_live and unit.is_within(self.within), unit.is_live
+
+        top = max(rank(u) for u in candidates)
+        best = [u for u in candidates if rank(u) == top]
+        if len(best) > 1 and top[0]:
+            names = "; ".join(f"{u.name} (mã {u.code})" for u in best)
+            return None, (
+                f"mã “{_text(value)}” ứng với nhiều đơn vị ({names}); hãy ghi mã đơn vị trên "
+                "nền tảng."
+            )
+        return self._check(best[0])
+
+    def _check(self, unit: OrgUnit) -> tuple[OrgUnit | None, str | None]:
+        label = f"đơn vị “{unit.name}” (mã {unit.code})"
+        if not unit.is_live:
+            today = datetime.date.today()
+            if unit.valid_to and unit.valid_to < today:
+                since = unit.valid_to.strftime("%d/%m/%Y")
+                return None, f"{label} không còn hoạt động sau ngày {since}."
+            return None, f"{label} chưa có hiệu lực."
+        if not unit.is_within(self.within):
+            return None, f"{label} không thuộc “{self.within.name}”."
+        return unit, None
+
+
+def _max_length(field: str) -> int:
+    return Person._meta.get_field(field).max_length
+
+
+@dataclass
+class _Row:
+    number: int
+    full_name: str = ""
+    sex: str = ""
+    title: str = ""
+    unit: OrgUnit | None = None
+    role: str = ""
+    represented_unit: OrgUnit | None = None
+    phone: str = ""
+    email: str = ""
+    term_end: datetime.date | None = None
+
+
+def _parse_row(number, cells, units: _Units, roles, problems) -> _Row:
+    row = _Row(number)
+
+    def problem(column: str, detail: str) -> None:
+        problems.append(ImportProblem.at(number, column, detail))
+
+    for column in REQUIRED:
+        if _is_empty(cells[column]):
+            problem(column, "chưa ghi; cột này bắt buộc.")
+
+    def text(column: str, field: str) -> str:
+        value = _phone(cells[column]) if column == PHONE else _text(cells[column])
+        limit = _max_length(field)
+        if len(value) > limit:
+            problem(column, f"dài quá {limit} ký tự.")
+        return value
+
+    row.full_name = text(NAME, "full_name")
+    row.title = text(TITLE, "title")
+    row.phone = text(PHONE, "phone")
+    row.email = text(EMAIL, "email")
+
+    sex = _text(cells[SEX])
+    if sex:
+        row.sex = {_key(label): value for value, label in SEX_LABELS.items()}.get(_key(sex), "")
+        if not row.sex:
+            problem(SEX, f"“{sex}” không hợp lệ; ghi “Nữ” hoặc “Nam”.")
+
+    role = _text(cells[ROLE])
+    if role:
+        row.role = roles.get(_key(role), "")
+        if not row.role:
+            valid = "; ".join(role_labels().values())
+            problem(ROLE, f"không có vai trò “{role}”. Vai trò hợp lệ: {valid}.")
+
+    for column, attribute in ((WORKPLACE, "unit"), (REPRESENTED, "represented_unit")):
+        if _is_empty(cells[column]):
+            continue
+        unit, reason = units.resolve(cells[column])
+        if reason:
+            problem(column, reason)
+        setattr(row, attribute, unit)
+
+    if row.email:
+        try:
+            validate_email(row.email)
+        except ValidationError:
+            problem(EMAIL, f"“{row.email}” không phải địa chỉ thư điện tử hợp lệ.")
+
+    if not _is_empty(cells[TERM_END]):
+        row.term_end = _date(cells[TERM_END])
+        if row.term_end is None:
+            problem(
+                TERM_END,
+                f"“{_text(cells[TERM_END])}” không phải ngày hợp lệ; ghi theo dạng dd/mm/yyyy, "
+                "ví dụ 31/12/2026.",
+            )
+    return row
+
+
+def _check_across_rows(rows: list[_Row], problems: list[ImportProblem]) -> None:
+    """Refuse a person listed twice, or two holders of a role a committee has one of."""
+    first_row: dict[str, int] = {}
+    for row in rows:
+        key = fold(row.full_name)
+        if not key:
+            continue
+        if key in first_row:
+            problems.append(
+                ImportProblem.at(
+                    row.number,
+                    NAME,
+                    f"“{row.full_name}” đã ghi ở dòng {first_row[key]}; mỗi người chỉ ghi một "
+                    "dòng.",
+                )
+            )
+        else:
+            first_row[key] = row.number
+    labels = role_labels()
+    for role in SINGLE_HOLDER_ROLES:
+        holders = [row.number for row in rows if row.role == role]
+        for number in holders[1:]:
+            problems.append(
+                ImportProblem.at(
+                    number,
+                    ROLE,
+                    f"Ban chỉ có một {labels[role]}, đã ghi ở dòng {holders[0]}.",
+                )
+            )
+
+
+def _phone_key(field):
+    """A phone number without the separators people type: "0905 123 456" is "0905123456"."""
+    for separator in PHONE_SEPARATORS:
+        field = Replace(field, Value(separator), Value(""))
+    return field
+
+
+def _existing_people(rows: list[_Row]) -> dict[int, Person]:
+    """Existing people matching a row: same folded name, and same phone or same e-mail."""
+    phones = {_strip_phone(row.phone) for row in rows if row.phone}
+    emails = [row.email for row in rows if row.email]
+    condition = Q(phone_key__in=phones)
+    for email in emails:
+        condition |= Q(email__iexact=email)
+    # Contacts narrow the search in the database; names are compared here, folded, since the
+    # database's case-insensitive matching does not cover Vietnamese letters everywhere.
+    candidates = (
+        Person.objects.exclude(phone="", email="")
+        .annotate(phone_key=_phone_key(F("phone")))
+        .filter(condition)
+        .select_related("unit")
+        .order_by("pk")
+    )
+    by_name: dict[str, list[Person]] = {}
+    for person in candidates:
+        by_name.setdefault(fold(person.full_name), []).append(person)
+    found = {}
+    for row in rows:
+        for person in by_name.get(fold(row.full_name), []):
+            same_phone = bool(row.phone) and _strip_phone(person.phone) == _strip_phone(row.phone)
+            same_email = bool(row.email) and person.email.casefold() == row.email.casefold()
+            if same_phone or same_email:
+                found[row.number] = person
+                break
+    return found
+
+
+def parse_members(upload, unit: OrgUnit) -> list[MemberSpec]:
+    """Read an uploaded member list for the committee of `unit`: every row, or ImportErrors.
+
+    A row naming someone already recorded (same name, same phone or e-mail) reuses that person,
+    with the file's details copied onto it (saved only when the members are added).
+    """
+    data = _read_upload(upload)
+    workbook = _open_workbook(data)
+    try:
+        columns, raw_rows, problems = _read_rows(workbook)
+    finally:
+        workbook.close()
+    if problems:
+        raise ImportErrors(problems)
+    if not raw_rows:
+        raise ImportErrors(
+            [
+                ImportProblem.at(
+                    None,
+                    None,
+                    f"Tệp không có dòng dữ liệu nào: ghi mỗi thành viên một dòng trên trang "
+                    f"“{SHEET}”, từ dòng 2.",
+                )
+            ]
+        )
+
+    def cells_of(values: tuple) -> dict:
+        return {h: values[i] if i < len(values) else None for h, i in columns.items()}
+
+    table = [(number, cells_of(values)) for number, values in raw_rows]
+    unit_values = [
+        cells[column]
+        for _, cells in table
+        for column in (WORKPLACE, REPRESENTED)
+        if not _is_empty(cells[column])
+    ]
+    units = _Units(unit_values, within=unit)
+    roles = _role_names()
+    rows = [_parse_row(number, cells, units, roles, problems) for number, cells in table]
+    _check_across_rows(rows, problems)
+    if problems:
+        raise ImportErrors(problems)
+
+    existing = _existing_people(rows)
+    specs = []
+    for row in rows:
+        person = existing.get(row.number) or Person(full_name=row.full_name)
+        person.sex = row.sex
+        # An existing person keeps what the file leaves blank.
+        for attribute in ("title", "unit", "phone", "email"):
+            value = getattr(row, attribute)
+            if value or person.pk is None:
+                setattr(person, attribute, value)
+        specs.append(
+            MemberSpec(
+                person=person,
+                role=row.role,
+                represented_unit=row.represented_unit,
+                term_end=row.term_end,
+            )
+        )
+    return specs
