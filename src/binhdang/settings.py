@@ -197,6 +197,7 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 # decision a committee is flagged as due for reconstitution.
 DECISION_FILE_MAX_MB = int(os.environ.get("DECISION_FILE_MAX_MB", "10"))
 COMMITTEE_RECONSTITUTE_YEARS = int(os.environ.get("COMMITTEE_RECONSTITUTE_YEARS", "5"))
+IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "5"))
 
 LOGGING = {
     "version": 1,

@@ -331,7 +331,7 @@ def _table(document, headers: list[str], rows: list[list[str]], widths, centred=
 
 
 def _header_block(document, committee: Committee, date: datetime.date) -> None:
-    """Issuing body on the left, national title and motto on the right, then place and date."""
+    """Issuing body on the left; national title, motto, place and date on the right."""
     unit = committee.unit
     left_width, right_width = Cm(6), Cm(10)
     table = document.add_table(rows=1, cols=2)
@@ -344,24 +344,23 @@ def _header_block(document, committee: Committee, date: datetime.date) -> None:
         )
     # The national committee has no People's Committee or parent: it issues under its own name.
     issuer = committee.name.upper() if unit.kind == Kind.NATION else agency_name(unit)
-    body = _cell_paragraph(
-        left, issuer, bold=True, size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER
-    )
+    _cell_paragraph(left, issuer, bold=True, size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
     _rule(left, Cm(2), left_width)
     _cell_paragraph(
         right, NATIONAL_TITLE, bold=True, size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER
     )
-    motto = _cell_paragraph(
-        right, MOTTO, bold=True, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER
-    )
+    _cell_paragraph(right, MOTTO, bold=True, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
     _rule(right, Cm(6.2), right_width)
-    _widths(table, (left_width, right_width))
-    _paragraph(
-        document,
+    # Place and date sit under the motto, as in the decree's layout of the first page.
+    _cell_paragraph(
+        right,
         f"{place_name(unit)}, {document_date(date)}",
         italic=True,
-        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        size=BODY_SIZE,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
     )
+    _widths(table, (left_width, right_width))
+    _paragraph(document, space_after=Pt(6))
 
 
 def _bytes(document) -> bytes:

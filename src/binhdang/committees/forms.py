@@ -34,6 +34,17 @@ class DecisionForm(StyledForm):
     date = forms.DateField(label=_("Date of issue"), help_text=_("dd/mm/yyyy"))
     signer = forms.CharField(label=_("Signer"), max_length=255, required=False)
     signer_title = forms.CharField(label=_("Signer's title"), max_length=255, required=False)
+    issuing_unit = forms.ModelChoiceField(
+        label=_("Issuing unit"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
+    )
+
+    def __init__(self, *args, unit: OrgUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A unit's committee is constituted by the unit's head or by a superior.
+        self.fields["issuing_unit"].queryset = OrgUnit.objects.filter(
+            pk__in=[*unit.ancestor_ids(), unit.pk]
+        ).exclude(parent=None)
+        self.fields["issuing_unit"].initial = unit.pk
 
 
 class DecisionFileForm(StyledForm):
@@ -48,6 +59,9 @@ class MemberForm(StyledForm):
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
     title = forms.CharField(label=_("Position"), max_length=255, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices], required=False)
+    workplace = forms.ModelChoiceField(
+        label=_("Workplace"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
+    )
     represented_unit = forms.ModelChoiceField(
         label=_("Represents"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
     )
@@ -59,6 +73,7 @@ class MemberForm(StyledForm):
     def __init__(self, *args, unit: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["represented_unit"].queryset = unit_choices(unit)
+        self.fields["workplace"].queryset = unit_choices(unit)
 
     @property
     def is_blank(self) -> bool:
@@ -91,4 +106,7 @@ def person_from_row(data: dict, existing: dict[int, Person]) -> Person:
     person = existing.get(data.get("person_id") or 0) or Person()
     for name in ("full_name", "sex", "title", "phone", "email"):
         setattr(person, name, data.get(name) or "")
+    # A workplace outside this committee's choices is not shown on the form: keep it.
+    if data.get("workplace") or person.pk is None:
+        person.unit = data.get("workplace")
     return person

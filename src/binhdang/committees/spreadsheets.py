@@ -178,7 +178,7 @@ def _members_sheet(workbook: Workbook):
 
 def _guide_sheet(workbook: Workbook) -> None:
     sheet = workbook.create_sheet(GUIDE_SHEET)
-    limit = getattr(settings, "IMPORT_MAX_MB", 5)
+    limit = settings.IMPORT_MAX_MB
     roles = "; ".join(role_labels().values())
     unit_code = (
         "Mã của đơn vị như hiển thị trên trang của đơn vị trên nền tảng: mã đơn vị "
@@ -217,7 +217,7 @@ def _guide_sheet(workbook: Workbook) -> None:
             "1.",
             "",
             f"Ghi mỗi thành viên một dòng trên trang “{SHEET}”, bắt đầu từ dòng 2. "
-            "Không đổi tên, thêm hay xoá các cột ở dòng 1. Dòng để trống được bỏ qua.",
+            "Không đổi tên, thêm hay xóa các cột ở dòng 1. Dòng để trống được bỏ qua.",
         ),
         (
             "2.",
@@ -307,7 +307,7 @@ def export_members(committee: Committee, date: datetime.date) -> bytes:
 
 
 def _read_upload(upload) -> bytes:
-    limit_mb = getattr(settings, "IMPORT_MAX_MB", 5)
+    limit_mb = settings.IMPORT_MAX_MB
     limit = int(limit_mb * 1024 * 1024)
     too_big = ImportErrors([ImportProblem.at(None, None, f"Tệp lớn hơn {limit_mb} MB.")])
     size = getattr(upload, "size", None)
@@ -340,7 +340,7 @@ def _open_workbook(data: bytes):
             expanded = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise _file_problem(not_xlsx) from error
-    if expanded > MAX_EXPANSION * getattr(settings, "IMPORT_MAX_MB", 5) * 1024 * 1024:
+    if expanded > MAX_EXPANSION * settings.IMPORT_MAX_MB * 1024 * 1024:
         raise _file_problem("Tệp Excel chứa quá nhiều dữ liệu để nhập.")
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -400,14 +400,15 @@ def _read_rows(workbook) -> tuple[dict[str, int], list[tuple[int, tuple]], list[
     for text in unexpected:
         problems.append(
             ImportProblem.at(
-                1, text, "cột này không có trong mẫu; hãy xoá cột hoặc dùng tệp mẫu của nền tảng."
+                1, text, "cột này không có trong mẫu; hãy xóa cột hoặc dùng tệp mẫu của nền tảng."
             )
         )
     if problems:
         return columns, [], problems
     data = []
     for number, values in enumerate(rows, start=2):
-        if all(_is_empty(v) for v in values):
+        # A row counts only by the template's columns: a stray note beside the table is no row.
+        if all(i >= len(values) or _is_empty(values[i]) for i in columns.values()):
             continue
         if len(data) == MAX_DATA_ROWS:
             return (
@@ -596,7 +597,7 @@ def _parse_row(number, cells, units: _Units, roles, problems) -> _Row:
             problem(column, reason)
         setattr(row, attribute, unit)
 
-    if row.email:
+    if row.email and len(row.email) <= _max_length("email"):
         try:
             validate_email(row.email)
         except ValidationError:
@@ -617,7 +618,8 @@ def _check_across_rows(rows: list[_Row], problems: list[ImportProblem]) -> None:
     """Refuse a person listed twice, or two holders of a role a committee has one of."""
     first_row: dict[str, int] = {}
     for row in rows:
-        key = fold(row.full_name)
+        # Diacritics distinguish names ("Hà" and "Hạ"), so only case and spacing are ignored.
+        key = " ".join(row.full_name.casefold().split())
         if not key:
             continue
         if key in first_row:

@@ -188,6 +188,7 @@ def _initial_rows(committee: Committee) -> list[dict]:
             "full_name": m.person.full_name,
             "sex": m.person.sex,
             "title": m.person.title,
+            "workplace": m.person.unit,
             "role": m.role,
             "represented_unit": m.represented_unit,
             "phone": m.person.phone,
@@ -206,7 +207,7 @@ def reconstitute(request, pk):
         m.person_id: m.person for m in committee.memberships.current().select_related("person")
     }
     posted = request.method == "POST"
-    decision_form = DecisionForm(request.POST if posted else None)
+    decision_form = DecisionForm(request.POST if posted else None, unit=committee.unit)
     file_form = DecisionFileForm(request.POST if posted else None, request.FILES or None)
     formset = MemberFormSet(
         request.POST if posted else None,

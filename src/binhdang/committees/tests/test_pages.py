@@ -44,7 +44,7 @@ def _post_data(rows, **decision):
     return data
 
 
-def test_reconstitution_preview_then_confirm(client, personas, committee):
+def test_reconstitution_preview_then_confirm(client, personas, committee, tree):
     client.force_login(personas["province_admin"])
     url = reverse("committees:reconstitute", args=[committee.pk])
     page = client.get(url).content.decode()
@@ -53,16 +53,26 @@ def test_reconstitution_preview_then_confirm(client, personas, committee):
     rows = _rows(committee)
     rows = [r for r in rows if r["full_name"] != "Phạm Văn Dũng"]
     next(r for r in rows if r["full_name"] == "Lê Thị Chi")["role"] = Role.VICE_CHAIR
-    rows.append({"full_name": "Võ Thị Em", "sex": "female", "role": Role.SECRETARY})
+    rows.append(
+        {
+            "full_name": "Võ Thị Em",
+            "sex": "female",
+            "role": Role.SECRETARY,
+            "workplace": tree["commune"].pk,
+        }
+    )
     preview = client.post(url, _post_data(rows, preview="1")).content.decode()
     assert 'id="diff"' in preview and "Võ Thị Em" in preview and "Phạm Văn Dũng" in preview
     assert committee.decisions.count() == 1  # a preview writes nothing
 
     scan = SimpleUploadedFile("qd.pdf", PDF, content_type="application/pdf")
-    done = client.post(url, {**_post_data(rows, confirm="1"), "file": scan})
+    data = _post_data(rows, confirm="1", issuing_unit=tree["province"].pk)
+    done = client.post(url, {**data, "file": scan})
     assert done.status_code == 302
     decision = Decision.objects.get(number="45/QĐ-UBND")
     assert decision.file and decision.memberships.count() == 4
+    assert decision.issuing_unit == tree["province"]
+    assert decision.memberships.get(person__full_name="Võ Thị Em").person.unit == tree["commune"]
 
 
 def test_rule_violation_is_shown_and_nothing_saved(client, personas, committee):
@@ -170,3 +180,41 @@ def test_coverage_lists_units_with_and_without_committee(client, personas, commi
             reverse("committees:coverage", args=[tree["province"].pk]), {"level": 2}
         ).content.decode()
     )
+
+
+def _xlsx(rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    from binhdang.committees.spreadsheets import HEADERS
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Thành viên"
+    sheet.append(list(HEADERS))
+    for row in rows:
+        sheet.append(row + [None] * (len(HEADERS) - len(row)))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_import_page_all_or_nothing(client, personas, committee):
+    client.force_login(personas["province_admin"])
+    url = reverse("committees:import", args=[committee.pk])
+    before = committee.memberships.count()
+    bad = _xlsx(
+        [["Võ Thị Em", "Nữ", "", "", "Ủy viên"], ["Hồ Văn Phong", "Nam", "", "", "Chủ tịch"]]
+    )
+    page = client.post(url, {"file": SimpleUploadedFile("ds.xlsx", bad)}).content.decode()
+    assert "Dòng 3" in page and "Chủ tịch" in page
+    assert committee.memberships.count() == before
+    good = _xlsx(
+        [["Võ Thị Em", "Nữ", "", "", "Ủy viên"], ["Hồ Văn Phong", "Nam", "", "", "Ủy viên"]]
+    )
+    response = client.post(url, {"file": SimpleUploadedFile("ds.xlsx", good)})
+    assert response.status_code == 302
+    assert committee.memberships.count() == before + 2
+    not_excel = client.post(url, {"file": SimpleUploadedFile("ds.xlsx", PDF)}).content.decode()
+    assert "Excel" in not_excel and committee.memberships.count() == before + 2

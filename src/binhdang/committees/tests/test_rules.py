@@ -249,3 +249,14 @@ def test_coverage_counts_units_members_and_women(committee, tree):
     assert cov.with_committee == 1 and len(cov.rows) == units.count()
     assert (cov.heads, cov.women_heads) == (1, 1)
     assert Committee.objects.count() == 1
+
+
+def test_names_differing_only_in_diacritics_are_different_people(committee, personas):
+    specs = specs_from_current(committee) + [
+        MemberSpec(person("Lê Thị Hà"), Role.MEMBER),
+        MemberSpec(person("Lê Thị Hạ"), Role.MEMBER),
+    ]
+    services.reconstitute(
+        personas["province_admin"], committee, number="45/QĐ-UBND", date=D2, members=specs
+    )
+    assert {"Lê Thị Hà", "Lê Thị Hạ"} <= set(current(committee))
