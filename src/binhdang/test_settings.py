@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings, with test-only defaults for secrets."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DATA_DIR", os.path.join(os.environ.get("TMPDIR", "/tmp"), "binhdang-test"))
@@ -15,3 +16,5 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # No persistent connections: the live server's thread would keep the test database open.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Uploaded files of a test run go to a directory of their own.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="binhdang-test-media-")

@@ -218,3 +218,24 @@ def test_import_page_all_or_nothing(client, personas, committee):
     assert committee.memberships.count() == before + 2
     not_excel = client.post(url, {"file": SimpleUploadedFile("ds.xlsx", PDF)}).content.decode()
     assert "Excel" in not_excel and committee.memberships.count() == before + 2
+
+
+def test_oversized_or_wrong_type_scans_are_refused_in_vietnamese(personas, committee, settings):
+    from django.core.exceptions import ValidationError
+
+    from binhdang.committees import services
+
+    settings.DECISION_FILE_MAX_MB = 1
+    decision = committee.decisions.get()
+    big = SimpleUploadedFile("qd.pdf", PDF + b"0" * (1024 * 1024), content_type="application/pdf")
+    with pytest.raises(ValidationError) as error:
+        services.attach_decision_file(personas["province_admin"], decision, big)
+    assert "lớn hơn 1 MB" in " ".join(error.value.messages)
+    exe = SimpleUploadedFile("qd.png", b"MZ\x90\x00", content_type="image/png")
+    with pytest.raises(ValidationError) as error:
+        services.attach_decision_file(personas["province_admin"], decision, exe)
+    assert "PDF" in " ".join(error.value.messages)
+    png = SimpleUploadedFile("qd.png", b"\x89PNG\r\n\x1a\n" + b"0" * 10, content_type="image/png")
+    services.attach_decision_file(personas["province_admin"], decision, png)
+    decision.refresh_from_db()
+    assert decision.file.name.endswith(".png")
