@@ -90,7 +90,7 @@ class MemberForm(StyledForm):
         return data
 
 
-MemberFormSet = forms.formset_factory(MemberForm, extra=3)
+MemberFormSet = forms.formset_factory(MemberForm, extra=2)
 
 
 class ImportForm(StyledForm):

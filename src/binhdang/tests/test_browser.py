@@ -125,3 +125,17 @@ def test_unit_admin_reconstitutes_a_committee(page, province_officer):
     page.get_by_label("Thành viên tại ngày").fill("01/01/2022")
     page.get_by_role("button", name="Xem").click()
     expect(page.locator("table")).not_to_contain_text("Võ Thị Em")
+    # A committee larger than the form's spare rows: "Thêm dòng" adds one.
+    page.get_by_role("link", name="Kiện toàn").click()
+    before = page.locator("#form-rows tr").count()
+    page.get_by_role("button", name="Thêm dòng").click()
+    expect(page.locator("#form-rows tr")).to_have_count(before + 1)
+    assert page.locator("#id_form-TOTAL_FORMS").input_value() == str(before + 1)
+    added = page.locator("#form-rows tr").last
+    added.locator("input[name$='-full_name']").fill("Đinh Thị Lụa")
+    added.locator("select[name$='-sex']").select_option("female")
+    added.locator("select[name$='-role']").select_option("member")
+    page.get_by_label("Số, ký hiệu").fill("77/QĐ-UBND")
+    page.get_by_label("Ngày ban hành").fill("02/06/2025")
+    page.get_by_role("button", name="Kiểm tra thay đổi").click()
+    expect(page.locator("#diff")).to_contain_text("Đinh Thị Lụa")
