@@ -32,6 +32,14 @@ class UserCreateForm(_AccountFields):
 
 class UserEditForm(_AccountFields):
     is_active = forms.BooleanField(label=_("Active"), required=False)
+    unit_code = forms.CharField(
+        label=_("Move to unit (code)"),
+        max_length=32,
+        required=False,
+        help_text=_(
+            "The code shown on the unit's page, e.g. P51-D001 or 21034. Leave empty to keep."
+        ),
+    )
 
 
 class PasswordForm(StyledForm):

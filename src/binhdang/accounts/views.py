@@ -14,6 +14,23 @@ from binhdang.orgunits.queries import breadcrumb
 
 from . import permissions, services
 from .forms import PasswordForm, UserCreateForm, UserEditForm
+from .models import Role
+
+
+def _unit_by_code(user, code: str):
+    """A live unit the user administers, by our code or the official one."""
+    unit = (
+        permissions.units_for_role(user, Role.UNIT_ADMIN)
+        .live()
+        .filter(Q(code__iexact=code) | Q(official_code=code))
+        .order_by("level")
+        .first()
+    )
+    if unit is None:
+        raise ValidationError(
+            {"unit_code": _("No current unit with code “%s” in your scope.") % code}
+        )
+    return unit
 
 
 def user_list(request):
@@ -71,7 +88,11 @@ def user_edit(request, pk):
     password_form = PasswordForm(request.POST if "set_password" in request.POST else None)
     try:
         if form.is_bound and form.is_valid():
-            services.update_user(request.user, account, **form.cleaned_data)
+            changes = dict(form.cleaned_data)
+            code = changes.pop("unit_code").strip()
+            if code:
+                changes["unit"] = _unit_by_code(request.user, code)
+            services.update_user(request.user, account, **changes)
             messages.success(request, _("Saved."))
             return redirect("accounts:edit", pk=account.pk)
         if password_form.is_bound and password_form.is_valid():

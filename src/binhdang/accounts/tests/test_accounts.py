@@ -135,3 +135,17 @@ def test_edit_account_and_password_through_the_page(client, personas):
     client.post(url, {"set_password": "1", "password": "Mat-khau-moi-2026"})
     officer.refresh_from_db()
     assert officer.check_password("Mat-khau-moi-2026")
+
+
+def test_move_an_account_to_another_unit_by_code(client, personas, tree):
+    client.force_login(personas["province_admin"])
+    officer = personas["commune_officer"]
+    url = reverse("accounts:edit", args=[officer.pk])
+    data = {"save": "1", "full_name": "X", "role": Role.DATA_OFFICER, "is_active": "on"}
+    client.post(url, {**data, "unit_code": tree["neighbour"].official_code})
+    officer.refresh_from_db()
+    assert officer.unit == tree["neighbour"]
+    refused = client.post(url, {**data, "unit_code": tree["far_commune"].code})
+    assert "trong phạm vi của bạn" in refused.content.decode()
+    officer.refresh_from_db()
+    assert officer.unit == tree["neighbour"]
