@@ -58,8 +58,7 @@ def coverage(request, pk):
         level = int(request.GET.get("level") or (levels[0] if levels else Level.COMMUNE))
     except ValueError:
         level = Level.COMMUNE
-    units = permissions.visible_units(request.user).live().filter(level=level)
-    units = units.filter(path__startswith=unit.path)
+    units = permissions.visible_units(request.user).subtree(unit).live().filter(level=level)
     result = queries.coverage(units)
     return render(
         request,
