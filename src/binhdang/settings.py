@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "binhdang.orgunits",
     "binhdang.accounts",
     "binhdang.committees",
+    "binhdang.indicators",
     "binhdang.demo",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("binhdang.orgunits.urls")),
     path("users/", include("binhdang.accounts.urls")),
     path("committees/", include("binhdang.committees.urls")),
+    path("indicators/", include("binhdang.indicators.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from binhdang.demo.accounts import DEMO_PASSWORD, setup_demo
 from binhdang.demo.committees import setup_committee
+from binhdang.indicators.loading import load_catalogue
 from binhdang.orgunits.loading import load_reference_map
 from binhdang.orgunits.models import OrgUnit
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             self.stdout.write("Đang nạp bản đồ hành chính (lần đầu, khoảng vài giây)…")
         report = load_reference_map()
         self.stdout.write(f"Bản đồ hành chính: {report.summary()}.")
+        self.stdout.write(f"Danh mục chỉ tiêu: {load_catalogue().summary()}.")
         accounts = setup_demo()
         admin = accounts[0]
         province = next(u.unit for u in accounts if u.username == "qngai.quantri")

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IndicatorsConfig(AppConfig):
+    name = "binhdang.indicators"
+    label = "indicators"
+    verbose_name = _("Indicators")
+
+    def ready(self) -> None:
+        from binhdang.core import audit
+
+        from .models import Indicator, Target
+
+        for model in (Indicator, Target):
+            audit.register(model, exclude_fields=["updated_at"])

@@ -1,0 +1,199 @@
+"""The strategy's catalogue: frameworks, objectives, indicators and their targets."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from binhdang.core.audit import AuditedMixin
+from binhdang.core.models import TimeStamped
+
+
+class Measure(models.TextChoices):
+    """How an indicator's value is made; all but counts and milestones are a quotient."""
+
+    SHARE = "share", _("Share (%)")
+    RATIO = "ratio", _("Ratio")
+    RATE = "rate", _("Rate")
+    COUNT = "count", _("Count")
+    MILESTONE = "milestone", _("Yes/no milestone")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class Comparator(models.TextChoices):
+    """How a target is worded: "at least 60", "below 42", "about 60"..."""
+
+    AT_LEAST = ">=", "≥"
+    ABOVE = ">", ">"
+    AT_MOST = "<=", "≤"
+    BELOW = "<", "<"
+    EQUAL = "=", "="
+    ABOUT = "~", "~"
+
+
+class Framework(TimeStamped):
+    """A strategy or programme whose targets units report on (e.g. the NSGE 2021–2030)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255)
+    legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+    version = models.CharField(_("catalogue version"), max_length=32, blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" else self.name_vi
+
+
+class Objective(models.Model):
+    """One of a framework's objectives (mục tiêu)."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="objectives")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255)
+
+    class Meta:
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        ordering = ["framework", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="one_objective_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" else self.name_vi
+
+
+class Indicator(AuditedMixin, TimeStamped):
+    """A target indicator (chỉ tiêu): of a framework, or a unit's own local indicator."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    number = models.CharField(_("number in the framework"), max_length=16)
+    framework = models.ForeignKey(
+        Framework, null=True, blank=True, on_delete=models.PROTECT, related_name="indicators"
+    )
+    objective = models.ForeignKey(
+        Objective, null=True, blank=True, on_delete=models.PROTECT, related_name="indicators"
+    )
+    owner_unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("unit (local indicator)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name_vi = models.TextField(_("wording (Vietnamese)"))
+    name_en = models.TextField(_("wording (English)"), blank=True)
+    measure = models.CharField(_("measure"), max_length=16, choices=Measure.choices)
+    multiplier = models.DecimalField(
+        _("multiplier"), max_digits=12, decimal_places=0, default=Decimal(1)
+    )
+    unit_label_vi = models.CharField(_("unit of measure (Vietnamese)"), max_length=64, blank=True)
+    unit_label_en = models.CharField(_("unit of measure (English)"), max_length=128, blank=True)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
+    computed_from_children = models.BooleanField(_("computed from lower units"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["framework", "objective__number", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name[:60]}"
+
+    def audit_unit_id(self) -> int | None:
+        return self.owner_unit_id
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name_vi
+
+    @property
+    def unit_label(self) -> str:
+        return (
+            self.unit_label_en
+            if get_language() == "en" and self.unit_label_en
+            else (self.unit_label_vi)
+        )
+
+
+class Target(AuditedMixin, TimeStamped):
+    """A target value for a milestone year: national (no unit) or set by a unit for its subtree."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    # Empty when no source confirms the value: shown as unknown, never guessed.
+    value = models.DecimalField(_("target value"), max_digits=14, decimal_places=4, null=True)
+    comparator = models.CharField(
+        _("comparator"), max_length=2, choices=Comparator.choices, blank=True
+    )
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=Q(unit__isnull=True),
+                name="one_national_target_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "year"],
+                condition=Q(unit__isnull=False),
+                name="one_unit_target_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.number} {self.year}: {self.comparator}{self.value}"
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
+
+    @property
+    def is_known(self) -> bool:
+        return self.value is not None
+
+    @property
+    def label(self) -> str:
+        """ "≥ 60", "< 42", "~ 99,5" in the active language's number format; "" when unknown."""
+        if self.value is None:
+            return ""
+        exponent = self.value.normalize().as_tuple().exponent
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
+        number = formats.number_format(self.value, places, use_l10n=True, force_grouping=True)
+        symbol = Comparator(self.comparator).label if self.comparator else ""
+        return f"{symbol} {number}".strip()
