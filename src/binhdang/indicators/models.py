@@ -197,3 +197,45 @@ class Target(AuditedMixin, TimeStamped):
         number = formats.number_format(self.value, places, use_l10n=True, force_grouping=True)
         symbol = Comparator(self.comparator).label if self.comparator else ""
         return f"{symbol} {number}".strip()
+
+
+class DataValue(AuditedMixin, TimeStamped):
+    """A unit's figure for an indicator and a year (số liệu), total or for one category.
+
+    Quotients (shares, ratios, rates) keep their numerator and denominator, so that they roll up
+    by summing both, never by averaging percentages; `value` is derived from them. Counts and
+    milestones (1 = yes, 0 = no) keep `value` only.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    # "" is the total; a disaggregation is written "dimension:category", e.g. "sex:female".
+    category = models.CharField(_("category"), max_length=64, blank=True)
+    numerator = models.DecimalField(
+        _("numerator"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        _("denominator"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("data value")
+        verbose_name_plural = _("data values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "year", "category"], name="one_value_per_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["indicator", "year", "category"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.number} {self.unit} {self.year}: {self.value}"
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id

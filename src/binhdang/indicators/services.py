@@ -1,6 +1,7 @@
-"""Writes to the catalogue: target values, by those allowed to set them."""
+"""Writes to indicators: target values and units' figures, each with its rules."""
 
-from decimal import Decimal
+import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from binhdang.accounts import permissions
 from binhdang.orgunits.models import OrgUnit
 
-from .models import Comparator, Indicator, Measure, Target
+from .models import Comparator, DataValue, Indicator, Measure, Target
 
 STRATEGY_YEARS = range(2021, 2031)
 
@@ -54,3 +55,83 @@ def set_target(
     target.source = source.strip()
     target.save()
     return target
+
+
+def _unit_existed(unit: OrgUnit, year: int) -> bool:
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return (unit.valid_from is None or unit.valid_from <= last) and (
+        unit.valid_to is None or unit.valid_to >= first
+    )
+
+
+def _number(value, field: str, *, whole: bool = False) -> Decimal | None:
+    """A number from a form or a file, or a Vietnamese refusal naming the field."""
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError({field: _("“%s” is not a number.") % value}) from None
+    if not number.is_finite():
+        raise ValidationError({field: _("“%s” is not a number.") % value})
+    if number < 0:
+        raise ValidationError({field: _("A figure cannot be negative.")})
+    if whole and number != number.to_integral_value():
+        raise ValidationError({field: _("A count is a whole number.")})
+    return number
+
+
+@transaction.atomic
+def record_value(
+    actor,
+    indicator: Indicator,
+    unit: OrgUnit,
+    year: int,
+    *,
+    numerator=None,
+    denominator=None,
+    value=None,
+    category: str = "",
+    note: str = "",
+    source: str = "",
+) -> DataValue:
+    """Enter or correct a unit's figure for a year; the rules depend on the indicator's measure."""
+    if not permissions.can_edit(actor, unit):
+        raise PermissionDenied(_("You cannot enter figures for “%s”.") % unit.name)
+    if year not in STRATEGY_YEARS:
+        raise ValidationError({"year": _("The year must be between 2021 and 2030.")})
+    if not _unit_existed(unit, year):
+        raise ValidationError(
+            {"year": _("“%(unit)s” did not exist in %(year)d.") % {"unit": unit.name, "year": year}}
+        )
+    if indicator.owner_unit_id and not unit.is_within(indicator.owner_unit):
+        raise ValidationError(_("This local indicator belongs to another unit."))
+    numerator = _number(numerator, "numerator")
+    denominator = _number(denominator, "denominator")
+    value = _number(value, "value", whole=indicator.measure == Measure.COUNT)
+    if indicator.measure in (Measure.SHARE, Measure.RATIO, Measure.RATE):
+        if numerator is None or denominator is None:
+            raise ValidationError(_("Enter both the numerator and the denominator."))
+        if denominator == 0:
+            raise ValidationError({"denominator": _("The denominator cannot be zero.")})
+        if indicator.measure == Measure.SHARE and numerator > denominator:
+            raise ValidationError(
+                {"numerator": _("The numerator cannot be greater than the denominator.")}
+            )
+        value = numerator / denominator * indicator.multiplier
+    elif indicator.measure == Measure.MILESTONE:
+        if value not in (0, 1):
+            raise ValidationError({"value": _("Answer yes (1) or no (0).")})
+        numerator = denominator = None
+    else:
+        if value is None:
+            raise ValidationError({"value": _("Enter the figure.")})
+        numerator = denominator = None
+    row, _created = DataValue.objects.get_or_create(
+        indicator=indicator, unit=unit, year=year, category=category
+    )
+    row.numerator, row.denominator, row.value = numerator, denominator, value
+    row.note = note.strip()
+    row.source = source.strip()[:255]
+    row.save()
+    return row
