@@ -199,6 +199,8 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 DECISION_FILE_MAX_MB = int(os.environ.get("DECISION_FILE_MAX_MB", "10"))
 COMMITTEE_RECONSTITUTE_YEARS = int(os.environ.get("COMMITTEE_RECONSTITUTE_YEARS", "5"))
 IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "5"))
+# Indicators: a figure further than this share from last year's needs an explanatory note.
+SHARP_CHANGE_RATIO = float(os.environ.get("SHARP_CHANGE_RATIO", "0.5"))
 
 LOGGING = {
     "version": 1,

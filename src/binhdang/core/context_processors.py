@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 SECTIONS = [
     ("orgunits", _("Units"), "orgunits:home"),
     ("committees", _("Committees"), "committees:home"),
-    ("indicators", _("Indicators"), "indicators:catalogue"),
+    ("indicators", _("Indicators"), "indicators:mine"),
     ("plans", _("Plans & tasks"), None),
     ("activities", _("Activities"), None),
     ("reports", _("Reports"), None),

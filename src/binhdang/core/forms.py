@@ -18,6 +18,10 @@ class StyledForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._style_fields()
+
+    def _style_fields(self) -> None:
+        """Give every widget its Bootstrap class (call again after adding fields)."""
         for field in self.fields.values():
             widget = field.widget
             # RadioSelect covers CheckboxSelectMultiple, its subclass.
@@ -27,7 +31,8 @@ class StyledForm(forms.Form):
                 css = "form-select"
             else:
                 css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if css not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
     def full_clean(self):
         super().full_clean()

@@ -20,3 +20,71 @@ class TargetForm(StyledForm):
     source = forms.CharField(
         label=_("Source"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+YES_NO = [("", "—"), ("1", _("Yes")), ("0", _("No"))]
+FIELD_LABELS = {
+    "answer": _("Yes / no"),
+    "value": _("Figure"),
+    "numerator": _("Numerator"),
+    "denominator": _("Denominator"),
+    "note": _("Note"),
+    "source": _("Source"),
+}
+
+
+class YearForm(StyledForm):
+    year = forms.TypedChoiceField(
+        label=_("Year"), coerce=int, choices=[(y, y) for y in range(2021, 2031)]
+    )
+
+
+class DataEntryForm(StyledForm):
+    """One line per indicator; the fields follow the indicator's measure. Blank lines are skipped.
+
+    Numbers are read as text and checked by the service, so that a bad cell gets the service's
+    Vietnamese message naming it.
+    """
+
+    def __init__(self, *args, indicators, yes_no: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = []
+        for indicator in indicators:
+            names = []
+            if indicator.pk in yes_no or indicator.measure == "milestone":
+                names.append(("answer", forms.ChoiceField(choices=YES_NO, required=False)))
+            elif indicator.measure == "count":
+                names.append(("value", forms.CharField(required=False, max_length=32)))
+            else:
+                names.append(("numerator", forms.CharField(required=False, max_length=32)))
+                names.append(("denominator", forms.CharField(required=False, max_length=32)))
+            names.append(("note", forms.CharField(required=False, max_length=2000)))
+            names.append(("source", forms.CharField(required=False, max_length=255)))
+            keys = []
+            for name, field in names:
+                key = f"{indicator.pk}-{name}"
+                field.label = FIELD_LABELS[name]
+                self.fields[key] = field
+                keys.append(key)
+            # (indicator, figure fields, note field, source field)
+            self.lines.append((indicator, keys[:-2], keys[-2], keys[-1]))
+        self._style_fields()
+
+    def entries(self, yes_no: set[int]) -> dict:
+        """The filled lines as keyword arguments of services.record_value, by indicator."""
+        result = {}
+        for indicator, *_keys in self.lines:
+            data = {
+                name: self.cleaned_data.get(f"{indicator.pk}-{name}", "")
+                for name in ("numerator", "denominator", "value", "answer", "note", "source")
+            }
+            if not any(data[name] for name in ("numerator", "denominator", "value", "answer")):
+                continue
+            answer = data.pop("answer")
+            if answer:
+                if indicator.pk in yes_no and indicator.measure != "milestone":
+                    data.update(numerator=answer, denominator="1")
+                else:
+                    data["value"] = answer
+            result[indicator] = {k: v for k, v in data.items() if v not in ("", None)}
+        return result

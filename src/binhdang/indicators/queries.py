@@ -1,10 +1,14 @@
 """Reads of the catalogue that pages share."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q
 
 from binhdang.orgunits.models import OrgUnit
 
-from .models import Framework, Indicator, Objective, Target
+from .evaluation import Verdict, evaluate
+from .models import Direction, Framework, Indicator, Objective, Target
+from .rollup import RollUp, rollup, rollup_children
 
 
 def catalogue(framework: Framework):
@@ -28,3 +32,42 @@ def applicable_target(indicator: Indicator, unit: OrgUnit | None, year: int) -> 
         key=lambda t: (t.unit is None, -(t.unit.depth if t.unit else 0), t.year),
     )
     return ranked[0] if ranked else None
+
+
+@dataclass
+class IndicatorRow:
+    """One line of a unit's table: the figure, the target that judges it, and the verdict."""
+
+    indicator: Indicator
+    figure: RollUp
+    target: Target | None
+    verdict: Verdict
+
+
+def unit_overview(framework: Framework, unit: OrgUnit, year: int) -> list[IndicatorRow]:
+    """Every indicator of the framework for a unit and a year, rolled up and evaluated."""
+    rows = []
+    indicators = Indicator.objects.filter(framework=framework).select_related("objective")
+    for indicator in indicators.order_by("objective__number", "number"):
+        figure = rollup(indicator, unit, year)
+        target = applicable_target(indicator, unit, year)
+        verdict = evaluate(
+            figure.value,
+            target.value if target else None,
+            target.comparator if target else "",
+            indicator.direction,
+        )
+        rows.append(IndicatorRow(indicator, figure, target, verdict))
+    return rows
+
+
+def ranked_children(indicator: Indicator, unit: OrgUnit, year: int) -> list[tuple[OrgUnit, RollUp]]:
+    """The unit's sub-units with their figures for the year, best first, missing last."""
+    figures = rollup_children(indicator, unit, year)
+    children = OrgUnit.objects.filter(parent=unit)
+    rows = [(child, figures.get(child.pk)) for child in children if child.pk in figures]
+    better_high = indicator.direction == Direction.HIGHER
+    rows.sort(
+        key=lambda r: (r[1].value is None, -(r[1].value or 0) if better_high else r[1].value or 0)
+    )
+    return rows

@@ -3,8 +3,10 @@
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
@@ -127,6 +129,7 @@ def record_value(
         if value is None:
             raise ValidationError({"value": _("Enter the figure.")})
         numerator = denominator = None
+    _check_sharp_change(indicator, unit, year, category, value, note)
     row, _created = DataValue.objects.get_or_create(
         indicator=indicator, unit=unit, year=year, category=category
     )
@@ -135,3 +138,49 @@ def record_value(
     row.source = source.strip()[:255]
     row.save()
     return row
+
+
+def _check_sharp_change(indicator, unit, year, category, value, note: str) -> None:
+    """A value far from last year's needs a note saying why."""
+    if value is None or note.strip():
+        return
+    last = (
+        DataValue.objects.filter(indicator=indicator, unit=unit, year=year - 1, category=category)
+        .values_list("value", flat=True)
+        .first()
+    )
+    if not last:
+        return
+    change = abs(value - last) / last
+    if change > Decimal(str(settings.SHARP_CHANGE_RATIO)):
+        raise ValidationError(
+            {
+                "note": _(
+                    "The figure changed by %(change)s%% from last year (%(last)s → %(new)s): "
+                    "add a note explaining why."
+                )
+                % {
+                    "change": formats.number_format(change * 100, 0),
+                    "last": formats.number_format(round(last, 2).normalize()),
+                    "new": formats.number_format(round(value, 2).normalize()),
+                }
+            }
+        )
+
+
+@transaction.atomic
+def record_values(actor, unit: OrgUnit, year: int, entries: dict[Indicator, dict]) -> int:
+    """Save a whole entry form: every figure, or none, with each refusal keyed by indicator."""
+    errors: dict[str, list[str]] = {}
+    saved = 0
+    for indicator, fields in entries.items():
+        try:
+            record_value(actor, indicator, unit, year, **fields)
+            saved += 1
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                key = f"{indicator.pk}-{field}" if field != "__all__" else f"{indicator.pk}-value"
+                errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    return saved

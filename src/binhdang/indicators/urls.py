@@ -5,5 +5,9 @@ from . import views
 app_name = "indicators"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
+    path("mine/", views.unit_home, name="mine"),
     path("targets/<int:pk>/", views.edit_target, name="edit_target"),
+    path("units/<int:pk>/", views.overview, name="overview"),
+    path("units/<int:pk>/enter/", views.enter, name="enter"),
+    path("units/<int:pk>/indicators/<int:indicator_pk>/", views.ranking, name="ranking"),
 ]

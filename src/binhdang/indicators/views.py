@@ -1,17 +1,25 @@
-"""Catalogue pages."""
+"""Indicator pages: the catalogue, a unit's figures, the ranking of sub-units, data entry."""
+
+import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
 from binhdang.core.forms import add_service_errors
+from binhdang.orgunits.models import Level, OrgUnit
+from binhdang.orgunits.queries import breadcrumb
 
 from . import queries, services
-from .forms import TargetForm
-from .models import Framework, Target
+from .evaluation import Verdict, summary_line
+from .forms import DataEntryForm, TargetForm, YearForm
+from .models import DataValue, Framework, Indicator, Target
+from .rollup import rollup
 
 
 def catalogue(request):
@@ -49,3 +57,130 @@ def edit_target(request, pk):
             messages.success(request, _("Saved."))
             return redirect("indicators:catalogue")
     return render(request, "indicators/edit_target.html", {"target": target, "form": form})
+
+
+# Years go to templates as text: a localized number would print 2025 as "2.025".
+YEARS = [str(year) for year in services.STRATEGY_YEARS]
+
+
+def _year(request, default: int) -> int:
+    form = YearForm(request.GET or None)
+    return form.cleaned_data["year"] if form.is_valid() else default
+
+
+def _framework() -> Framework:
+    framework = Framework.objects.order_by("code").first()
+    if framework is None:
+        raise Http404(_("The catalogue is not loaded yet."))
+    return framework
+
+
+def unit_home(request):
+    """The user's own unit's figures."""
+    unit = request.user.unit or OrgUnit.objects.filter(parent=None).first()
+    return redirect("indicators:overview", pk=unit.pk)
+
+
+def overview(request, pk):
+    """A unit's figures for a year, rolled up from below and judged against the targets."""
+    unit = permissions.get_unit(request.user, pk)
+    year = _year(request, default=datetime.date.today().year - 1)
+    rows = queries.unit_overview(_framework(), unit, year)
+    return render(
+        request,
+        "indicators/overview.html",
+        {
+            "unit": unit,
+            "breadcrumb": breadcrumb(unit),
+            "year": str(year),
+            "years": YEARS,
+            "rows": rows,
+            "summary": summary_line([row.verdict for row in rows]),
+            "not_met": [row for row in rows if row.verdict == Verdict.NOT_MET],
+            "can_enter": permissions.can_edit(request.user, unit),
+        },
+    )
+
+
+def ranking(request, pk, indicator_pk):
+    """An indicator's figures across the unit's sub-units, ranked."""
+    unit = permissions.get_unit(request.user, pk)
+    indicator = get_object_or_404(Indicator, pk=indicator_pk)
+    year = _year(request, default=datetime.date.today().year - 1)
+    return render(
+        request,
+        "indicators/ranking.html",
+        {
+            "unit": unit,
+            "breadcrumb": breadcrumb(unit),
+            "indicator": indicator,
+            "year": str(year),
+            "rows": queries.ranked_children(indicator, unit, year),
+            "figure": rollup(indicator, unit, year),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enter(request, pk):
+    """A data officer enters the unit's figures for a year, with last year's beside them."""
+    unit = permissions.get_unit(request.user, pk, "edit")
+    year = _year(request, default=datetime.date.today().year - 1)
+    indicators = list(
+        Indicator.objects.filter(framework=_framework()).order_by("objective__number", "number")
+    )
+    yes_no = {i.pk for i in indicators if i.computed_from_children and unit.level == Level.COMMUNE}
+    current = {
+        v.indicator_id: v for v in DataValue.objects.filter(unit=unit, year=year, category="")
+    }
+    last = {
+        v.indicator_id: v for v in DataValue.objects.filter(unit=unit, year=year - 1, category="")
+    }
+    form = DataEntryForm(
+        request.POST or None,
+        indicators=indicators,
+        yes_no=yes_no,
+        initial=_initial(current, yes_no),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.record_values(request.user, unit, year, form.entries(yes_no))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("%(n)d figures saved for %(year)d.") % {"n": saved, "year": year}
+            )
+            return redirect(f"{reverse('indicators:overview', args=[unit.pk])}?year={year}")
+    lines = [
+        (indicator, [form[key] for key in keys], form[note], form[source], last.get(indicator.pk))
+        for indicator, keys, note, source in form.lines
+    ]
+    return render(
+        request,
+        "indicators/enter.html",
+        {
+            "unit": unit,
+            "breadcrumb": breadcrumb(unit),
+            "year": str(year),
+            "form": form,
+            "lines": lines,
+            "years": YEARS,
+        },
+    )
+
+
+def _initial(current: dict, yes_no: set[int]) -> dict:
+    initial = {}
+    for indicator_id, row in current.items():
+        if indicator_id in yes_no:
+            initial[f"{indicator_id}-answer"] = "1" if row.numerator else "0"
+        elif row.numerator is not None:
+            initial[f"{indicator_id}-numerator"] = row.numerator.normalize()
+            initial[f"{indicator_id}-denominator"] = row.denominator.normalize()
+        elif row.value is not None:
+            initial[f"{indicator_id}-value"] = row.value.normalize()
+            initial[f"{indicator_id}-answer"] = str(int(row.value))
+        initial[f"{indicator_id}-note"] = row.note
+        initial[f"{indicator_id}-source"] = row.source
+    return initial

@@ -139,3 +139,31 @@ def test_unit_admin_reconstitutes_a_committee(page, province_officer):
     page.get_by_label("Ngày ban hành").fill("02/06/2025")
     page.get_by_role("button", name="Kiểm tra thay đổi").click()
     expect(page.locator("#diff")).to_contain_text("Đinh Thị Lụa")
+
+
+def test_commune_officer_enters_figures_seen_in_the_province_rollup(page, province_officer):
+    from binhdang.indicators.loading import load_catalogue
+    from binhdang.indicators.models import Indicator
+
+    load_catalogue()
+    province = province_officer.unit
+    commune = province.children.live().filter(level=4).order_by("official_code").first()
+    make_user("xa.nhaplieu", commune, Role.DATA_OFFICER)
+    wage = Indicator.objects.get(number="2.1")
+
+    log_in(page, "xa.nhaplieu")
+    page.get_by_role("link", name="Chỉ tiêu").click()
+    page.get_by_label("Năm").select_option("2025")
+    page.get_by_role("link", name="Nhập số liệu").click()
+    page.locator(f"#id_{wage.pk}-numerator").fill("45")
+    page.locator(f"#id_{wage.pk}-denominator").fill("120")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator("#figures")).to_contain_text("37,5%")
+
+    page.context.clear_cookies()  # sign out, and in again as the province's officer
+    log_in(page, "qngai.nhaplieu")
+    page.goto(f"/indicators/units/{province.pk}/?year=2025")
+    row = page.locator("#figures tr", has_text="2.1")
+    expect(row).to_contain_text("37,5%")
+    expect(row).to_contain_text("45/120")
+    expect(page.locator("#summary")).to_contain_text("chỉ tiêu đạt và vượt")
