@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from binhdang.demo.accounts import DEMO_PASSWORD, setup_demo
 from binhdang.demo.committees import setup_committee
+from binhdang.demo.indicators import YEAR, setup_figures
 from binhdang.indicators.loading import load_catalogue
 from binhdang.orgunits.loading import load_reference_map
 from binhdang.orgunits.models import OrgUnit
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         standing = province.children.filter(name="Sở Nội vụ").first()
         committee = setup_committee(admin, province, standing)
         self.stdout.write(f"Ban VSTBPN mẫu: {committee.name}.")
+        figures = setup_figures(admin, province)
+        self.stdout.write(f"Số liệu minh họa năm {YEAR}: {figures} giá trị.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nTài khoản mẫu / demo accounts (mật khẩu / password: {DEMO_PASSWORD}):"
