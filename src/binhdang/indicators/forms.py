@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.forms import StyledForm
@@ -88,3 +89,17 @@ class DataEntryForm(StyledForm):
                     data["value"] = answer
             result[indicator] = {k: v for k, v in data.items() if v not in ("", None)}
         return result
+
+
+class DataFileForm(StyledForm):
+    file = forms.FileField(label=_("DHIS2 data value set (.json or .csv)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".json", ".csv")):
+            raise forms.ValidationError(_("Choose a .json or .csv file."))
+        if upload.size > settings.IMPORT_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %d MB.") % settings.IMPORT_MAX_MB
+            )
+        return upload

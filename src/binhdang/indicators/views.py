@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,9 +15,9 @@ from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.models import Level, OrgUnit
 from binhdang.orgunits.queries import breadcrumb
 
-from . import queries, services
+from . import dhis2, queries, services
 from .evaluation import Verdict, summary_line
-from .forms import DataEntryForm, TargetForm, YearForm
+from .forms import DataEntryForm, DataFileForm, TargetForm, YearForm
 from .models import DataValue, Framework, Indicator, Target
 from .rollup import rollup
 
@@ -184,3 +184,39 @@ def _initial(current: dict, yes_no: set[int]) -> dict:
         initial[f"{indicator_id}-note"] = row.note
         initial[f"{indicator_id}-source"] = row.source
     return initial
+
+
+def dhis2_export(request, pk, fmt):
+    """The year's values of the unit's subtree as a DHIS2 data value set (JSON or CSV)."""
+    unit = permissions.get_unit(request.user, pk)
+    year = _year(request, default=datetime.date.today().year - 1)
+    records = dhis2.export_values(request.user, unit, year)
+    content = dhis2.to_json(records) if fmt == "json" else dhis2.to_csv(records)
+    response = HttpResponse(
+        content, content_type="application/json" if fmt == "json" else "text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="dhis2-{unit.code}-{year}.{fmt}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def dhis2_import(request, pk):
+    """Import a DHIS2 data value set (JSON or CSV): every value, or none."""
+    unit = permissions.get_unit(request.user, pk, "edit")
+    form = DataFileForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            cells = dhis2.parse(upload.read(), upload.name)
+            saved = dhis2.import_values(request.user, cells)
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(request, _("%d values imported.") % saved)
+            return redirect("indicators:overview", pk=unit.pk)
+    return render(
+        request,
+        "indicators/dhis2_import.html",
+        {"unit": unit, "breadcrumb": breadcrumb(unit), "form": form, "problems": problems},
+    )

@@ -1,0 +1,218 @@
+"""Exchange with DHIS2: `dataValueSets` as JSON or CSV, with our codes as DHIS2 codes.
+
+Mapping (docs/dhis2.md):
+- dataElement: the indicator's code (e.g. `NSGE-2021-2030.2.1`) for counts and milestones; for
+  quotients two data elements, `<code>.NUM` and `<code>.DEN`, since DHIS2 aggregates raw counts;
+- orgUnit: our unit code (`P51`, `X21034`, `LP51`…); period: the year (`2025`);
+- categoryOptionCombo: empty for totals (DHIS2's default), else our category key;
+- comment: the note. Imports use `idScheme=CODE` semantics.
+"""
+
+import csv
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from binhdang.accounts import permissions
+from binhdang.orgunits.models import OrgUnit
+
+from .models import DataValue, Indicator, Measure
+from .services import record_value
+
+QUOTIENTS = (Measure.SHARE, Measure.RATIO, Measure.RATE)
+CSV_HEADER = [
+    "dataelement",
+    "period",
+    "orgunit",
+    "categoryoptioncombo",
+    "attributeoptioncombo",
+    "value",
+    "storedby",
+    "lastupdated",
+    "comment",
+    "followup",
+]
+
+
+def _number(value) -> str:
+    return format(value.normalize(), "f")
+
+
+def _records(values) -> list[dict]:
+    records = []
+    for row in values:
+        base = {
+            "period": str(row.year),
+            "orgUnit": row.unit.code,
+            "categoryOptionCombo": row.category,
+            "comment": row.note,
+        }
+        if row.indicator.measure in QUOTIENTS:
+            records.append(
+                {
+                    **base,
+                    "dataElement": f"{row.indicator.code}.NUM",
+                    "value": _number(row.numerator),
+                }
+            )
+            records.append(
+                {
+                    **base,
+                    "dataElement": f"{row.indicator.code}.DEN",
+                    "value": _number(row.denominator),
+                }
+            )
+        else:
+            records.append({**base, "dataElement": row.indicator.code, "value": _number(row.value)})
+    return records
+
+
+def export_values(user, unit: OrgUnit, year: int) -> list[dict]:
+    """The year's entered values of the unit's subtree that the user may see, as DHIS2 records."""
+    values = (
+        permissions.restrict(user, DataValue.objects.filter(year=year))
+        .filter(unit__path__startswith=unit.path)
+        .select_related("indicator", "unit")
+        .order_by("unit__path", "indicator__code", "category")
+    )
+    return _records(values)
+
+
+def to_json(records: list[dict]) -> bytes:
+    """A `dataValueSets` JSON document."""
+    return json.dumps({"dataValues": records}, ensure_ascii=False, indent=1).encode()
+
+
+def to_csv(records: list[dict]) -> bytes:
+    """A DHIS2 data value CSV, header included."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for r in records:
+        writer.writerow(
+            [
+                r["dataElement"],
+                r["period"],
+                r["orgUnit"],
+                r["categoryOptionCombo"],
+                "",
+                r["value"],
+                "",
+                "",
+                r["comment"],
+                "false",
+            ]
+        )
+    return out.getvalue().encode()
+
+
+@dataclass
+class _Cell:
+    line: int
+    record: dict
+
+
+def parse(content: bytes, filename: str) -> list[_Cell]:
+    """Read a JSON or CSV data value set into records with their line (or item) numbers."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not UTF-8 text.")) from None
+    if filename.lower().endswith(".json"):
+        try:
+            items = json.loads(text).get("dataValues")
+        except (json.JSONDecodeError, AttributeError):
+            raise ValidationError(
+                _("The file is not a DHIS2 dataValueSets JSON document.")
+            ) from None
+        if not isinstance(items, list):
+            raise ValidationError(_("The file is not a DHIS2 dataValueSets JSON document."))
+        return [_Cell(n, item) for n, item in enumerate(items, start=1) if isinstance(item, dict)]
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or [c.strip().lower() for c in rows[0][:6]] != CSV_HEADER[:6]:
+        raise ValidationError(
+            _("The CSV file must start with the DHIS2 header: %s.") % ",".join(CSV_HEADER)
+        )
+    cells = []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        row = row + [""] * (len(CSV_HEADER) - len(row))
+        cells.append(
+            _Cell(
+                n,
+                {
+                    "dataElement": row[0],
+                    "period": row[1],
+                    "orgUnit": row[2],
+                    "categoryOptionCombo": row[3],
+                    "value": row[5],
+                    "comment": row[8],
+                },
+            )
+        )
+    return cells
+
+
+@transaction.atomic
+def import_values(user, cells: list[_Cell]) -> int:
+    """Save every value of the set, or none; problems are listed by line in Vietnamese."""
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    units = {}
+    problems: list[str] = []
+    grouped: dict[tuple, dict] = defaultdict(dict)
+    for cell in cells:
+        r = cell.record
+        element = str(r.get("dataElement", "")).strip()
+        code, part = element, "value"
+        if element.endswith((".NUM", ".DEN")):
+            code, part = element[:-4], "numerator" if element.endswith(".NUM") else "denominator"
+        indicator = indicators.get(code)
+        if indicator is None:
+            problems.append(
+                _("Line %(n)d: unknown data element “%(code)s”.")
+                % {"n": cell.line, "code": element}
+            )
+            continue
+        unit_code = str(r.get("orgUnit", "")).strip()
+        if unit_code not in units:
+            units[unit_code] = OrgUnit.objects.filter(code=unit_code).first()
+        unit = units[unit_code]
+        if unit is None:
+            problems.append(
+                _("Line %(n)d: unknown unit code “%(code)s”.") % {"n": cell.line, "code": unit_code}
+            )
+            continue
+        period = str(r.get("period", "")).strip()
+        if not (period.isdigit() and len(period) == 4):
+            problems.append(
+                _("Line %(n)d: the period “%(p)s” is not a year.") % {"n": cell.line, "p": period}
+            )
+            continue
+        key = (indicator, unit, int(period), str(r.get("categoryOptionCombo") or ""))
+        entry = grouped[key]
+        entry.setdefault("lines", []).append(cell.line)
+        entry[part] = r.get("value")
+        if r.get("comment"):
+            entry["note"] = str(r["comment"])
+    saved = 0
+    for (indicator, unit, year, category), entry in grouped.items():
+        lines = ", ".join(str(n) for n in entry.pop("lines"))
+        try:
+            record_value(user, indicator, unit, year, category=category, **entry)
+            saved += 1
+        except PermissionDenied as error:
+            problems.append(_("Lines %(lines)s: %(error)s") % {"lines": lines, "error": error})
+        except ValidationError as error:
+            for message in error.messages:
+                problems.append(
+                    _("Lines %(lines)s: %(error)s") % {"lines": lines, "error": message}
+                )
+    if problems:
+        raise ValidationError(problems)
+    return saved

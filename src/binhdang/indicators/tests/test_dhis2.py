@@ -1,0 +1,125 @@
+"""DHIS2 exchange: export → import gives the same values, in JSON and in CSV; bad sets refused."""
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from binhdang.indicators import dhis2
+from binhdang.indicators.loading import load_catalogue
+from binhdang.indicators.models import DataValue, Indicator
+from binhdang.indicators.services import record_value
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filled(db, personas, tree):
+    load_catalogue()
+    admin = personas["system_admin"]
+    ind = {i.number: i for i in Indicator.objects.all()}
+    record_value(
+        admin,
+        ind["2.1"],
+        tree["province"],
+        2025,
+        numerator=412,
+        denominator=903,
+        note="Cục Thống kê",
+    )
+    record_value(admin, ind["1.1"], tree["commune"], 2025, numerator=1, denominator=1)
+    record_value(admin, ind["5.3"], tree["province"], 2025, value=1)
+    record_value(admin, ind["4.1"], tree["far_commune"], 2025, numerator=112, denominator=100)
+    return ind
+
+
+def _snapshot():
+    return sorted(
+        (
+            v.indicator.code,
+            v.unit.code,
+            v.year,
+            v.category,
+            v.numerator,
+            v.denominator,
+            v.value,
+            v.note,
+        )
+        for v in DataValue.objects.select_related("indicator", "unit")
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_round_trip_is_identical(client, personas, tree, filled, fmt):
+    client.force_login(personas["system_admin"])
+    url = reverse("indicators:dhis2_export", args=[tree["nation"].pk, fmt]) + "?year=2025"
+    exported = client.get(url).content
+    before = _snapshot()
+    DataValue.objects.all().delete()
+    upload = SimpleUploadedFile(f"set.{fmt}", exported)
+    response = client.post(
+        reverse("indicators:dhis2_import", args=[tree["nation"].pk]), {"file": upload}
+    )
+    assert response.status_code == 302
+    assert _snapshot() == before
+
+
+def test_json_uses_our_codes_and_splits_quotients(personas, tree, filled):
+    records = dhis2.export_values(personas["system_admin"], tree["province"], 2025)
+    elements = {(r["dataElement"], r["orgUnit"], r["value"]) for r in records}
+    assert ("NSGE-2021-2030.2.1.NUM", "P51", "412") in elements
+    assert ("NSGE-2021-2030.2.1.DEN", "P51", "903") in elements
+    assert ("NSGE-2021-2030.5.3", "P51", "1") in elements
+    assert all(r["orgUnit"] != tree["far_commune"].code for r in records)  # outside the subtree
+
+
+def test_export_is_limited_to_the_users_scope(personas, tree, filled):
+    records = dhis2.export_values(personas["commune_officer"], tree["nation"], 2025)
+    assert {r["orgUnit"] for r in records} == {tree["commune"].code}
+
+
+def test_bad_sets_are_refused_line_by_line_and_nothing_saved(personas, tree, filled):
+    DataValue.objects.all().delete()
+    items = [
+        {"dataElement": "NSGE-2021-2030.2.1.NUM", "period": "2025", "orgUnit": "P51", "value": "5"},
+        {"dataElement": "NSGE-2021-2030.2.1.DEN", "period": "2025", "orgUnit": "P51", "value": "4"},
+        {"dataElement": "KHONG-CO", "period": "2025", "orgUnit": "P51", "value": "1"},
+        {"dataElement": "NSGE-2021-2030.5.3", "period": "2025", "orgUnit": "X99999", "value": "1"},
+        {"dataElement": "NSGE-2021-2030.5.3", "period": "2025Q1", "orgUnit": "P51", "value": "1"},
+        {"dataElement": "NSGE-2021-2030.5.3", "period": "2025", "orgUnit": "P01", "value": "1"},
+    ]
+    cells = dhis2.parse(json.dumps({"dataValues": items}).encode(), "set.json")
+    with pytest.raises(ValidationError) as error:
+        dhis2.import_values(personas["province_admin"], cells)
+    text = "\n".join(error.value.messages)
+    assert "Dòng 1, 2" in text and "Tử số không được lớn hơn mẫu số" in text
+    assert "Dòng 3" in text and "KHONG-CO" in text
+    assert "Dòng 4" in text and "X99999" in text
+    assert "Dòng 5" in text and "2025Q1" in text
+    assert "Dòng 6" in text  # Hà Nội is outside the province administrator's scope
+    assert not DataValue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (b"not json", "set.json"),
+        (b'{"x": 1}', "set.json"),
+        (b"a,b,c\n1,2,3\n", "set.csv"),
+        (b"\xff\xfe\x00", "set.csv"),
+    ],
+)
+def test_unreadable_files_are_refused(content, name):
+    with pytest.raises(ValidationError):
+        dhis2.parse(content, name)
+
+
+def test_import_page_refuses_other_file_types(client, personas, tree, filled):
+    client.force_login(personas["province_admin"])
+    page = client.post(
+        reverse("indicators:dhis2_import", args=[tree["province"].pk]),
+        {"file": SimpleUploadedFile("set.xlsx", b"PK\x03\x04")},
+    ).content.decode()
+    assert ".json" in page and ".csv" in page
