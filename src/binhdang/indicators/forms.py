@@ -103,3 +103,7 @@ class DataFileForm(StyledForm):
                 _("The file is larger than %d MB.") % settings.IMPORT_MAX_MB
             )
         return upload
+
+
+class ImportFileForm(StyledForm):
+    file = forms.FileField(label=_("Excel file (.xlsx) made from the template"))

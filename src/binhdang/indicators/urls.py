@@ -12,4 +12,6 @@ urlpatterns = [
     path("units/<int:pk>/indicators/<int:indicator_pk>/", views.ranking, name="ranking"),
     path("units/<int:pk>/dhis2.<str:fmt>", views.dhis2_export, name="dhis2_export"),
     path("units/<int:pk>/dhis2/import/", views.dhis2_import, name="dhis2_import"),
+    path("units/<int:pk>/excel/template.xlsx", views.excel_template, name="excel_template"),
+    path("units/<int:pk>/excel/import/", views.excel_import, name="excel_import"),
 ]

@@ -15,9 +15,9 @@ from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.models import Level, OrgUnit
 from binhdang.orgunits.queries import breadcrumb
 
-from . import dhis2, queries, services
+from . import dhis2, queries, services, spreadsheets
 from .evaluation import Verdict, summary_line
-from .forms import DataEntryForm, DataFileForm, TargetForm, YearForm
+from .forms import DataEntryForm, DataFileForm, ImportFileForm, TargetForm, YearForm
 from .models import DataValue, Framework, Indicator, Target
 from .rollup import rollup
 
@@ -219,4 +219,64 @@ def dhis2_import(request, pk):
         request,
         "indicators/dhis2_import.html",
         {"unit": unit, "breadcrumb": breadcrumb(unit), "form": form, "problems": problems},
+    )
+
+
+def excel_template(request, pk):
+    """The figures sheet for the unit (and its sub-units), pre-filled with what exists."""
+    unit = permissions.get_unit(request.user, pk, "edit")
+    year = _year(request, default=datetime.date.today().year - 1)
+    units = spreadsheets.template_units(
+        request.user, unit, year, with_children=request.GET.get("children") == "1"
+    )
+    indicators = list(Indicator.objects.filter(framework=_framework()).order_by("code"))
+    response = HttpResponse(
+        spreadsheets.template(units, indicators, year),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="so-lieu-{unit.code}-{year}.xlsx"'
+    return response
+
+
+SESSION_KEY = "indicator_excel_rows"
+
+
+@require_http_methods(["GET", "POST"])
+def excel_import(request, pk):
+    """Upload the filled sheet, see what is new, changed or unchanged, then confirm."""
+    unit = permissions.get_unit(request.user, pk, "edit")
+    form = ImportFileForm(request.POST or None, request.FILES or None)
+    problems, rows = [], None
+    if request.method == "POST" and "confirm" in request.POST:
+        rows = spreadsheets.rows_from_session(request.session.get(SESSION_KEY, []))
+        try:
+            saved = spreadsheets.save(request.user, rows)
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            request.session.pop(SESSION_KEY, None)
+            messages.success(request, _("%d values imported.") % saved)
+            return redirect("indicators:overview", pk=unit.pk)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            rows = spreadsheets.preview(spreadsheets.parse(form.cleaned_data["file"]))
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            request.session[SESSION_KEY] = spreadsheets.rows_to_session(rows)
+    counts = {}
+    for row in rows or []:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return render(
+        request,
+        "indicators/excel_import.html",
+        {
+            "unit": unit,
+            "breadcrumb": breadcrumb(unit),
+            "form": form,
+            "problems": problems,
+            "rows": [r for r in rows or [] if r.status != "unchanged"][:500],
+            "counts": counts,
+            "year": str(_year(request, default=datetime.date.today().year - 1)),
+        },
     )
