@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.forms import StyledForm
 
-from .models import Comparator
+from .models import Comparator, Measure
 
 
 class TargetForm(StyledForm):
@@ -52,9 +52,9 @@ class DataEntryForm(StyledForm):
         self.lines = []
         for indicator in indicators:
             names = []
-            if indicator.pk in yes_no or indicator.measure == "milestone":
+            if indicator.pk in yes_no:
                 names.append(("answer", forms.ChoiceField(choices=YES_NO, required=False)))
-            elif indicator.measure == "count":
+            elif indicator.measure == Measure.COUNT:
                 names.append(("value", forms.CharField(required=False, max_length=32)))
             else:
                 names.append(("numerator", forms.CharField(required=False, max_length=32)))
@@ -71,7 +71,7 @@ class DataEntryForm(StyledForm):
             self.lines.append((indicator, keys[:-2], keys[-2], keys[-1]))
         self._style_fields()
 
-    def entries(self, yes_no: set[int]) -> dict:
+    def entries(self) -> dict:
         """The filled lines as keyword arguments of services.record_value, by indicator."""
         result = {}
         for indicator, *_keys in self.lines:
@@ -83,7 +83,7 @@ class DataEntryForm(StyledForm):
                 continue
             answer = data.pop("answer")
             if answer:
-                if indicator.pk in yes_no and indicator.measure != "milestone":
+                if indicator.measure != Measure.MILESTONE:
                     data.update(numerator=answer, denominator="1")
                 else:
                     data["value"] = answer

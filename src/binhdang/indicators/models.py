@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.audit import AuditedMixin
 from binhdang.core.models import TimeStamped
+from binhdang.orgunits.models import Level
 
 
 class Measure(models.TextChoices):
@@ -130,6 +131,13 @@ class Indicator(AuditedMixin, TimeStamped):
     @property
     def name(self) -> str:
         return self.name_en if get_language() == "en" and self.name_en else self.name_vi
+
+    def asks_yes_no(self, unit) -> bool:
+        """Whether a unit answers with yes or no: milestones, and a commune's part of a target
+        computed from lower units (e.g. 1.1, "a woman in a key leadership post")."""
+        return self.measure == Measure.MILESTONE or (
+            self.computed_from_children and unit.level == Level.COMMUNE
+        )
 
     @property
     def unit_label(self) -> str:

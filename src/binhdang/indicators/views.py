@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
 from binhdang.core.forms import add_service_errors
-from binhdang.orgunits.models import Level, OrgUnit
+from binhdang.orgunits.models import OrgUnit
 from binhdang.orgunits.queries import breadcrumb
 
 from . import dhis2, queries, services, spreadsheets
@@ -129,7 +129,7 @@ def enter(request, pk):
     indicators = list(
         Indicator.objects.filter(framework=_framework()).order_by("objective__number", "number")
     )
-    yes_no = {i.pk for i in indicators if i.computed_from_children and unit.level == Level.COMMUNE}
+    yes_no = {i.pk for i in indicators if i.asks_yes_no(unit)}
     current = {
         v.indicator_id: v for v in DataValue.objects.filter(unit=unit, year=year, category="")
     }
@@ -144,7 +144,7 @@ def enter(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.record_values(request.user, unit, year, form.entries(yes_no))
+            saved = services.record_values(request.user, unit, year, form.entries())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
