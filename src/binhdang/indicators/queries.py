@@ -8,7 +8,7 @@ from binhdang.orgunits.models import OrgUnit
 
 from .evaluation import Verdict, evaluate
 from .models import Direction, Framework, Indicator, Objective, Target
-from .rollup import RollUp, rollup, rollup_children
+from .rollup import RollUp, combine, rollup, rollup_children
 
 
 def catalogue(framework: Framework):
@@ -71,3 +71,24 @@ def ranked_children(indicator: Indicator, unit: OrgUnit, year: int) -> list[tupl
         key=lambda r: (r[1].value is None, -(r[1].value or 0) if better_high else r[1].value or 0)
     )
     return rows
+
+
+@dataclass
+class TrendPoint:
+    year: int
+    figure: RollUp
+    from_predecessors: bool
+
+
+def trend(indicator: Indicator, unit: OrgUnit, years=range(2021, 2031)) -> list[TrendPoint]:
+    """The unit's figure year by year; before the unit existed, its predecessors' combined."""
+    predecessors = list(unit.predecessors.all())
+    points = []
+    for year in years:
+        own = rollup(indicator, unit, year)
+        if own.entries or not predecessors:
+            points.append(TrendPoint(year, own, False))
+            continue
+        merged = combine(indicator, [rollup(indicator, p, year) for p in predecessors])
+        points.append(TrendPoint(year, merged, merged.entries > 0))
+    return points

@@ -97,3 +97,18 @@ def rollup_children(
         child: _combine(indicator, _counted(child_rows, deepest))
         for child, child_rows in by_child.items()
     }
+
+
+def combine(indicator: Indicator, parts: list[RollUp]) -> RollUp:
+    """Several units' figures as one (e.g. the provinces a new province was formed from)."""
+    parts = [p for p in parts if p.entries]
+    if not parts:
+        return RollUp(None, None, None, 0)
+    entries = sum(p.entries for p in parts)
+    if indicator.measure in QUOTIENTS:
+        numerator = sum((p.numerator for p in parts), Decimal(0))
+        denominator = sum((p.denominator for p in parts), Decimal(0))
+        value = numerator / denominator * indicator.multiplier if denominator else None
+        return RollUp(numerator, denominator, value, entries)
+    total = sum((p.value for p in parts if p.value is not None), Decimal(0))
+    return RollUp(None, None, total, entries)

@@ -15,7 +15,7 @@ from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.models import OrgUnit
 from binhdang.orgunits.queries import breadcrumb
 
-from . import dhis2, queries, services, spreadsheets
+from . import charts, dhis2, queries, services, spreadsheets
 from .evaluation import Verdict, summary_line
 from .forms import DataEntryForm, DataFileForm, ImportFileForm, TargetForm, YearForm
 from .models import DataValue, Framework, Indicator, Target
@@ -107,6 +107,12 @@ def ranking(request, pk, indicator_pk):
     unit = permissions.get_unit(request.user, pk)
     indicator = get_object_or_404(Indicator, pk=indicator_pk)
     year = _year(request, default=datetime.date.today().year - 1)
+    points = queries.trend(indicator, unit)
+    milestones = {
+        y: target.value
+        for y in (2025, 2030)
+        if (target := queries.applicable_target(indicator, unit, y)) and target.year == y
+    }
     return render(
         request,
         "indicators/ranking.html",
@@ -117,6 +123,9 @@ def ranking(request, pk, indicator_pk):
             "year": str(year),
             "rows": queries.ranked_children(indicator, unit, year),
             "figure": rollup(indicator, unit, year),
+            "chart": charts.trend_chart(points, milestones),
+            "inherited": any(p.from_predecessors for p in points),
+            "predecessors": unit.predecessors.all(),
         },
     )
 
