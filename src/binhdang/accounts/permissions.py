@@ -41,6 +41,11 @@ def _in_scope(user, unit: OrgUnit) -> bool:
     return any(unit.is_within(root) for root in scope_roots(user))
 
 
+def home_unit(user) -> OrgUnit | None:
+    """Where a user starts: their own unit, or the nation for a system administrator without one."""
+    return user.unit or OrgUnit.objects.filter(parent=None).first()
+
+
 def visible_units(user) -> QuerySet[OrgUnit]:
     """Units the user may see: their scope's subtrees, everything for a system administrator."""
     if sees_everything(user):

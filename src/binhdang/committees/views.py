@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
 from binhdang.core.forms import add_service_errors
-from binhdang.orgunits.models import Level, OrgUnit
+from binhdang.orgunits.models import Level
 from binhdang.orgunits.queries import breadcrumb
 
 from . import documents, queries, services, spreadsheets
@@ -46,7 +46,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 def home(request):
     """The committees of the user's own subtree."""
-    unit = request.user.unit or OrgUnit.objects.filter(parent=None).first()
+    unit = permissions.home_unit(request.user)
     return redirect("committees:coverage", pk=unit.pk)
 
 

@@ -9,3 +9,10 @@ def fold(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     # đ is a letter of its own, not a d with a mark, so NFD leaves it alone.
     return " ".join(stripped.replace("đ", "d").split())
+
+
+def in_language(vietnamese: str, english: str) -> str:
+    """The English text when the interface is in English and there is one, else the Vietnamese."""
+    from django.utils.translation import get_language
+
+    return english if english and get_language() == "en" else vietnamese

@@ -5,11 +5,11 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils import formats
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.audit import AuditedMixin
 from binhdang.core.models import TimeStamped
+from binhdang.core.text import in_language
 from binhdang.orgunits.models import Level
 
 
@@ -58,7 +58,7 @@ class Framework(TimeStamped):
 
     @property
     def name(self) -> str:
-        return self.name_en if get_language() == "en" else self.name_vi
+        return in_language(self.name_vi, self.name_en)
 
 
 class Objective(models.Model):
@@ -82,7 +82,7 @@ class Objective(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if get_language() == "en" else self.name_vi
+        return in_language(self.name_vi, self.name_en)
 
 
 class Indicator(AuditedMixin, TimeStamped):
@@ -130,7 +130,7 @@ class Indicator(AuditedMixin, TimeStamped):
 
     @property
     def name(self) -> str:
-        return self.name_en if get_language() == "en" and self.name_en else self.name_vi
+        return in_language(self.name_vi, self.name_en)
 
     def asks_yes_no(self, unit) -> bool:
         """Whether a unit answers with yes or no: milestones, and a commune's part of a target
@@ -141,11 +141,7 @@ class Indicator(AuditedMixin, TimeStamped):
 
     @property
     def unit_label(self) -> str:
-        return (
-            self.unit_label_en
-            if get_language() == "en" and self.unit_label_en
-            else (self.unit_label_vi)
-        )
+        return in_language(self.unit_label_vi, self.unit_label_en)
 
 
 class Target(AuditedMixin, TimeStamped):

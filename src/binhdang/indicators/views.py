@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
 from binhdang.core.forms import add_service_errors
-from binhdang.orgunits.models import OrgUnit
 from binhdang.orgunits.queries import breadcrumb
 
 from . import charts, dhis2, queries, services, spreadsheets
@@ -77,7 +76,7 @@ def _framework() -> Framework:
 
 def unit_home(request):
     """The user's own unit's figures."""
-    unit = request.user.unit or OrgUnit.objects.filter(parent=None).first()
+    unit = permissions.home_unit(request.user)
     return redirect("indicators:overview", pk=unit.pk)
 
 

@@ -17,12 +17,12 @@ from binhdang.core.forms import add_service_errors
 from . import queries, services
 from .forms import AddDepartmentsForm, DepartmentForm
 from .loading import DATA_DIR
-from .models import Kind, OrgUnit
+from .models import Kind
 
 
 def home(request):
     """Send the user to their own unit's page (the nation for a system administrator)."""
-    unit = request.user.unit or OrgUnit.objects.filter(parent=None).first()
+    unit = permissions.home_unit(request.user)
     if unit is None:
         return render(request, "orgunits/empty_map.html")
     return redirect("orgunits:detail", pk=unit.pk)
