@@ -1,4 +1,8 @@
-"""Shared fixtures: the real map loaded once per test session, and the persona accounts."""
+"""Shared fixtures: the real map loaded once per test session, the persona accounts, and a
+browser (Debian's chromium driven by Playwright) for the journeys."""
+
+import os
+import shutil
 
 import pytest
 
@@ -56,3 +60,47 @@ def personas(tree):
         "ministry_officer": make_user("ministry_officer", tree["ministry"], Role.DATA_OFFICER),
         "system_admin": make_user("system_admin", tree["nation"], Role.SYSTEM_ADMIN),
     }
+
+
+CHROMIUM = os.environ.get("BINHDANG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def page(live_server):
+    """A browser page on the live server, in Vietnamese; skipped where chromium is missing,
+    unless BINHDANG_REQUIRE_BROWSER=1 (CI) makes that an error."""
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("BINHDANG_REQUIRE_BROWSER") == "1":
+            raise RuntimeError(f"Browser tests are required but {CHROMIUM} is missing.")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+        yield context.new_page()
+        browser.close()
+
+
+@pytest.fixture
+def live_map(transactional_db):
+    """The real map in a transactional test (those start from an emptied database)."""
+    if not OrgUnit.objects.filter(code="P51").exists():
+        load_reference_map()
+
+
+def log_in(page, username: str, password: str = "pw-binhdang-2026") -> None:
+    """Log in through the login form."""
+    page.goto("/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()

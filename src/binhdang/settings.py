@@ -60,11 +60,15 @@ INSTALLED_APPS = [
     "js_lib_bootstrap_icons",
     "axes",
     "auditlog",
+    "django_tasks_db",
     "binhdang.core",
     "binhdang.orgunits",
     "binhdang.accounts",
     "binhdang.committees",
     "binhdang.indicators",
+    "binhdang.plans",
+    "binhdang.activities",
+    "binhdang.reporting",
     "binhdang.demo",
 ]
 
@@ -201,6 +205,17 @@ COMMITTEE_RECONSTITUTE_YEARS = int(os.environ.get("COMMITTEE_RECONSTITUTE_YEARS"
 IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "5"))
 # Indicators: a figure further than this share from last year's needs an explanatory note.
 SHARP_CHANGE_RATIO = float(os.environ.get("SHARP_CHANGE_RATIO", "0.5"))
+
+# Background work (reminders, report compilation). By default a task runs at once in the process
+# that asks for it, so one process is enough; TASKS_BACKEND=database queues it in the database
+# for `binhdang manage db_worker` to run.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if os.environ.get("TASKS_BACKEND", "immediate") == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend"
+    }
+}
 
 LOGGING = {
     "version": 1,

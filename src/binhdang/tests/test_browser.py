@@ -1,57 +1,18 @@
 """Main journeys in a real browser: Debian's chromium driven by Playwright."""
 
 import datetime
-import os
-import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from binhdang.accounts.models import Role
-from binhdang.conftest import make_user
-from binhdang.orgunits.loading import load_reference_map
+from binhdang.conftest import log_in, make_user
 from binhdang.orgunits.models import OrgUnit
 
-CHROMIUM = os.environ.get("BINHDANG_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-if not shutil.which(CHROMIUM):
-    if os.environ.get("BINHDANG_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"Browser tests are required but {CHROMIUM} is missing.")
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
 
 @pytest.fixture
-def page(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(base_url=live_server.url, locale="vi-VN")
-        yield context.new_page()
-        browser.close()
-
-
-@pytest.fixture
-def province_officer(transactional_db):
-    # Transactional tests start from an emptied database once another one has run.
-    if not OrgUnit.objects.filter(code="P51").exists():
-        load_reference_map()
+def province_officer(live_map):
     return make_user("qngai.nhaplieu", OrgUnit.objects.get(code="P51"), Role.DATA_OFFICER)
-
-
-def log_in(page, username: str, password: str = "pw-binhdang-2026") -> None:
-    page.goto("/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def test_officer_logs_in_sees_home_and_finds_a_unit(page, province_officer):

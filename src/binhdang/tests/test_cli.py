@@ -40,10 +40,14 @@ def test_demo_sets_up_a_fresh_machine_and_prints_the_accounts(demo_dir):
     assert "thêm 0, thay đổi 0, ngừng hiệu lực 0" in again.stdout
 
 
-def test_manage_passes_through_to_django(demo_dir):
-    result = run_binhdang("manage", "showmigrations", "orgunits", data_dir=demo_dir, DEBUG="1")
-    assert result.returncode == 0, result.stderr
-    assert "[X] 0001_initial" in result.stdout  # applied by the demo in the same directory
+def test_manage_passes_through_to_django(tmp_path):
+    before = run_binhdang("manage", "showmigrations", "orgunits", data_dir=tmp_path, DEBUG="1")
+    assert before.returncode == 0, before.stderr
+    assert "[ ] 0001_initial" in before.stdout
+    migrate = run_binhdang("manage", "migrate", "orgunits", data_dir=tmp_path, DEBUG="1")
+    assert migrate.returncode == 0, migrate.stderr
+    after = run_binhdang("manage", "showmigrations", "orgunits", data_dir=tmp_path, DEBUG="1")
+    assert "[X] 0001_initial" in after.stdout
 
 
 def test_serve_refuses_without_secret_key(tmp_path):
