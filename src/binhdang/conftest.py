@@ -7,6 +7,8 @@ import shutil
 import pytest
 
 from binhdang.accounts.models import Role, User
+from binhdang.indicators.loading import load_catalogue
+from binhdang.indicators.models import Indicator
 from binhdang.orgunits.loading import load_reference_map
 from binhdang.orgunits.models import OrgUnit
 
@@ -46,6 +48,13 @@ def make_user(username: str, unit: OrgUnit | None, role: Role) -> User:
     user.set_password("pw-binhdang-2026")
     user.save()
     return user
+
+
+@pytest.fixture
+def catalogue(db):
+    """The NSGE catalogue loaded, as {indicator number: Indicator}."""
+    load_catalogue()
+    return {i.number: i for i in Indicator.objects.all()}
 
 
 @pytest.fixture

@@ -89,6 +89,14 @@ def can_approve(user, unit: OrgUnit) -> bool:
     return _unit_scope(user, unit, Role.APPROVER)
 
 
+def can_review(user, unit: OrgUnit) -> bool:
+    """Whether the user judges the unit's work from above: an approver of a unit over it
+    (returning or accepting its report, unlocking its figures); never the unit itself."""
+    if sees_everything(user):
+        return True
+    return can_approve(user, unit) and not any(unit.pk == root.pk for root in scope_roots(user))
+
+
 def can_administer(user, unit: OrgUnit) -> bool:
     """Whether the user may manage the unit's users and departments."""
     return _unit_scope(user, unit, Role.UNIT_ADMIN)

@@ -10,7 +10,7 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from binhdang.core import audit
 
-        from .models import DataValue, Indicator, Target
+        from .models import DataValue, Indicator, Lock, Target
 
-        for model in (Indicator, Target, DataValue):
+        for model in (Indicator, Target, DataValue, Lock):
             audit.register(model, exclude_fields=["updated_at"])

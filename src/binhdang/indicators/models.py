@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import formats
@@ -243,3 +244,53 @@ class DataValue(AuditedMixin, TimeStamped):
 
     def audit_unit_id(self) -> int | None:
         return self.unit_id
+
+
+class Lock(AuditedMixin, TimeStamped):
+    """A unit's figures for a year closed to changes (khóa số liệu), e.g. once its report was
+    accepted. Never deleted: unlocking records who, when and why, and a new lock is a new row."""
+
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    reason = models.CharField(_("reason for locking"), max_length=255)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("locked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unlocked_at = models.DateTimeField(_("unlocked at"), null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("unlocked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unlock_reason = models.TextField(_("reason for unlocking"), blank=True)
+
+    class Meta:
+        verbose_name = _("lock on figures")
+        verbose_name_plural = _("locks on figures")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year"],
+                condition=Q(unlocked_at__isnull=True),
+                name="one_active_lock_per_unit_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}"
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
+
+    @property
+    def is_active(self) -> bool:
+        return self.unlocked_at is None

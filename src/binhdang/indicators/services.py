@@ -5,14 +5,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import formats
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
 from binhdang.orgunits.models import OrgUnit
 
-from .models import Comparator, DataValue, Indicator, Measure, Target
+from .models import Comparator, DataValue, Indicator, Lock, Measure, Target
 
 STRATEGY_YEARS = range(2021, 2031)
 
@@ -106,6 +106,16 @@ def record_value(
         raise ValidationError(
             {"year": _("“%(unit)s” did not exist in %(year)d.") % {"unit": unit.name, "year": year}}
         )
+    if active_lock(unit, year):
+        raise ValidationError(
+            {
+                "year": _(
+                    "The figures of “%(unit)s” for %(year)d are locked: ask the unit above to "
+                    "unlock them."
+                )
+                % {"unit": unit.name, "year": year}
+            }
+        )
     if indicator.owner_unit_id and not unit.is_within(indicator.owner_unit):
         raise ValidationError(_("This local indicator belongs to another unit."))
     numerator = _number(numerator, "numerator")
@@ -184,3 +194,43 @@ def record_values(actor, unit: OrgUnit, year: int, entries: dict[Indicator, dict
     if errors:
         raise ValidationError(errors)
     return saved
+
+
+def active_lock(unit: OrgUnit, year: int) -> Lock | None:
+    """The lock that closes a unit's figures for a year, if any."""
+    return Lock.objects.filter(unit=unit, year=year, unlocked_at=None).first()
+
+
+def lock_year(actor, unit: OrgUnit, year: int, reason: str) -> Lock:
+    """Close a unit's figures for a year (its superior accepted them); idempotent."""
+    if not permissions.can_review(actor, unit):
+        raise PermissionDenied(_("You cannot lock the figures of “%s”.") % unit.name)
+    if year not in STRATEGY_YEARS:
+        raise ValidationError({"year": _("The year must be between 2021 and 2030.")})
+    existing = active_lock(unit, year)
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return Lock.objects.create(
+                unit=unit, year=year, reason=reason.strip()[:255], locked_by=actor
+            )
+    except IntegrityError:  # someone locked it at the same moment
+        return active_lock(unit, year)
+
+
+@transaction.atomic
+def unlock_year(actor, unit: OrgUnit, year: int, reason: str) -> Lock:
+    """Reopen a unit's figures for a year; only a superior, and only with a reason."""
+    if not permissions.can_review(actor, unit):
+        raise PermissionDenied(_("You cannot unlock the figures of “%s”.") % unit.name)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the figures are unlocked.")})
+    lock = Lock.objects.select_for_update().filter(unit=unit, year=year, unlocked_at=None).first()
+    if lock is None:
+        raise ValidationError(_("These figures are not locked."))
+    lock.unlocked_at = timezone.now()
+    lock.unlocked_by = actor
+    lock.unlock_reason = reason.strip()
+    lock.save()
+    return lock

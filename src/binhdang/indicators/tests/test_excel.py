@@ -8,17 +8,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from binhdang.indicators import spreadsheets
-from binhdang.indicators.loading import load_catalogue
-from binhdang.indicators.models import DataValue, Indicator
+from binhdang.indicators.models import DataValue
 from binhdang.indicators.services import record_value
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogue(db):
-    load_catalogue()
-    return {i.number: i for i in Indicator.objects.all()}
 
 
 def _download(client, unit, children=True):

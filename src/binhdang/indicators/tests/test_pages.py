@@ -3,16 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from binhdang.indicators.loading import load_catalogue
-from binhdang.indicators.models import DataValue, Indicator
+from binhdang.indicators.models import DataValue
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogue(db):
-    load_catalogue()
-    return {i.number: i for i in Indicator.objects.all()}
 
 
 def _entry(catalogue, number, **fields):

@@ -5,19 +5,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from binhdang.indicators.loading import load_catalogue
-from binhdang.indicators.models import DataValue, Indicator
+from binhdang.indicators.models import DataValue
 from binhdang.indicators.rollup import rollup, rollup_children
 from binhdang.indicators.services import record_value
 from binhdang.orgunits.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogue(db):
-    load_catalogue()
-    return {i.number: i for i in Indicator.objects.all()}
 
 
 def test_share_rolls_up_by_summing_numerators_and_denominators(catalogue, personas, tree):
