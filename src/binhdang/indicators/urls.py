@@ -9,6 +9,7 @@ urlpatterns = [
     path("targets/<int:pk>/", views.edit_target, name="edit_target"),
     path("units/<int:pk>/", views.overview, name="overview"),
     path("units/<int:pk>/enter/", views.enter, name="enter"),
+    path("units/<int:pk>/forecast/", views.forecast, name="forecast"),
     path("units/<int:pk>/indicators/<int:indicator_pk>/", views.ranking, name="ranking"),
     path("units/<int:pk>/dhis2.<str:fmt>", views.dhis2_export, name="dhis2_export"),
     path("units/<int:pk>/dhis2/import/", views.dhis2_import, name="dhis2_import"),

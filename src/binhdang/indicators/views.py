@@ -15,6 +15,7 @@ from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.queries import breadcrumb
 
 from . import charts, dhis2, queries, services, spreadsheets
+from . import forecast as forecasting
 from .evaluation import Verdict, summary_line
 from .forms import DataEntryForm, DataFileForm, ImportFileForm, TargetForm, YearForm
 from .models import DataValue, Framework, Indicator, Target
@@ -96,7 +97,25 @@ def overview(request, pk):
             "rows": rows,
             "summary": summary_line([row.verdict for row in rows]),
             "not_met": [row for row in rows if row.verdict == Verdict.NOT_MET],
+            "at_risk": forecasting.targets_at_risk(_framework(), unit),
             "can_enter": permissions.can_edit(request.user, unit),
+        },
+    )
+
+
+def forecast(request, pk):
+    """Each target's projection to its next milestone, and the sub-units' targets at risk."""
+    unit = permissions.get_unit(request.user, pk)
+    framework = _framework()
+    return render(
+        request,
+        "indicators/forecast.html",
+        {
+            "unit": unit,
+            "breadcrumb": breadcrumb(unit),
+            "forecasts": forecasting.unit_forecasts(framework, unit),
+            "subunits": forecasting.subunit_risks(framework, unit),
+            "method": forecasting.METHOD,
         },
     )
 

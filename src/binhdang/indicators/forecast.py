@@ -1,0 +1,250 @@
+"""Projection of each target to its next milestone (2025, 2030), and the targets at risk.
+
+The method is deliberately simple and stated on the page: an ordinary least-squares straight line
+through the unit's yearly figures (its predecessors' combined before it existed), extended to the
+milestone, with a 95% prediction interval from the scatter of the points around the line
+(Student's t with n − 2 degrees of freedom). At least three years of figures are needed; a share
+is kept between 0 and 100. A target is "at risk" when the projected value misses it, and "off
+track" when even the favourable end of the interval misses it.
+
+Every figure comes from one query over the unit's subtree and its predecessors' subtrees for all
+of the framework's indicators and years, rolled up with the same rules as the live roll-up.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
+
+from binhdang.orgunits.models import OrgUnit
+
+from .evaluation import Verdict, evaluate
+from .models import DataValue, Direction, Framework, Indicator, Measure, Target
+from .rollup import RollUp, _combine, _counted, combine
+
+MILESTONES = (2025, 2030)
+YEARS = range(2021, 2031)
+MIN_POINTS = 3
+# Two-sided 95% quantiles of Student's t by degrees of freedom (standard tables).
+T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306}
+
+METHOD = _(
+    "Projection: a straight line fitted by least squares through the yearly figures (those of the "
+    "units it was formed from before the unit existed), extended to the next milestone, with a "
+    "95% prediction interval. At least three years of figures are needed. “At risk”: the "
+    "projected value misses the target; “off track”: even the favourable end of the interval "
+    "misses it."
+)
+
+
+class Outlook:
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    UNKNOWN = "unknown"
+
+
+OUTLOOK_LABELS = {
+    Outlook.ON_TRACK: _("On track"),
+    Outlook.AT_RISK: _("At risk"),
+    Outlook.OFF_TRACK: _("Off track"),
+    Outlook.UNKNOWN: _("Too few figures"),
+}
+
+
+@dataclass
+class Projection:
+    """The fitted line's value at a year, with its 95% interval."""
+
+    year: int
+    value: float
+    low: float
+    high: float
+    points: int
+
+
+@dataclass
+class Forecast:
+    """One indicator's outlook for a unit: the projection to the next milestone and the verdict."""
+
+    indicator: Indicator
+    series: dict[int, Decimal]
+    target: Target | None
+    projection: Projection | None
+    outlook: str
+
+    @property
+    def outlook_label(self):
+        return OUTLOOK_LABELS[self.outlook]
+
+    @property
+    def latest(self) -> tuple[int, Decimal] | None:
+        """The last year with a figure, and the figure."""
+        return max(self.series.items(), default=None)
+
+    @property
+    def at_risk(self) -> bool:
+        return self.outlook in (Outlook.AT_RISK, Outlook.OFF_TRACK)
+
+
+def project(series: dict[int, Decimal], year: int, *, bounded: bool = False) -> Projection | None:
+    """The least-squares line through the series, at `year`, with a 95% prediction interval."""
+    points = sorted((y, float(v)) for y, v in series.items() if v is not None)
+    n = len(points)
+    if n < MIN_POINTS:
+        return None
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    sxx = sum((x - mean_x) ** 2 for x, _ in points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx
+    intercept = mean_y - slope * mean_x
+    residual = sum((y - (intercept + slope * x)) ** 2 for x, y in points)
+    spread = math.sqrt(residual / (n - 2))
+    error = spread * math.sqrt(1 + 1 / n + (year - mean_x) ** 2 / sxx)
+    value = intercept + slope * year
+    margin = T95.get(n - 2, 2.262) * error
+    low, high = value - margin, value + margin
+    if bounded:
+        value, low, high = (min(max(v, 0.0), 100.0) for v in (value, low, high))
+    return Projection(year, value, low, high, n)
+
+
+def _outlook(indicator: Indicator, target: Target | None, projection: Projection | None) -> str:
+    if projection is None or target is None or not target.is_known:
+        return Outlook.UNKNOWN
+    judge = lambda v: evaluate(  # noqa: E731
+        Decimal(str(round(v, 6))), target.value, target.comparator, indicator.direction
+    )
+    if judge(projection.value) == Verdict.MET:
+        return Outlook.ON_TRACK
+    favourable = projection.high if indicator.direction == Direction.HIGHER else projection.low
+    return Outlook.AT_RISK if judge(favourable) == Verdict.MET else Outlook.OFF_TRACK
+
+
+def _rows(indicators: list[Indicator], roots: list[OrgUnit]) -> list[DataValue]:
+    """Totals of the indicators in the roots' subtrees for the strategy's years, by path."""
+    within = Q()
+    for root in roots:
+        within |= Q(unit__path__startswith=root.path)
+    return list(
+        DataValue.objects.filter(within, indicator__in=indicators, category="", year__in=YEARS)
+        .select_related("unit")
+        .only("indicator_id", "year", "numerator", "denominator", "value", "unit__path", "unit_id")
+        .order_by("unit__path")
+    )
+
+
+class _Figures:
+    """Roll-ups of any unit in the fetched subtrees, per indicator and year, from one query."""
+
+    def __init__(self, indicators: list[Indicator], roots: list[OrgUnit]):
+        self.by_indicator = {i.pk: i for i in indicators}
+        # Each row is filed under every unit on its path, so a unit's rows are one lookup.
+        self.rows: dict[tuple[int, int, int], list[DataValue]] = {}
+        for row in _rows(indicators, roots):
+            for pk in row.unit.path.strip("/").split("/"):
+                self.rows.setdefault((int(pk), row.indicator_id, row.year), []).append(row)
+
+    def figure(self, indicator: Indicator, unit_pk: int, year: int) -> RollUp:
+        rows = self.rows.get((unit_pk, indicator.pk, year), [])
+        return _combine(indicator, _counted(rows, deepest=indicator.computed_from_children))
+
+    def series(self, indicator: Indicator, unit: OrgUnit) -> dict[int, Decimal]:
+        """The unit's value by year; its predecessors' combined where it has none of its own."""
+        values = {}
+        for year in YEARS:
+            own = self.figure(indicator, unit.pk, year)
+            if not own.entries:
+                own = combine(
+                    indicator, [self.figure(indicator, p.pk, year) for p in unit.predecessors.all()]
+                )
+            if own.value is not None:
+                values[year] = own.value
+        return values
+
+
+def _targets(indicators: list[Indicator], unit: OrgUnit) -> dict[tuple[int, int], Target]:
+    """The target judging each indicator's milestone for the unit: its own or its nearest
+    ancestor's, else the national one (the same precedence as `queries.applicable_target`)."""
+    line = [*unit.ancestor_ids(), unit.pk]
+    depth = {pk: index for index, pk in enumerate(line)}
+    chosen: dict[tuple[int, int], Target] = {}
+    candidates = Target.objects.filter(indicator__in=indicators, year__in=MILESTONES).filter(
+        Q(unit__isnull=True) | Q(unit_id__in=line)
+    )
+    for target in candidates.select_related("unit"):
+        key = (target.indicator_id, target.year)
+        rank = depth.get(target.unit_id, -1)
+        current = chosen.get(key)
+        if current is None or rank > depth.get(current.unit_id, -1):
+            chosen[key] = target
+    return chosen
+
+
+def _next_milestone(series: dict[int, Decimal], today: datetime.date) -> int | None:
+    """The first milestone after the last year with figures (and not already past)."""
+    last = max(series, default=today.year - 1)
+    upcoming = [m for m in MILESTONES if m > last and m >= today.year - 1]
+    return upcoming[0] if upcoming else None
+
+
+def _forecasts(figures, indicators, unit, targets, today) -> list[Forecast]:
+    result = []
+    for indicator in indicators:
+        series = figures.series(indicator, unit)
+        milestone = _next_milestone(series, today)
+        if milestone is None:
+            continue
+        bounded = indicator.measure == Measure.SHARE
+        projection = project(series, milestone, bounded=bounded)
+        target = targets.get((indicator.pk, milestone))
+        outlook = _outlook(indicator, target, projection)
+        result.append(Forecast(indicator, series, target, projection, outlook))
+    return result
+
+
+def _framework_indicators(framework: Framework) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(framework=framework).order_by("objective__number", "number")
+    )
+
+
+def unit_forecasts(
+    framework: Framework, unit: OrgUnit, today: datetime.date | None = None
+) -> list[Forecast]:
+    """Every indicator's outlook for the unit."""
+    today = today or datetime.date.today()
+    indicators = _framework_indicators(framework)
+    prefetch_related_objects([unit], "predecessors")
+    figures = _Figures(indicators, [unit, *unit.predecessors.all()])
+    return _forecasts(figures, indicators, unit, _targets(indicators, unit), today)
+
+
+def targets_at_risk(
+    framework: Framework, unit: OrgUnit, today: datetime.date | None = None
+) -> list[Forecast]:
+    """The unit's targets whose projection misses the next milestone's target."""
+    return [f for f in unit_forecasts(framework, unit, today) if f.at_risk]
+
+
+def subunit_risks(
+    framework: Framework, unit: OrgUnit, today: datetime.date | None = None
+) -> list[tuple[OrgUnit, list[Forecast]]]:
+    """Each live sub-unit with its targets at risk, the most at risk first."""
+    today = today or datetime.date.today()
+    indicators = _framework_indicators(framework)
+    children = list(OrgUnit.objects.filter(parent=unit).live().order_by("name"))
+    prefetch_related_objects([unit, *children], "predecessors")
+    figures = _Figures(indicators, [unit, *unit.predecessors.all()])
+    targets = _targets(indicators, unit)
+    result = []
+    for child in children:
+        # Sub-units rarely set their own targets; their ancestors' and the national ones apply.
+        risky = [f for f in _forecasts(figures, indicators, child, targets, today) if f.at_risk]
+        if risky:
+            result.append((child, risky))
+    result.sort(key=lambda item: -len(item[1]))
+    return result
