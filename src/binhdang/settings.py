@@ -206,6 +206,16 @@ IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "5"))
 # Indicators: a figure further than this share from last year's needs an explanatory note.
 SHARP_CHANGE_RATIO = float(os.environ.get("SHARP_CHANGE_RATIO", "0.5"))
 
+# Plans: task reminders go out this many days before a deadline (comma-separated), and on the
+# day after a missed one; `binhdang manage send_task_reminders` runs daily (cron).
+TASK_REMINDER_DAYS = [int(day) for day in env_list("TASK_REMINDER_DAYS", "7,1")]
+
+# Reporting rounds: days before a deadline on which units are reminded, how often late units are
+# reminded after it, and the address that e-mails link to (e.g. https://binhdang.example.gov.vn).
+ROUND_REMINDER_DAYS = os.environ.get("ROUND_REMINDER_DAYS", "3,1")
+ROUND_LATE_REMINDER_EVERY_DAYS = int(os.environ.get("ROUND_LATE_REMINDER_EVERY_DAYS", "7"))
+SITE_URL = os.environ.get("SITE_URL", "")
+
 # Background work (reminders, report compilation). By default a task runs at once in the process
 # that asks for it, so one process is enough; TASKS_BACKEND=database queues it in the database
 # for `binhdang manage db_worker` to run.

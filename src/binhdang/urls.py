@@ -16,6 +16,7 @@ urlpatterns = [
     path("plans/", include("binhdang.plans.urls")),
     path("activities/", include("binhdang.activities.urls")),
     path("reports/", include("binhdang.reporting.urls")),
+    path("", include("binhdang.core.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -7,9 +7,9 @@ SECTIONS = [
     ("orgunits", _("Units"), "orgunits:home"),
     ("committees", _("Committees"), "committees:home"),
     ("indicators", _("Indicators"), "indicators:mine"),
-    ("plans", _("Plans & tasks"), None),
-    ("activities", _("Activities"), None),
-    ("reports", _("Reports"), None),
+    ("plans", _("Plans & tasks"), "plans:home"),
+    ("activities", _("Activities"), "activities:home"),
+    ("reporting", _("Reports"), "reporting:home"),
 ]
 
 

@@ -5,12 +5,20 @@ from django.core.exceptions import ValidationError
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on the named fields, else on top."""
+    """Show a service's refusal on the form: on the named fields (outlined), else on top."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            named = field in form.fields
+            form.add_error(field if named else None, errors)
+            if named:
+                _mark_invalid(form.fields[field].widget)
     else:
         form.add_error(None, error)
+
+
+def _mark_invalid(widget) -> None:
+    if "is-invalid" not in widget.attrs.get("class", ""):
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 class StyledForm(forms.Form):
@@ -38,5 +46,4 @@ class StyledForm(forms.Form):
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                _mark_invalid(self.fields[name].widget)

@@ -1,9 +1,12 @@
-"""Error pages in the user's language, and the health check."""
+"""Error pages in the user's language, the health check, and the pages of background jobs."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from .models import Job, JobFile
 
 
 def _error(request, status: int, exception=None):
@@ -31,3 +34,50 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# --- Background jobs --------------------------------------------------------------------------
+
+
+def _own_job(request, pk) -> Job:
+    """The user's own job, or 404: nobody else learns that it exists."""
+    return get_object_or_404(Job, pk=pk, owner=request.user)
+
+
+def job(request, pk):
+    """A job's progress; htmx asks for the status part again every second until it finishes."""
+    current = _own_job(request, pk)
+    context = {"job": current, "files": list(current.files.all()) if current.is_finished else []}
+    if request.htmx:
+        return render(request, "core/_job_status.html", context)
+    return render(request, "core/job.html", context)
+
+
+def jobs(request):
+    """The user's recent jobs, newest first."""
+    return render(request, "core/jobs.html", {"jobs": Job.objects.filter(owner=request.user)[:50]})
+
+
+def _send(field, name: str, content_type: str):
+    if not field:
+        raise Http404(_("This job has no file to download."))
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file of this job is no longer on the server.")) from None
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+
+
+def job_download(request, pk):
+    """The job's result file, under its download name."""
+    current = _own_job(request, pk)
+    if current.status != Job.Status.DONE:
+        raise Http404(_("This job has no file to download."))
+    return _send(current.result, current.result_name, current.result_type)
+
+
+def job_file(request, pk, file_pk):
+    """A further file of the job (e.g. an annex)."""
+    current = _own_job(request, pk)
+    extra = get_object_or_404(JobFile, pk=file_pk, job=current)
+    return _send(extra.file, extra.name, extra.content_type)

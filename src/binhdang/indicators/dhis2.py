@@ -14,7 +14,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ from binhdang.accounts import permissions
 from binhdang.orgunits.models import OrgUnit
 
 from .models import DataValue, Indicator, Measure
-from .services import record_value
+from .services import EntriesRefused, Entry, record_values_bulk
 
 QUOTIENTS = (Measure.SHARE, Measure.RATIO, Measure.RATE)
 CSV_HEADER = [
@@ -200,19 +200,25 @@ def import_values(user, cells: list[_Cell]) -> int:
         entry[part] = r.get("value")
         if r.get("comment"):
             entry["note"] = str(r["comment"])
+    entries = [
+        Entry(
+            indicator,
+            unit,
+            year,
+            category=category,
+            ref=", ".join(str(n) for n in entry.pop("lines")),
+            **entry,
+        )
+        for (indicator, unit, year, category), entry in grouped.items()
+    ]
     saved = 0
-    for (indicator, unit, year, category), entry in grouped.items():
-        lines = ", ".join(str(n) for n in entry.pop("lines"))
-        try:
-            record_value(user, indicator, unit, year, category=category, **entry)
-            saved += 1
-        except PermissionDenied as error:
-            problems.append(_("Lines %(lines)s: %(error)s") % {"lines": lines, "error": error})
-        except ValidationError as error:
-            for message in error.messages:
-                problems.append(
-                    _("Lines %(lines)s: %(error)s") % {"lines": lines, "error": message}
-                )
+    try:
+        saved = record_values_bulk(user, entries, origin="DHIS2")
+    except EntriesRefused as error:
+        for entry, message in error.problems:
+            problems.append(
+                _("Lines %(lines)s: %(error)s") % {"lines": entry.ref, "error": message}
+            )
     if problems:
         raise ValidationError(problems)
     return saved

@@ -23,6 +23,7 @@ from binhdang.orgunits.models import OrgUnit
 
 from .evaluation import Verdict, evaluate
 from .models import DataValue, Direction, Framework, Indicator, Measure, Target
+from .queries import milestone_targets
 from .rollup import RollUp, _combine, _counted, combine
 
 MILESTONES = (2025, 2030)
@@ -166,24 +167,6 @@ class _Figures:
         return values
 
 
-def _targets(indicators: list[Indicator], unit: OrgUnit) -> dict[tuple[int, int], Target]:
-    """The target judging each indicator's milestone for the unit: its own or its nearest
-    ancestor's, else the national one (the same precedence as `queries.applicable_target`)."""
-    line = [*unit.ancestor_ids(), unit.pk]
-    depth = {pk: index for index, pk in enumerate(line)}
-    chosen: dict[tuple[int, int], Target] = {}
-    candidates = Target.objects.filter(indicator__in=indicators, year__in=MILESTONES).filter(
-        Q(unit__isnull=True) | Q(unit_id__in=line)
-    )
-    for target in candidates.select_related("unit"):
-        key = (target.indicator_id, target.year)
-        rank = depth.get(target.unit_id, -1)
-        current = chosen.get(key)
-        if current is None or rank > depth.get(current.unit_id, -1):
-            chosen[key] = target
-    return chosen
-
-
 def _next_milestone(series: dict[int, Decimal], today: datetime.date) -> int | None:
     """The first milestone after the last year with figures (and not already past)."""
     last = max(series, default=today.year - 1)
@@ -220,7 +203,7 @@ def unit_forecasts(
     indicators = _framework_indicators(framework)
     prefetch_related_objects([unit], "predecessors")
     figures = _Figures(indicators, [unit, *unit.predecessors.all()])
-    return _forecasts(figures, indicators, unit, _targets(indicators, unit), today)
+    return _forecasts(figures, indicators, unit, milestone_targets(indicators, unit), today)
 
 
 def targets_at_risk(
@@ -239,7 +222,7 @@ def subunit_risks(
     children = list(OrgUnit.objects.filter(parent=unit).live().order_by("name"))
     prefetch_related_objects([unit, *children], "predecessors")
     figures = _Figures(indicators, [unit, *unit.predecessors.all()])
-    targets = _targets(indicators, unit)
+    targets = milestone_targets(indicators, unit)
     result = []
     for child in children:
         # Sub-units rarely set their own targets; their ancestors' and the national ones apply.

@@ -82,6 +82,7 @@ def load_catalogue(path: Path = CATALOGUE) -> CatalogueReport:
     for item in spec["indicators"]:
         values = {name: item[name] for name in INDICATOR_FIELDS}
         values["multiplier"] = Decimal(str(values["multiplier"]))
+        values["disaggregations"] = ",".join(item.get("disaggregations", []))
         indicator = _sync(
             Indicator,
             {"code": f"{spec['code']}.{item['code']}"},

@@ -40,6 +40,29 @@ class Comparator(models.TextChoices):
     ABOUT = "~", "~"
 
 
+class Dimension(models.TextChoices):
+    """How a figure may be broken down (disaggregated)."""
+
+    SEX = "sex", _("Sex")
+    AGE = "age", _("Age group")
+    ETHNICITY = "ethnicity", _("Ethnicity")
+    RESIDENCE = "residence", _("Urban / rural")
+
+
+# The categories of each dimension; a value's `category` is written "dimension:category".
+CATEGORIES = {
+    Dimension.SEX: [("female", _("Women")), ("male", _("Men"))],
+    Dimension.AGE: [
+        ("under_16", _("Under 16")),
+        ("16_30", _("16 to 30")),
+        ("31_60", _("31 to 60")),
+        ("over_60", _("Over 60")),
+    ],
+    Dimension.ETHNICITY: [("minority", _("Ethnic minorities")), ("kinh", _("Kinh"))],
+    Dimension.RESIDENCE: [("urban", _("Urban")), ("rural", _("Rural"))],
+}
+
+
 class Framework(TimeStamped):
     """A strategy or programme whose targets units report on (e.g. the NSGE 2021–2030)."""
 
@@ -115,6 +138,8 @@ class Indicator(AuditedMixin, TimeStamped):
     unit_label_en = models.CharField(_("unit of measure (English)"), max_length=128, blank=True)
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
     computed_from_children = models.BooleanField(_("computed from lower units"), default=False)
+    # Comma-separated Dimension values, e.g. "sex" or "sex,residence".
+    disaggregations = models.CharField(_("disaggregated by"), max_length=64, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     source = models.TextField(_("source"), blank=True)
 
@@ -143,6 +168,18 @@ class Indicator(AuditedMixin, TimeStamped):
     @property
     def unit_label(self) -> str:
         return in_language(self.unit_label_vi, self.unit_label_en)
+
+    @property
+    def dimensions(self) -> list[Dimension]:
+        return [Dimension(d) for d in self.disaggregations.split(",") if d]
+
+    def categories(self) -> list[tuple[str, str]]:
+        """The breakdowns asked for this indicator: ("sex:female", "Sex: Women"), ..."""
+        return [
+            (f"{dimension}:{key}", f"{dimension.label}: {label}")
+            for dimension in self.dimensions
+            for key, label in CATEGORIES[dimension]
+        ]
 
 
 class Target(AuditedMixin, TimeStamped):

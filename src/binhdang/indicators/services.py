@@ -1,18 +1,25 @@
 """Writes to indicators: target values and units' figures, each with its rules."""
 
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
+from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
-from binhdang.orgunits.models import OrgUnit
+from binhdang.core.audit import UNIT_KEY
+from binhdang.orgunits.models import Level, OrgUnit
 
-from .models import Comparator, DataValue, Indicator, Lock, Measure, Target
+from .models import Comparator, DataValue, Dimension, Direction, Indicator, Lock, Measure, Target
+from .rollup import QUOTIENTS
 
 STRATEGY_YEARS = range(2021, 2031)
 
@@ -59,6 +66,61 @@ def set_target(
     return target
 
 
+@transaction.atomic
+def remove_target(actor, target: Target) -> None:
+    """Drop a unit's own target: the ancestors' or the national one applies again."""
+    if target.unit is None or not permissions.can_approve(actor, target.unit):
+        raise PermissionDenied(_("You cannot remove this target."))
+    target.delete()
+
+
+LOCAL_INDICATOR_LEVELS = (Level.PROVINCE, Level.CENTRAL)
+
+
+@transaction.atomic
+def save_local_indicator(actor, unit: OrgUnit, indicator: Indicator | None = None, **fields):
+    """Add or change a province's or ministry's own indicator (its approvers)."""
+    if not permissions.can_approve(actor, unit):
+        raise PermissionDenied(_("You cannot change the indicators of “%s”.") % unit.name)
+    if unit.level not in LOCAL_INDICATOR_LEVELS:
+        raise ValidationError(_("Only a province or a central agency adds its own indicators."))
+    if indicator is not None and indicator.owner_unit_id != unit.pk:
+        raise PermissionDenied(_("This local indicator belongs to another unit."))
+    number = fields.pop("number").strip()
+    if not number:
+        raise ValidationError({"number": _("Give the indicator a number, e.g. ĐP1.")})
+    code = f"{unit.code}.{number}"
+    if Indicator.objects.filter(code=code).exclude(pk=getattr(indicator, "pk", None)).exists():
+        raise ValidationError(
+            {"number": _("This unit already has an indicator numbered %s.") % number}
+        )
+    if fields["measure"] not in Measure.values:
+        raise ValidationError({"measure": _("Unknown measure.")})
+    if fields["direction"] not in Direction.values:
+        raise ValidationError({"direction": _("Unknown direction.")})
+    dimensions = fields.pop("dimensions", [])
+    if any(d not in Dimension.values for d in dimensions):
+        raise ValidationError({"dimensions": _("Unknown breakdown.")})
+    if not fields.get("name_vi", "").strip():
+        raise ValidationError({"name_vi": _("Write the indicator's wording.")})
+    if indicator is None:
+        indicator = Indicator(owner_unit=unit)
+    elif indicator.values.exists() and indicator.measure != fields["measure"]:
+        raise ValidationError(
+            {"measure": _("Figures were entered: the measure can no longer change.")}
+        )
+    multiplier = fields.pop("multiplier", None) or (
+        100 if fields["measure"] == Measure.SHARE else 1
+    )
+    for name, value in fields.items():
+        setattr(indicator, name, value.strip() if isinstance(value, str) else value)
+    indicator.code, indicator.number = code, number
+    indicator.multiplier = Decimal(multiplier)
+    indicator.disaggregations = ",".join(dimensions)
+    indicator.save()
+    return indicator
+
+
 def _unit_existed(unit: OrgUnit, year: int) -> bool:
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     return (unit.valid_from is None or unit.valid_from <= last) and (
@@ -97,49 +159,15 @@ def record_value(
     note: str = "",
     source: str = "",
 ) -> DataValue:
-    """Enter or correct a unit's figure for a year; the rules depend on the indicator's measure."""
-    if not permissions.can_edit(actor, unit):
-        raise PermissionDenied(_("You cannot enter figures for “%s”.") % unit.name)
-    if year not in STRATEGY_YEARS:
-        raise ValidationError({"year": _("The year must be between 2021 and 2030.")})
-    if not _unit_existed(unit, year):
-        raise ValidationError(
-            {"year": _("“%(unit)s” did not exist in %(year)d.") % {"unit": unit.name, "year": year}}
-        )
-    if active_lock(unit, year):
-        raise ValidationError(
-            {
-                "year": _(
-                    "The figures of “%(unit)s” for %(year)d are locked: ask the unit above to "
-                    "unlock them."
-                )
-                % {"unit": unit.name, "year": year}
-            }
-        )
-    if indicator.owner_unit_id and not unit.is_within(indicator.owner_unit):
-        raise ValidationError(_("This local indicator belongs to another unit."))
-    numerator = _number(numerator, "numerator")
-    denominator = _number(denominator, "denominator")
-    value = _number(value, "value", whole=indicator.measure == Measure.COUNT)
-    if indicator.measure in (Measure.SHARE, Measure.RATIO, Measure.RATE):
-        if numerator is None or denominator is None:
-            raise ValidationError(_("Enter both the numerator and the denominator."))
-        if denominator == 0:
-            raise ValidationError({"denominator": _("The denominator cannot be zero.")})
-        if indicator.measure == Measure.SHARE and numerator > denominator:
-            raise ValidationError(
-                {"numerator": _("The numerator cannot be greater than the denominator.")}
-            )
-        value = numerator / denominator * indicator.multiplier
-    elif indicator.measure == Measure.MILESTONE:
-        if value not in (0, 1):
-            raise ValidationError({"value": _("Answer yes (1) or no (0).")})
-        numerator = denominator = None
-    else:
-        if value is None:
-            raise ValidationError({"value": _("Enter the figure.")})
-        numerator = denominator = None
+    """Enter or correct a unit's figure for a year; the rules depend on the indicator's measure.
+    The rules live in `_check_unit_year`, `_clean_figures`, `_refuse_sharp_change` and
+    `_refuse_parts_over_total`, shared with `record_values_bulk`."""
+    _check_unit_year(actor, unit, year)
+    numerator, denominator, value = _clean_figures(
+        indicator, unit, category, numerator, denominator, value
+    )
     _check_sharp_change(indicator, unit, year, category, value, note)
+    _check_parts(indicator, unit, year, category, numerator, denominator, value)
     row, _created = DataValue.objects.get_or_create(
         indicator=indicator, unit=unit, year=year, category=category
     )
@@ -148,6 +176,17 @@ def record_value(
     row.source = source.strip()[:255]
     row.save()
     return row
+
+
+def _check_parts(indicator, unit, year, category, numerator, denominator, value) -> None:
+    """A breakdown never adds up to more than the total (by sex, the women and the men together
+    are at most everyone); parts may be missing, e.g. where sex was not recorded."""
+    rows = {
+        row.category: row
+        for row in DataValue.objects.filter(indicator=indicator, unit=unit, year=year)
+    }
+    rows[category] = DataValue(numerator=numerator, denominator=denominator, value=value)
+    _refuse_parts_over_total(indicator, rows)
 
 
 def _check_sharp_change(indicator, unit, year, category, value, note: str) -> None:
@@ -159,23 +198,7 @@ def _check_sharp_change(indicator, unit, year, category, value, note: str) -> No
         .values_list("value", flat=True)
         .first()
     )
-    if not last:
-        return
-    change = abs(value - last) / last
-    if change > Decimal(str(settings.SHARP_CHANGE_RATIO)):
-        raise ValidationError(
-            {
-                "note": _(
-                    "The figure changed by %(change)s%% from last year (%(last)s → %(new)s): "
-                    "add a note explaining why."
-                )
-                % {
-                    "change": formats.number_format(change * 100, 0),
-                    "last": formats.number_format(round(last, 2).normalize()),
-                    "new": formats.number_format(round(value, 2).normalize()),
-                }
-            }
-        )
+    _refuse_sharp_change(value, last, note)
 
 
 @transaction.atomic
@@ -184,13 +207,20 @@ def record_values(actor, unit: OrgUnit, year: int, entries: dict[Indicator, dict
     errors: dict[str, list[str]] = {}
     saved = 0
     for indicator, fields in entries.items():
-        try:
-            record_value(actor, indicator, unit, year, **fields)
-            saved += 1
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                key = f"{indicator.pk}-{field}" if field != "__all__" else f"{indicator.pk}-value"
-                errors.setdefault(key, []).extend(messages)
+        parts = fields.pop("parts", {})
+        lines = [("", fields)] if fields else []
+        lines += [
+            (category, {**values, "category": category}) for category, values in parts.items()
+        ]
+        for category, line in lines:
+            prefix = f"{indicator.pk}-{category}-" if category else f"{indicator.pk}-"
+            try:
+                record_value(actor, indicator, unit, year, **line)
+                saved += 1
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    key = prefix + (field if field != "__all__" else "value")
+                    errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     return saved
@@ -234,3 +264,311 @@ def unlock_year(actor, unit: OrgUnit, year: int, reason: str) -> Lock:
     lock.unlock_reason = reason.strip()
     lock.save()
     return lock
+
+
+# Shared by `record_value` and `record_values_bulk`: the same rules, in the same order.
+
+
+def _check_unit_year(actor, unit: OrgUnit, year: int, *, locked: bool | None = None) -> None:
+    """The rules that depend only on who writes for which unit and year. `locked` spares the
+    lock query when the caller has read the locks already."""
+    if not permissions.can_edit(actor, unit):
+        raise PermissionDenied(_("You cannot enter figures for “%s”.") % unit.name)
+    if year not in STRATEGY_YEARS:
+        raise ValidationError({"year": _("The year must be between 2021 and 2030.")})
+    if not _unit_existed(unit, year):
+        raise ValidationError(
+            {"year": _("“%(unit)s” did not exist in %(year)d.") % {"unit": unit.name, "year": year}}
+        )
+    if active_lock(unit, year) if locked is None else locked:
+        raise ValidationError(
+            {
+                "year": _(
+                    "The figures of “%(unit)s” for %(year)d are locked: ask the unit above to "
+                    "unlock them."
+                )
+                % {"unit": unit.name, "year": year}
+            }
+        )
+
+
+def _clean_figures(
+    indicator: Indicator, unit: OrgUnit, category: str, numerator, denominator, value
+):
+    """The figures as stored (numerator, denominator, value), or the refusal naming the field."""
+    if indicator.owner_unit_id and not unit.is_within(indicator.owner_unit):
+        raise ValidationError(_("This local indicator belongs to another unit."))
+    if category and category not in dict(indicator.categories()):
+        raise ValidationError({"category": _("This indicator is not broken down that way.")})
+    numerator = _number(numerator, "numerator")
+    denominator = _number(denominator, "denominator")
+    value = _number(value, "value", whole=indicator.measure == Measure.COUNT)
+    if indicator.measure in (Measure.SHARE, Measure.RATIO, Measure.RATE):
+        if numerator is None or denominator is None:
+            raise ValidationError(_("Enter both the numerator and the denominator."))
+        if denominator == 0:
+            raise ValidationError({"denominator": _("The denominator cannot be zero.")})
+        if indicator.measure == Measure.SHARE and numerator > denominator:
+            raise ValidationError(
+                {"numerator": _("The numerator cannot be greater than the denominator.")}
+            )
+        value = numerator / denominator * indicator.multiplier
+    elif indicator.measure == Measure.MILESTONE:
+        if value not in (0, 1):
+            raise ValidationError({"value": _("Answer yes (1) or no (0).")})
+        numerator = denominator = None
+    else:
+        if value is None:
+            raise ValidationError({"value": _("Enter the figure.")})
+        numerator = denominator = None
+    return numerator, denominator, value
+
+
+def _refuse_sharp_change(value, last, note: str) -> None:
+    """A value far from last year's (`last`) needs a note saying why."""
+    if value is None or note.strip() or not last:
+        return
+    change = abs(value - last) / last
+    if change > Decimal(str(settings.SHARP_CHANGE_RATIO)):
+        raise ValidationError(
+            {
+                "note": _(
+                    "The figure changed by %(change)s%% from last year (%(last)s → %(new)s): "
+                    "add a note explaining why."
+                )
+                % {
+                    "change": formats.number_format(change * 100, 0),
+                    "last": formats.number_format(round(last, 2).normalize()),
+                    "new": formats.number_format(round(value, 2).normalize()),
+                }
+            }
+        )
+
+
+def _refuse_parts_over_total(indicator: Indicator, rows: dict) -> None:
+    """A breakdown never adds up to more than the total; `rows` maps each category of one
+    indicator, unit and year ("" for the total) to its figures as they would be stored."""
+    total = rows.get("")
+    if total is None:
+        return
+    fields = ("numerator", "denominator") if indicator.measure in QUOTIENTS else ("value",)
+    for dimension in indicator.dimensions:
+        parts = [r for key, r in rows.items() if key.startswith(f"{dimension.value}:")]
+        for field in fields:
+            whole = getattr(total, field)
+            added = sum((getattr(p, field) or 0 for p in parts), Decimal(0))
+            if parts and whole is not None and added > whole:
+                raise ValidationError(
+                    {
+                        field: _(
+                            "The %(dimension)s breakdown adds up to %(parts)s, more than the "
+                            "total %(total)s."
+                        )
+                        % {
+                            "dimension": dimension.label.lower(),
+                            "parts": formats.number_format(added.normalize()),
+                            "total": formats.number_format(whole.normalize()),
+                        }
+                    }
+                )
+
+
+# Bulk saving for uploads (Excel, DHIS2): decision 24.
+
+
+@dataclass
+class Entry:
+    """One figure of an upload, as `record_value` takes it; `ref` names it in refusals (the
+    file's row or lines)."""
+
+    indicator: Indicator
+    unit: OrgUnit
+    year: int
+    numerator: object = None
+    denominator: object = None
+    value: object = None
+    category: str = ""
+    note: str = ""
+    source: str = ""
+    ref: object = None
+
+
+class EntriesRefused(ValidationError):
+    """An upload refused: every problem with the entry it concerns. Nothing was written."""
+
+    def __init__(self, problems: list[tuple[Entry, str]]):
+        super().__init__([message for _entry, message in problems])
+        self.problems = problems
+
+
+class _Figures(NamedTuple):
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value: Decimal | None
+
+
+def _figure_text(figures) -> str:
+    if figures is None:
+        return ""
+    if figures.numerator is not None and figures.denominator is not None:
+        return f"{figures.numerator.normalize():f}/{figures.denominator.normalize():f}"
+    return "" if figures.value is None else f"{figures.value.normalize():f}"
+
+
+@transaction.atomic
+def record_values_bulk(actor, entries: list[Entry], *, origin: str = "") -> int:
+    """Save many figures at once with exactly `record_value`'s rules: all of them, or none.
+
+    The rules that depend only on the unit and year (permission, strategy years, the unit's
+    existence, locks) are checked once per unit and year; the stored figures the rules compare
+    with (last year's, the other parts of a breakdown, the row to update) are read in one query;
+    entries are checked in order, each against the figures as the ones before it left them, so
+    the outcome is the one of calling `record_value` for each entry in turn. The rows are then
+    written with `bulk_create` and `bulk_update`, and each unit's history gets one summary entry
+    listing its imported figures (`origin` says from where, e.g. "Excel")."""
+    entries = list(entries)
+    if not entries:
+        return 0
+    unit_ids = {e.unit.pk for e in entries}
+    indicator_ids = {e.indicator.pk for e in entries}
+    years = {e.year for e in entries}
+    locked = set(
+        Lock.objects.filter(unit_id__in=unit_ids, year__in=years, unlocked_at=None).values_list(
+            "unit_id", "year"
+        )
+    )
+    # Every category of each indicator, unit and year touched, and of the years before.
+    stored_pk: dict[tuple, int] = {}
+    stored: dict[tuple, dict[str, _Figures]] = defaultdict(dict)
+    notes: dict[tuple, tuple[str, str]] = {}
+    for pk, ind, unit_id, year, category, num, den, val, note, source in DataValue.objects.filter(
+        unit_id__in=unit_ids,
+        indicator_id__in=indicator_ids,
+        year__in=years | {y - 1 for y in years},
+    ).values_list(
+        "pk",
+        "indicator_id",
+        "unit_id",
+        "year",
+        "category",
+        "numerator",
+        "denominator",
+        "value",
+        "note",
+        "source",
+    ):
+        stored_pk[(ind, unit_id, year, category)] = pk
+        stored[(ind, unit_id, year)][category] = _Figures(num, den, val)
+        notes[(ind, unit_id, year, category)] = (note, source)
+    before = {key: dict(cells) for key, cells in stored.items()}
+
+    unit_year: dict[tuple[int, int], Exception | None] = {}
+    problems: list[tuple[Entry, str]] = []
+    accepted: dict[tuple, Entry] = {}
+    for entry in entries:
+        indicator, unit, year, category = entry.indicator, entry.unit, entry.year, entry.category
+        if (unit.pk, year) not in unit_year:
+            try:
+                _check_unit_year(actor, unit, year, locked=(unit.pk, year) in locked)
+                unit_year[(unit.pk, year)] = None
+            except (ValidationError, PermissionDenied) as refusal:
+                unit_year[(unit.pk, year)] = refusal
+        try:
+            if refusal := unit_year[(unit.pk, year)]:
+                raise refusal
+            numerator, denominator, value = _clean_figures(
+                indicator, unit, category, entry.numerator, entry.denominator, entry.value
+            )
+            last = stored.get((indicator.pk, unit.pk, year - 1), {}).get(category)
+            _refuse_sharp_change(value, last.value if last else None, entry.note)
+            cells = stored[(indicator.pk, unit.pk, year)]
+            _refuse_parts_over_total(
+                indicator, {**cells, category: _Figures(numerator, denominator, value)}
+            )
+        except ValidationError as error:
+            problems += [(entry, message) for message in error.messages]
+            continue
+        except PermissionDenied as error:
+            problems.append((entry, str(error)))
+            continue
+        cells[category] = _Figures(numerator, denominator, value)
+        accepted[(indicator.pk, unit.pk, year, category)] = entry
+    if problems:
+        raise EntriesRefused(problems)
+
+    now = timezone.now()
+    created, updated = [], []
+    written: dict[tuple, _Figures] = {}
+    for key, entry in accepted.items():
+        figures = written[key] = stored[key[:3]][key[3]]
+        row = DataValue(
+            indicator_id=key[0],
+            unit_id=key[1],
+            year=key[2],
+            category=key[3],
+            numerator=figures.numerator,
+            denominator=figures.denominator,
+            value=figures.value,
+            note=entry.note.strip(),
+            source=entry.source.strip()[:255],
+            updated_at=now,
+        )
+        if key in stored_pk:
+            row.pk = stored_pk[key]
+            updated.append(row)
+        else:
+            created.append(row)
+    try:
+        with transaction.atomic():
+            DataValue.objects.bulk_create(created, batch_size=2000)
+            DataValue.objects.bulk_update(
+                updated,
+                ["numerator", "denominator", "value", "note", "source", "updated_at"],
+                batch_size=1000,
+            )
+    except IntegrityError:  # the same cells were created at the same moment by someone else
+        raise ValidationError(
+            _("Someone saved figures for the same cells at the same moment: try again.")
+        ) from None
+    _audit_bulk(actor, entries, written, before, stored_pk, origin)
+    return len(entries)
+
+
+def _audit_bulk(actor, entries, written, before, stored_pk, origin: str) -> None:
+    """One history entry per unit: how many figures were imported, each with its old and new
+    value (django-auditlog does not see bulk writes; decision 24)."""
+    by_unit: dict[int, list[tuple]] = defaultdict(list)
+    for key in written:
+        by_unit[key[1]].append(key)
+    units = {e.unit.pk: e.unit for e in entries}
+    numbers = {e.indicator.pk: e.indicator.number for e in entries}
+    content_type = ContentType.objects.get_for_model(DataValue)
+    for unit_id, keys in by_unit.items():
+        changes = {}
+        for ind, _unit, year, category in sorted(keys, key=lambda k: (numbers[k[0]], k[2], k[3])):
+            label = " · ".join(filter(None, (numbers[ind], str(year), category)))
+            old = before.get((ind, unit_id, year), {}).get(category)
+            new = written[(ind, unit_id, year, category)]
+            changes[label] = [_figure_text(old), _figure_text(new)]
+        new_count = sum(1 for key in keys if key not in stored_pk)
+        LogEntry.objects.log_create(
+            units[unit_id],
+            force_log=True,
+            content_type=content_type,
+            object_pk="",
+            object_id=None,
+            object_repr=_("%(unit)s: %(count)d figures imported (%(origin)s)")
+            % {"unit": units[unit_id].name, "count": len(keys), "origin": origin or "—"},
+            serialized_data=None,
+            action=LogEntry.Action.UPDATE,
+            actor=actor,
+            changes=changes,
+            additional_data={
+                UNIT_KEY: unit_id,
+                "bulk": True,
+                "origin": origin,
+                "created": new_count,
+                "updated": len(keys) - new_count,
+                "years": sorted({key[2] for key in keys}),
+            },
+        )

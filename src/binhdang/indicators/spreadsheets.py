@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -18,7 +18,7 @@ from binhdang.accounts import permissions
 from binhdang.orgunits.models import OrgUnit
 
 from .models import DataValue, Indicator, Measure
-from .services import STRATEGY_YEARS, record_value
+from .services import STRATEGY_YEARS, EntriesRefused, Entry, record_values_bulk
 
 SHEET = "Số liệu"
 HEADERS = (
@@ -203,7 +203,7 @@ def save(user, rows: list[Row]) -> int:
     """Save the new and changed rows: all of them, or none, with problems named by row."""
     units = OrgUnit.objects.in_bulk({r.unit_id for r in rows})
     indicators = Indicator.objects.in_bulk({r.indicator_id for r in rows})
-    problems, saved = [], 0
+    entries = []
     for row in rows:
         if row.status == "unchanged":
             continue
@@ -211,15 +211,17 @@ def save(user, rows: list[Row]) -> int:
         for name in ("numerator", "denominator", "value"):
             if getattr(row, name):
                 fields[name] = getattr(row, name)
-        try:
-            record_value(user, indicators[row.indicator_id], units[row.unit_id], row.year, **fields)
-            saved += 1
-        except (ValidationError, PermissionDenied) as error:
-            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-            problems += [f"Dòng {row.line}: {message}" for message in messages]
-    if problems:
-        raise ValidationError(problems)
-    return saved
+        entries.append(
+            Entry(
+                indicators[row.indicator_id], units[row.unit_id], row.year, ref=row.line, **fields
+            )
+        )
+    try:
+        return record_values_bulk(user, entries, origin="Excel")
+    except EntriesRefused as error:
+        raise ValidationError(
+            [f"Dòng {entry.ref}: {message}" for entry, message in error.problems]
+        ) from None
 
 
 def rows_to_session(rows: list[Row]) -> list[dict]:

@@ -17,7 +17,14 @@ from binhdang.orgunits.queries import breadcrumb
 from . import charts, dhis2, queries, services, spreadsheets
 from . import forecast as forecasting
 from .evaluation import Verdict, summary_line
-from .forms import DataEntryForm, DataFileForm, ImportFileForm, TargetForm, YearForm
+from .forms import (
+    DataEntryForm,
+    DataFileForm,
+    ImportFileForm,
+    LocalIndicatorForm,
+    TargetForm,
+    YearForm,
+)
 from .models import DataValue, Framework, Indicator, Target
 from .rollup import rollup
 
@@ -98,8 +105,110 @@ def overview(request, pk):
             "summary": summary_line([row.verdict for row in rows]),
             "not_met": [row for row in rows if row.verdict == Verdict.NOT_MET],
             "at_risk": forecasting.targets_at_risk(_framework(), unit),
+            "local_rows": queries.local_overview(unit, year),
             "can_enter": permissions.can_edit(request.user, unit),
         },
+    )
+
+
+def unit_targets(request, pk):
+    """The targets that judge the unit's figures: national, inherited or its own, and its own
+    local indicators; approvers set the unit's own values for its subtree."""
+    unit = permissions.get_unit(request.user, pk)
+    indicators = list(
+        Indicator.objects.filter(framework=_framework()).order_by("objective__number", "number")
+    ) + list(queries.local_indicators(unit))
+    applied = queries.milestone_targets(indicators, unit)
+    rows = [
+        (indicator, [(str(year), applied.get((indicator.pk, year))) for year in MILESTONES])
+        for indicator in indicators
+    ]
+    return render(
+        request,
+        "indicators/unit_targets.html",
+        {
+            "unit": unit,
+            "breadcrumb": breadcrumb(unit),
+            "rows": rows,
+            "can_set": permissions.can_approve(request.user, unit),
+            "can_add_local": permissions.can_approve(request.user, unit)
+            and unit.level in services.LOCAL_INDICATOR_LEVELS,
+        },
+    )
+
+
+MILESTONES = (2025, 2030)
+
+
+@require_http_methods(["GET", "POST"])
+def own_target(request, pk, indicator_pk, year):
+    """Set or drop the unit's own target for a milestone (approvers of the unit)."""
+    unit = permissions.get_unit(request.user, pk, "approve")
+    indicator = get_object_or_404(Indicator, pk=indicator_pk)
+    if year not in MILESTONES:
+        raise Http404
+    own = Target.objects.filter(indicator=indicator, unit=unit, year=year).first()
+    form = TargetForm(
+        request.POST or None,
+        initial={"value": own.value, "comparator": own.comparator, "source": own.source}
+        if own
+        else {},
+    )
+    back = reverse("indicators:unit_targets", args=[unit.pk])
+    if request.method == "POST" and "remove" in request.POST and own:
+        services.remove_target(request.user, own)
+        messages.success(request, _("The unit's own target was removed."))
+        return redirect(back)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_target(request.user, indicator, year=year, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    return render(
+        request,
+        "indicators/own_target.html",
+        {
+            "unit": unit,
+            "breadcrumb": breadcrumb(unit),
+            "indicator": indicator,
+            "year": str(year),
+            "own": own,
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def local_indicator(request, pk, indicator_pk=None):
+    """Add or change one of the unit's own indicators."""
+    unit = permissions.get_unit(request.user, pk, "approve")
+    indicator = (
+        get_object_or_404(Indicator, pk=indicator_pk, owner_unit=unit) if indicator_pk else None
+    )
+    initial = {}
+    if indicator:
+        initial = {
+            name: getattr(indicator, name)
+            for name in ("number", "name_vi", "name_en", "measure", "multiplier")
+            + ("unit_label_vi", "direction", "notes", "source")
+        }
+        initial["dimensions"] = [d.value for d in indicator.dimensions]
+    form = LocalIndicatorForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_local_indicator(request.user, unit, indicator, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("indicators:unit_targets", pk=unit.pk)
+    return render(
+        request,
+        "indicators/local_indicator.html",
+        {"unit": unit, "breadcrumb": breadcrumb(unit), "indicator": indicator, "form": form},
     )
 
 
@@ -141,6 +250,10 @@ def ranking(request, pk, indicator_pk):
             "year": str(year),
             "rows": queries.ranked_children(indicator, unit, year),
             "figure": rollup(indicator, unit, year),
+            "breakdown": [
+                (label, rollup(indicator, unit, year, category))
+                for category, label in indicator.categories()
+            ],
             "chart": charts.trend_chart(points, milestones),
             "inherited": any(p.from_predecessors for p in points),
             "predecessors": unit.predecessors.all(),
@@ -155,10 +268,10 @@ def enter(request, pk):
     year = _year(request, default=datetime.date.today().year - 1)
     indicators = list(
         Indicator.objects.filter(framework=_framework()).order_by("objective__number", "number")
-    )
+    ) + list(queries.local_indicators(unit))
     yes_no = {i.pk for i in indicators if i.asks_yes_no(unit)}
     current = {
-        v.indicator_id: v for v in DataValue.objects.filter(unit=unit, year=year, category="")
+        (v.indicator_id, v.category): v for v in DataValue.objects.filter(unit=unit, year=year)
     }
     last = {
         v.indicator_id: v for v in DataValue.objects.filter(unit=unit, year=year - 1, category="")
@@ -180,8 +293,15 @@ def enter(request, pk):
             )
             return redirect(f"{reverse('indicators:overview', args=[unit.pk])}?year={year}")
     lines = [
-        (indicator, [form[key] for key in keys], form[note], form[source], last.get(indicator.pk))
-        for indicator, keys, note, source in form.lines
+        (
+            indicator,
+            [form[key] for key in keys],
+            form[note],
+            form[source],
+            last.get(indicator.pk),
+            [(label, [form[key] for key in part_keys]) for _category, label, part_keys in parts],
+        )
+        for indicator, keys, note, source, parts in form.lines
     ]
     return render(
         request,
@@ -199,7 +319,15 @@ def enter(request, pk):
 
 def _initial(current: dict, yes_no: set[int]) -> dict:
     initial = {}
-    for indicator_id, row in current.items():
+    for (indicator_id, category), row in current.items():
+        if category:
+            prefix = f"{indicator_id}-{category}"
+            if row.numerator is not None:
+                initial[f"{prefix}-numerator"] = row.numerator.normalize()
+                initial[f"{prefix}-denominator"] = row.denominator.normalize()
+            elif row.value is not None:
+                initial[f"{prefix}-value"] = row.value.normalize()
+            continue
         if indicator_id in yes_no:
             initial[f"{indicator_id}-answer"] = "1" if row.numerator else "0"
         elif row.numerator is not None:

@@ -6,3 +6,11 @@ class ReportingConfig(AppConfig):
     name = "binhdang.reporting"
     label = "reporting"
     verbose_name = _("Reporting rounds")
+
+    def ready(self) -> None:
+        from binhdang.core import audit
+
+        from .models import ReportingRound, Submission
+
+        audit.register(ReportingRound, exclude_fields=["updated_at"])
+        audit.register(Submission, exclude_fields=["updated_at", "version"])

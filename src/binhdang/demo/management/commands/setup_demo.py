@@ -3,8 +3,11 @@
 from django.core.management.base import BaseCommand
 
 from binhdang.demo.accounts import DEMO_PASSWORD, setup_demo
+from binhdang.demo.activities import setup_activities
 from binhdang.demo.committees import setup_committee
 from binhdang.demo.indicators import YEAR, setup_figures
+from binhdang.demo.plans import setup_plans
+from binhdang.demo.reporting import setup_round
 from binhdang.indicators.loading import load_catalogue
 from binhdang.orgunits.loading import load_reference_map
 from binhdang.orgunits.models import OrgUnit
@@ -27,6 +30,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Ban VSTBPN mẫu: {committee.name}.")
         figures = setup_figures(admin, province)
         self.stdout.write(f"Số liệu minh họa năm {YEAR}: {figures} giá trị.")
+        self.stdout.write(f"Kỳ báo cáo mẫu: {setup_round(province).name}.")
+        self.stdout.write(f"Kế hoạch, nhiệm vụ mẫu: {setup_plans(admin, province).title}.")
+        self.stdout.write(f"Hoạt động minh họa: {setup_activities(admin, province)} hoạt động mới.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nTài khoản mẫu / demo accounts (mật khẩu / password: {DEMO_PASSWORD}):"

@@ -1,0 +1,330 @@
+"""Reads of activities and commendations that pages, exports, the calendar and reports share.
+
+Roll-ups are live aggregate queries over the materialised path of the organising unit: a unit's
+figures are those of activities organised by the unit or any unit below it, and (for years before
+the 2025 reorganisation) by the units it was formed from and everything below those. No query
+walks the tree in Python.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from binhdang.accounts import permissions
+from binhdang.core.formatting import percent
+from binhdang.orgunits.models import Kind as UnitKind
+from binhdang.orgunits.models import OrgUnit
+
+from .models import KIND_ORDER, TOPIC_ORDER, Activity, ActivityTopic, Commendation, Kind, Topic
+
+
+@dataclass
+class KindCount:
+    """Activities of one kind: how many, and their participants."""
+
+    kind: str
+    label: str
+    count: int
+    participants: int
+    women: int
+
+    @property
+    def women_share(self) -> float | None:
+        return 100 * self.women / self.participants if self.participants else None
+
+
+@dataclass
+class TopicCount:
+    topic: str
+    label: str
+    count: int
+    participants: int
+    women: int
+
+    @property
+    def women_share(self) -> float | None:
+        return 100 * self.women / self.participants if self.participants else None
+
+
+@dataclass
+class UnitCount:
+    """Activities organised in the subtree of one unit below the unit looked at."""
+
+    unit: OrgUnit
+    count: int
+    participants: int
+    women: int
+    is_self: bool = False
+
+    @property
+    def women_share(self) -> float | None:
+        return 100 * self.women / self.participants if self.participants else None
+
+
+@dataclass
+class MonthCount:
+    month: int
+    count: int
+    participants: int
+
+
+def lineage(unit: OrgUnit) -> list[OrgUnit]:
+    """The unit and the units it was formed from: their subtrees make up its history."""
+    return [unit, *unit.predecessors.all()]
+
+
+def _in_subtrees(units: list[OrgUnit], field: str = "organiser") -> Q:
+    condition = Q(pk__in=[])
+    for root in units:
+        condition |= Q(**{f"{field}__path__startswith": root.path})
+    return condition
+
+
+def in_subtree(unit: OrgUnit, start: datetime.date | None = None, end: datetime.date | None = None):
+    """Activities organised in the unit's subtree (and its predecessors'), starting in
+    [start, end]."""
+    qs = Activity.objects.filter(_in_subtrees(lineage(unit)))
+    if start:
+        qs = qs.filter(start_date__gte=start)
+    if end:
+        qs = qs.filter(start_date__lte=end)
+    return qs
+
+
+def visible_activities(user) -> QuerySet[Activity]:
+    """Activities the user may see: organised or co-organised by a unit in their scope."""
+    if permissions.sees_everything(user):
+        return Activity.objects.all()
+    organised = permissions.restrict(user, Activity.objects.all(), "organiser").values("pk")
+    shared = permissions.restrict(user, Activity.objects.all(), "co_organisers").values("pk")
+    return Activity.objects.filter(Q(pk__in=organised) | Q(pk__in=shared))
+
+
+def of_unit(unit: OrgUnit) -> QuerySet[Activity]:
+    """Activities the unit itself organises or co-organises."""
+    return Activity.objects.filter(
+        Q(organiser=unit) | Q(pk__in=Activity.objects.filter(co_organisers=unit).values("pk"))
+    )
+
+
+def _totals():
+    return {
+        "n": Count("pk"),
+        "people": Coalesce(Sum("participants"), 0),
+        "female": Coalesce(Sum("women"), 0),
+    }
+
+
+def counts_by_kind(activities: QuerySet[Activity]) -> list[KindCount]:
+    """Any set of activities counted by kind, one row per kind present, in the kinds' order."""
+    rows = activities.order_by().values("kind").annotate(**_totals())
+    result = [
+        KindCount(
+            kind=row["kind"],
+            label=str(Kind(row["kind"]).label),
+            count=row["n"],
+            participants=row["people"],
+            women=row["female"],
+        )
+        for row in rows
+        if row["kind"] in Kind.values
+    ]
+    return sorted(result, key=lambda row: KIND_ORDER[Kind(row.kind)])
+
+
+def activity_counts(unit: OrgUnit, start: datetime.date, end: datetime.date) -> list[KindCount]:
+    """Activities organised by units in the unit's subtree that start within [start, end],
+    counted by kind, one row per kind that has activities (one aggregate query)."""
+    return counts_by_kind(in_subtree(unit, start, end))
+
+
+def counts_by_topic(activities: QuerySet[Activity]) -> list[TopicCount]:
+    """Activities by topic; an activity with two topics counts under both."""
+    rows = (
+        ActivityTopic.objects.filter(activity__in=activities.order_by().values("pk"))
+        .values("topic")
+        .annotate(
+            n=Count("activity", distinct=True),
+            people=Coalesce(Sum("activity__participants"), 0),
+            female=Coalesce(Sum("activity__women"), 0),
+        )
+        .order_by()
+    )
+    result = [
+        TopicCount(
+            row["topic"], str(Topic(row["topic"]).label), row["n"], row["people"], row["female"]
+        )
+        for row in rows
+        if row["topic"] in Topic.values
+    ]
+    return sorted(result, key=lambda row: TOPIC_ORDER[Topic(row.topic)])
+
+
+def counts_by_month(activities: QuerySet[Activity]) -> list[MonthCount]:
+    """Activities by the month they start in (meant for one year's activities)."""
+    rows = {
+        row["month"]: row
+        for row in activities.order_by()
+        .annotate(month=ExtractMonth("start_date"))
+        .values("month")
+        .annotate(**_totals())
+    }
+    return [
+        MonthCount(m, rows[m]["n"] if m in rows else 0, rows[m]["people"] if m in rows else 0)
+        for m in range(1, 13)
+    ]
+
+
+def counts_by_subunit(unit: OrgUnit, activities: QuerySet[Activity]) -> list[UnitCount]:
+    """The activities of the unit's subtree (already filtered) counted by the unit's direct
+    sub-unit they were organised under, with the unit's own (and its predecessors') apart.
+
+    One aggregate query by organiser path; each path names its ancestors, so the sub-unit is read
+    off the path, then the sub-units' names come in one more query.
+    """
+    roots = {root.path: root for root in lineage(unit)}
+    rows = activities.order_by().values("organiser__path").annotate(**_totals())
+    grouped: dict[int, list[int]] = {}
+    for row in rows:
+        path = row["organiser__path"]
+        root_path = max((p for p in roots if path.startswith(p)), key=len, default=None)
+        if root_path is None:
+            continue
+        rest = path[len(root_path) :].strip("/")
+        key = int(rest.split("/")[0]) if rest else roots[root_path].pk
+        totals = grouped.setdefault(key, [0, 0, 0])
+        totals[0] += row["n"]
+        totals[1] += row["people"]
+        totals[2] += row["female"]
+    units = OrgUnit.objects.in_bulk(list(grouped))
+    own_ids = {root.pk for root in roots.values()}
+    result = [
+        UnitCount(units[pk], n, people, female, is_self=pk in own_ids)
+        for pk, (n, people, female) in grouped.items()
+        if pk in units
+    ]
+    return sorted(result, key=lambda r: (not r.is_self, -r.count, r.unit.search_name))
+
+
+# The summary sentence ---------------------------------------------------------------------------
+
+
+# Counted nouns: "12 lớp tập huấn", "5 hội nghị"...
+def _counted(kind: str, count: int) -> str:
+    number = _number(count)
+    phrases = {
+        Kind.CONFERENCE: _("%(count)s conference(s)"),
+        Kind.TRAINING: _("%(count)s training course(s)"),
+        Kind.WORKSHOP: _("%(count)s workshop(s)"),
+        Kind.TALK: _("%(count)s talk(s)"),
+        Kind.MEETING: _("%(count)s meeting(s)"),
+        Kind.CAMPAIGN: _("%(count)s communication campaign(s)"),
+        Kind.CONTEST: _("%(count)s contest(s)"),
+        Kind.COMMEMORATION: _("%(count)s rally(ies) or commemoration(s)"),
+        Kind.DELEGATION: _("%(count)s international delegation(s)"),
+        Kind.OTHER: _("%(count)s other activity(ies)"),
+    }
+    return phrases[Kind(kind)] % {"count": number}
+
+
+def _number(value: int) -> str:
+    return formats.number_format(value, force_grouping=True)
+
+
+def _with_people(phrase: str, participants: int, women: int) -> str:
+    if not participants:
+        return phrase
+    text = _("%(what)s for %(participants)s participants") % {
+        "what": phrase,
+        "participants": _number(participants),
+    }
+    if women:
+        text = _("%(what)s, %(share)s of them women") % {
+            "what": text,
+            "share": percent(100 * women / participants),
+        }
+    return text
+
+
+TERRITORIAL_KINDS = {
+    UnitKind.PROVINCE,
+    UnitKind.CITY,
+    UnitKind.COMMUNE,
+    UnitKind.WARD,
+    UnitKind.TOWNSHIP,
+    UnitKind.SPECIAL_ZONE,
+    UnitKind.URBAN_DISTRICT,
+    UnitKind.RURAL_DISTRICT,
+    UnitKind.TOWN,
+    UnitKind.PROVINCIAL_CITY,
+}
+
+
+def unit_in_sentence(unit: OrgUnit) -> str:
+    """ "tỉnh Quảng Ngãi": a territorial unit's kind word takes a small letter mid-sentence."""
+    name = unit.name
+    if unit.kind in TERRITORIAL_KINDS and name:
+        return name[0].lower() + name[1:]
+    return name
+
+
+def period_phrase(start: datetime.date, end: datetime.date) -> str:
+    """ "Năm 2023" for a calendar year, else "Từ ngày 01/01/2023 đến ngày 30/06/2023"."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return _("In %(year)s") % {"year": str(start.year)}
+    return _("From %(start)s to %(end)s") % {
+        "start": formats.date_format(start, "SHORT_DATE_FORMAT"),
+        "end": formats.date_format(end, "SHORT_DATE_FORMAT"),
+    }
+
+
+def summary_from_counts(
+    unit: OrgUnit, start: datetime.date, end: datetime.date, counts: list[KindCount]
+) -> str:
+    """The sentence of `activity_summary`, from counts already read."""
+    period = period_phrase(start, end)
+    who = unit_in_sentence(unit)
+    if not counts:
+        return _("%(period)s, %(unit)s recorded no activities.") % {"period": period, "unit": who}
+    parts = [_with_people(_counted(c.kind, c.count), c.participants, c.women) for c in counts]
+    if len(counts) == 1:
+        held = parts[0]
+    else:
+        total = sum(c.count for c in counts)
+        overall = _with_people(
+            _("%(count)s activities") % {"count": _number(total)},
+            sum(c.participants for c in counts),
+            sum(c.women for c in counts),
+        )
+        held = _("%(total)s, including %(parts)s") % {"total": overall, "parts": "; ".join(parts)}
+    return _("%(period)s, %(unit)s held %(activities)s.") % {
+        "period": period,
+        "unit": who,
+        "activities": held,
+    }
+
+
+def activity_summary(unit: OrgUnit, start: datetime.date, end: datetime.date) -> str:
+    """A sentence for reports: "Năm 2023, tỉnh Quảng Ngãi tổ chức 12 lớp tập huấn cho 1.340
+    lượt người tham gia, 62,0% là nữ." in the active language's formats."""
+    return summary_from_counts(unit, start, end, activity_counts(unit, start, end))
+
+
+# Commendations ----------------------------------------------------------------------------------
+
+
+def visible_commendations(user) -> QuerySet[Commendation]:
+    return permissions.restrict(user, Commendation.objects.all(), "proposing_unit")
+
+
+def commendations_in(unit: OrgUnit) -> QuerySet[Commendation]:
+    """Proposals made by the unit or any unit below it (and its predecessors')."""
+    return Commendation.objects.filter(_in_subtrees(lineage(unit), "proposing_unit"))
+
+
+def commendation_counts(commendations: QuerySet[Commendation]) -> dict[str, int]:
+    return dict(commendations.order_by().values_list("status").annotate(n=Count("pk")))
