@@ -6,22 +6,30 @@ in Vietnamese, as the file is: "Dòng 4, cột “Số nữ”: …".
 """
 
 import datetime
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from binhdang.core.text import fold
+from binhdang.core.spreadsheets import (
+    ImportErrors,
+    ImportProblem,
+    cell_date,
+    cell_text,
+    fold_key,
+    header_key,
+    is_empty,
+    open_workbook,
+    read_upload,
+    workbook_bytes,
+)
 from binhdang.orgunits.models import OrgUnit
 
 from . import services
@@ -99,49 +107,7 @@ WIDTHS = {TITLE: 46, KIND: 26, SITES: 30, OUTPUTS: 44, NOTE: 30, TOPICS: 34, PAR
 DATE_FORMAT = "DD/MM/YYYY"
 TEMPLATE_ROWS = 500
 MAX_DATA_ROWS = 2000
-MAX_EXPANSION = 20
 SEPARATORS = re.compile(r"[;\n,]+")
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """One thing wrong with an imported file; `message` names its row and column."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    @classmethod
-    def at(cls, row: int | None, column: str | None, detail: str) -> "ImportProblem":
-        if row is not None and column is not None:
-            prefix = f"Dòng {row}, cột “{column}”: "
-        elif row is not None:
-            prefix = f"Dòng {row}: "
-        elif column is not None:
-            prefix = f"Cột “{column}”: "
-        else:
-            prefix = ""
-        return cls(row, column, prefix + detail)
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class ImportErrors(ValidationError):
-    """Every problem found in a file; nothing of it is saved."""
-
-    def __init__(self, problems: list[ImportProblem]):
-        self.problems = list(problems)
-        super().__init__([problem.message for problem in self.problems])
-
-
-def _key(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", fold(str(text))).split())
-
-
-def _header_key(text: str) -> str:
-    # "Ngày bắt đầu" matches "Ngày bắt đầu (dd/mm/yyyy)": the note in brackets is optional.
-    return _key(re.sub(r"\(.*?\)", " ", str(text)))
 
 
 def kind_labels() -> dict[str, str]:
@@ -269,12 +235,6 @@ def _guide_sheet(workbook: Workbook) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def activity_template() -> bytes:
     """An empty .xlsx template for importing activities, with a guide sheet."""
     workbook = Workbook()
@@ -282,7 +242,7 @@ def activity_template() -> bytes:
     _guide_sheet(workbook)
     workbook.move_sheet(GUIDE_SHEET, offset=-1)
     workbook.properties.title = "Mẫu danh sách hoạt động"
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def export_activities(activities, heading: list[tuple[str, str]]) -> bytes:
@@ -333,7 +293,7 @@ def export_activities(activities, heading: list[tuple[str, str]]) -> bytes:
     info.column_dimensions["B"].width = 80
     workbook.move_sheet(info, offset=-1)
     workbook.properties.title = "Danh sách hoạt động"
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 COMMENDATION_HEADERS = (
@@ -394,68 +354,10 @@ def export_commendations(commendations, heading: list[tuple[str, str]]) -> bytes
         info.append([label, value])
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 80
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 # --- Reading ---------------------------------------------------------------------------------
-
-
-def _file_problem(detail: str) -> ImportErrors:
-    return ImportErrors([ImportProblem.at(None, None, detail)])
-
-
-def _read_upload(upload) -> bytes:
-    limit_mb = settings.IMPORT_MAX_MB
-    limit = int(limit_mb * 1024 * 1024)
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise _file_problem(f"Tệp lớn hơn {limit_mb} MB.")
-    upload.seek(0)
-    data = upload.read(limit + 1)
-    upload.seek(0)
-    if len(data) > limit:
-        raise _file_problem(f"Tệp lớn hơn {limit_mb} MB.")
-    return data
-
-
-def _open_workbook(data: bytes):
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _file_problem(
-            "Đây là tệp Excel cũ (.xls): hãy mở bằng Excel và lưu lại dưới dạng sổ làm việc "
-            "Excel (.xlsx)."
-        )
-    not_xlsx = "Tệp không phải là sổ làm việc Excel (.xlsx). Hãy dùng tệp mẫu tải từ nền tảng."
-    if not data.startswith(b"PK\x03\x04"):
-        raise _file_problem(not_xlsx)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise _file_problem(not_xlsx) from error
-    if expanded > MAX_EXPANSION * settings.IMPORT_MAX_MB * 1024 * 1024:
-        raise _file_problem("Tệp Excel chứa quá nhiều dữ liệu để nhập.")
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged archive
-        raise _file_problem(
-            "Không đọc được tệp: tệp bị hỏng hoặc không phải sổ làm việc Excel (.xlsx)."
-        ) from error
-
-
-def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return " ".join(str(value).split())
 
 
 def _lines(value) -> str:
@@ -465,28 +367,12 @@ def _lines(value) -> str:
     return "\n".join(" ".join(line.split()) for line in str(value).splitlines() if line.strip())
 
 
-DATE_PATTERN = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
 INTEGER_PATTERN = re.compile(r"^-?\d{1,3}([.\s]\d{3})+$|^-?\d+$")
-
-
-def _date(value) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    match = DATE_PATTERN.match(_text(value))
-    if not match:
-        return None
-    day, month, year = (int(part) for part in match.groups())
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _integer(value) -> tuple[int | None, str | None]:
     """A whole number from a cell ("1.340" as Vietnamese write it), or why it is not one."""
-    if _is_empty(value):
+    if is_empty(value):
         return None, None
     if isinstance(value, bool):
         return None, f"“{value}” không phải là số."
@@ -495,15 +381,15 @@ def _integer(value) -> tuple[int | None, str | None]:
     if isinstance(value, float):
         if value.is_integer():
             return int(value), None
-        return None, f"“{_text(value)}” không phải số nguyên."
-    text = _text(value)
+        return None, f"“{cell_text(value)}” không phải số nguyên."
+    text = cell_text(value)
     if INTEGER_PATTERN.match(text):
         return int(re.sub(r"[.\s]", "", text)), None
     return None, f"“{text}” không phải là số nguyên."
 
 
 def _read_rows(workbook) -> tuple[dict[str, int], list[tuple[int, tuple]], list[ImportProblem]]:
-    sheet = next((s for s in workbook.worksheets if _key(s.title) == _key(SHEET)), None)
+    sheet = next((s for s in workbook.worksheets if fold_key(s.title) == fold_key(SHEET)), None)
     if sheet is None:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
     if sheet is None:
@@ -511,17 +397,19 @@ def _read_rows(workbook) -> tuple[dict[str, int], list[tuple[int, tuple]], list[
     sheet.reset_dimensions()
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, ())
-    expected = {_header_key(h): h for h in HEADERS}
+    expected = {header_key(h): h for h in HEADERS}
     columns: dict[str, int] = {}
     problems = []
     for index, value in enumerate(header):
-        if _is_empty(value):
+        if is_empty(value):
             continue
-        name = expected.get(_header_key(value))
+        name = expected.get(header_key(value))
         if name is None:
             problems.append(
                 ImportProblem.at(
-                    1, _text(value), "cột này không có trong mẫu; hãy xóa cột hoặc dùng tệp mẫu."
+                    1,
+                    cell_text(value),
+                    "cột này không có trong mẫu; hãy xóa cột hoặc dùng tệp mẫu.",
                 )
             )
         elif name in columns:
@@ -542,7 +430,7 @@ def _read_rows(workbook) -> tuple[dict[str, int], list[tuple[int, tuple]], list[
         return columns, [], problems
     data = []
     for number, values in enumerate(rows, start=2):
-        if all(i >= len(values) or _is_empty(values[i]) for i in columns.values()):
+        if all(i >= len(values) or is_empty(values[i]) for i in columns.values()):
             continue
         if len(data) == MAX_DATA_ROWS:
             return (
@@ -573,7 +461,7 @@ class _Units:
 
     @staticmethod
     def _variants(value) -> list[str]:
-        text = _text(value).upper()
+        text = cell_text(value).upper()
         if isinstance(value, int | float) and text.isdigit():
             # A number cell drops the leading zeros of official codes.
             return [text.zfill(width) for width in range(len(text), 6)]
@@ -590,7 +478,7 @@ class _Units:
             return self._check(live[0])
         if candidates:
             return self._check(candidates[0])
-        return None, f"không có đơn vị mã “{_text(value)}”."
+        return None, f"không có đơn vị mã “{cell_text(value)}”."
 
     @staticmethod
     def _check(unit: OrgUnit) -> tuple[OrgUnit | None, str | None]:
@@ -611,8 +499,8 @@ class ParsedRow:
 
 
 def _lookup(labels: dict[str, str]) -> dict[str, str]:
-    table = {_key(label): code for code, label in labels.items()}
-    table.update({_key(code): code for code in labels})
+    table = {fold_key(label): code for code, label in labels.items()}
+    table.update({fold_key(code): code for code in labels})
     return table
 
 
@@ -623,36 +511,38 @@ def _parse_row(number: int, cells: dict, units: _Units, actor, problems: list) -
         found.append(ImportProblem.at(number, column, detail))
 
     for column in REQUIRED:
-        if _is_empty(cells.get(column)):
+        if is_empty(cells.get(column)):
             problem(column, "chưa ghi; cột này bắt buộc.")
 
     kind = ""
-    if not _is_empty(cells.get(KIND)):
-        kind = _lookup(kind_labels()).get(_key(cells[KIND]), "")
+    if not is_empty(cells.get(KIND)):
+        kind = _lookup(kind_labels()).get(fold_key(cells[KIND]), "")
         if not kind:
             valid = "; ".join(kind_labels().values())
-            problem(KIND, f"không có loại hoạt động “{_text(cells[KIND])}”. Loại hợp lệ: {valid}.")
+            problem(
+                KIND, f"không có loại hoạt động “{cell_text(cells[KIND])}”. Loại hợp lệ: {valid}."
+            )
 
     dates = {}
     for column in (START, END):
         value = cells.get(column)
         dates[column] = None
-        if not _is_empty(value):
-            dates[column] = _date(value)
+        if not is_empty(value):
+            dates[column] = cell_date(value)
             if dates[column] is None:
                 problem(
                     column,
-                    f"“{_text(value)}” không phải ngày hợp lệ; ghi theo dạng dd/mm/yyyy, "
+                    f"“{cell_text(value)}” không phải ngày hợp lệ; ghi theo dạng dd/mm/yyyy, "
                     "ví dụ 15/03/2025.",
                 )
 
     organiser = None
-    if not _is_empty(cells.get(ORGANISER)):
+    if not is_empty(cells.get(ORGANISER)):
         organiser, reason = units.resolve(cells[ORGANISER])
         if reason:
             problem(ORGANISER, reason)
     co_organisers = []
-    if not _is_empty(cells.get(CO_ORGANISERS)):
+    if not is_empty(cells.get(CO_ORGANISERS)):
         for code in SEPARATORS.split(_lines(cells[CO_ORGANISERS])):
             if not code.strip():
                 continue
@@ -670,12 +560,12 @@ def _parse_row(number: int, cells: dict, units: _Units, actor, problems: list) -
         numbers[name] = value
 
     topics = []
-    if not _is_empty(cells.get(TOPICS)):
+    if not is_empty(cells.get(TOPICS)):
         table = _lookup(topic_labels())
         for label in re.split(r"[;\n]+", _lines(cells[TOPICS])):
             if not label.strip():
                 continue
-            code = table.get(_key(label))
+            code = table.get(fold_key(label))
             if code is None:
                 problem(TOPICS, f"không có chủ đề “{label.strip()}”.")
             else:
@@ -686,14 +576,14 @@ def _parse_row(number: int, cells: dict, units: _Units, actor, problems: list) -
         problem(OUTPUTS, reason)
 
     data = services.ActivityData(
-        title=_text(cells.get(TITLE)),
+        title=cell_text(cells.get(TITLE)),
         kind=kind,
         start_date=dates[START],
         end_date=dates[END],
         organiser=organiser,
         co_organisers=co_organisers,
-        partners=_text(cells.get(PARTNERS)),
-        venue=_text(cells.get(VENUE)),
+        partners=cell_text(cells.get(PARTNERS)),
+        venue=cell_text(cells.get(VENUE)),
         online_sites=_lines(cells.get(SITES)),
         topics=topics,
         outputs=links,
@@ -722,7 +612,7 @@ def parse(upload, actor) -> list[ParsedRow]:
 
 
 def _parse(upload, actor) -> list[ParsedRow]:
-    workbook = _open_workbook(_read_upload(upload))
+    workbook = open_workbook(read_upload(upload))
     try:
         columns, raw, problems = _read_rows(workbook)
     finally:
@@ -746,9 +636,9 @@ def _parse(upload, actor) -> list[ParsedRow]:
     ]
     codes = []
     for _number, cells in table:
-        if not _is_empty(cells.get(ORGANISER)):
+        if not is_empty(cells.get(ORGANISER)):
             codes.append(cells[ORGANISER])
-        if not _is_empty(cells.get(CO_ORGANISERS)):
+        if not is_empty(cells.get(CO_ORGANISERS)):
             codes += [
                 c.strip() for c in SEPARATORS.split(_lines(cells[CO_ORGANISERS])) if c.strip()
             ]

@@ -6,9 +6,6 @@ Vietnamese template, whatever the interface language.
 """
 
 import datetime
-import io
-import re
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,12 +14,24 @@ from django.core.validators import validate_email
 from django.db.models import F, Q, Value
 from django.db.models.functions import Replace
 from django.utils import translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from binhdang.core.spreadsheets import (
+    ImportErrors,
+    ImportProblem,
+    cell_date,
+    cell_text,
+    fold_key,
+    header_key,
+    is_empty,
+    open_workbook,
+    read_upload,
+    workbook_bytes,
+)
 from binhdang.core.text import fold
 from binhdang.orgunits.models import OrgUnit
 
@@ -64,41 +73,6 @@ DATE_FORMAT = "DD/MM/YYYY"
 TEMPLATE_ROWS = 500
 # A committee has tens of members; more rows than this is the wrong file, not a committee.
 MAX_DATA_ROWS = 1000
-# A small .xlsx can unpack to gigabytes; refuse archives that expand past this many times the limit.
-MAX_EXPANSION = 20
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """One thing wrong with an imported file; `message` is the full sentence, location included."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    @classmethod
-    def at(cls, row: int | None, column: str | None, detail: str) -> "ImportProblem":
-        """A problem whose message starts with its row and column, "Dòng 4, cột “…”: …"."""
-        if row is not None and column is not None:
-            prefix = f"Dòng {row}, cột “{column}”: "
-        elif row is not None:
-            prefix = f"Dòng {row}: "
-        elif column is not None:
-            prefix = f"Cột “{column}”: "
-        else:
-            prefix = ""
-        return cls(row, column, prefix + detail)
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class ImportErrors(ValidationError):
-    """Every problem found in an imported file; nothing of it is used."""
-
-    def __init__(self, problems: list[ImportProblem]):
-        self.problems = list(problems)
-        super().__init__([problem.message for problem in self.problems])
 
 
 def role_labels() -> dict[str, str]:
@@ -107,22 +81,12 @@ def role_labels() -> dict[str, str]:
         return {role.value: str(role.label) for role in Role}
 
 
-def _key(text: str) -> str:
-    """Fold text and drop punctuation: "Thư ký, Tổ giúp việc" and "thu ky - to giup viec" match."""
-    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
-
-
 def _role_names() -> dict[str, str]:
-    names = {_key(label): value for value, label in role_labels().items()}
+    names = {fold_key(label): value for value, label in role_labels().items()}
     # Decisions often name the secretary role by either half of its label.
-    names[_key("Thư ký")] = Role.SECRETARY
-    names[_key("Tổ giúp việc")] = Role.SECRETARY
+    names[fold_key("Thư ký")] = Role.SECRETARY
+    names[fold_key("Tổ giúp việc")] = Role.SECRETARY
     return names
-
-
-def _header_key(text: str) -> str:
-    # "Hết nhiệm kỳ" matches "Hết nhiệm kỳ (dd/mm/yyyy)": the note in brackets is optional.
-    return _key(re.sub(r"\(.*?\)", " ", text))
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -247,19 +211,13 @@ def _guide_sheet(workbook: Workbook) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def member_template() -> bytes:
     """An empty .xlsx template for importing committee members, with a guide sheet."""
     workbook = Workbook()
     _members_sheet(workbook)
     _guide_sheet(workbook)
     workbook.properties.title = "Mẫu danh sách thành viên Ban Vì sự tiến bộ của phụ nữ"
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def export_members(committee: Committee, date: datetime.date) -> bytes:
@@ -300,66 +258,18 @@ def export_members(committee: Committee, date: datetime.date) -> bytes:
     # The data sheet stays first so that Excel opens on it; the hidden list sheet goes last.
     workbook.move_sheet(info, offset=-1)
     workbook.properties.title = f"Thành viên {committee.name} ngày {date.strftime('%d/%m/%Y')}"
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def _read_upload(upload) -> bytes:
-    limit_mb = settings.IMPORT_MAX_MB
-    limit = int(limit_mb * 1024 * 1024)
-    too_big = ImportErrors([ImportProblem.at(None, None, f"Tệp lớn hơn {limit_mb} MB.")])
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise too_big
-    upload.seek(0)
-    # Read one byte past the limit: enough to know, without trusting a declared size.
-    data = upload.read(limit + 1)
-    upload.seek(0)
-    if len(data) > limit:
-        raise too_big
-    return data
-
-
-def _file_problem(detail: str) -> ImportErrors:
-    return ImportErrors([ImportProblem.at(None, None, detail)])
-
-
-def _open_workbook(data: bytes):
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _file_problem(
-            "Đây là tệp Excel cũ (.xls): hãy mở bằng Excel và lưu lại dưới dạng "
-            "sổ làm việc Excel (.xlsx)."
-        )
-    not_xlsx = "Tệp không phải là sổ làm việc Excel (.xlsx). Hãy dùng tệp mẫu tải từ nền tảng."
-    if not data.startswith(b"PK\x03\x04"):
-        raise _file_problem(not_xlsx)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise _file_problem(not_xlsx) from error
-    if expanded > MAX_EXPANSION * settings.IMPORT_MAX_MB * 1024 * 1024:
-        raise _file_problem("Tệp Excel chứa quá nhiều dữ liệu để nhập.")
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged or foreign archive
-        raise _file_problem(
-            "Không đọc được tệp: tệp bị hỏng hoặc không phải sổ làm việc Excel (.xlsx)."
-        ) from error
-
-
 def _members_worksheet(workbook):
     for sheet in workbook.worksheets:
-        if _key(sheet.title) == _key(SHEET):
+        if fold_key(sheet.title) == fold_key(SHEET):
             return sheet
     # A renamed sheet is still read: the header row decides whether it is the template.
     return workbook.worksheets[0] if workbook.worksheets else None
-
-
-def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _read_rows(workbook) -> tuple[dict[str, int], list[tuple[int, tuple]], list[ImportProblem]]:
@@ -372,15 +282,15 @@ def _read_rows(workbook) -> tuple[dict[str, int], list[tuple[int, tuple]], list[
     sheet.reset_dimensions()
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, ())
-    expected = {_header_key(h): h for h in HEADERS}
+    expected = {header_key(h): h for h in HEADERS}
     columns: dict[str, int] = {}
     problems = []
     unexpected = []
     for index, value in enumerate(header):
-        if _is_empty(value):
+        if is_empty(value):
             continue
         text = " ".join(str(value).split())
-        name = expected.get(_header_key(text))
+        name = expected.get(header_key(text))
         if name is None:
             unexpected.append(text)
         elif name in columns:
@@ -408,7 +318,7 @@ def _read_rows(workbook) -> tuple[dict[str, int], list[tuple[int, tuple]], list[
     data = []
     for number, values in enumerate(rows, start=2):
         # A row counts only by the template's columns: a stray note beside the table is no row.
-        if all(i >= len(values) or _is_empty(values[i]) for i in columns.values()):
+        if all(i >= len(values) or is_empty(values[i]) for i in columns.values()):
             continue
         if len(data) == MAX_DATA_ROWS:
             return (
@@ -426,21 +336,8 @@ def _read_rows(workbook) -> tuple[dict[str, int], list[tuple[int, tuple]], list[
     return columns, data, []
 
 
-def _text(value) -> str:
-    """A cell as single-spaced text; whole numbers lose Excel's ".0"."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return " ".join(str(value).split())
-
-
 def _phone(value) -> str:
-    text = _text(value)
+    text = cell_text(value)
     # A phone typed into a number cell loses its leading zero: 0905123456 becomes 905123456.
     if isinstance(value, int | float) and text.isdigit() and len(text) in (9, 10):
         text = "0" + text
@@ -455,27 +352,8 @@ def _strip_phone(text: str) -> str:
     return "".join(ch for ch in text if ch not in PHONE_SEPARATORS)
 
 
-DATE_PATTERN = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
-
-
-def _date(value) -> datetime.date | None:
-    """A date cell or "dd/mm/yyyy" text; None when the value is not a real date."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    match = DATE_PATTERN.match(_text(value))
-    if not match:
-        return None
-    day, month, year = (int(part) for part in match.groups())
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        return None
-
-
 def _code_variants(value) -> list[str]:
-    text = _text(value).upper()
+    text = cell_text(value).upper()
     if isinstance(value, int | float) and text.isdigit():
         # Official codes are digits with leading zeros (provinces 2, communes 5), which a number
         # cell drops.
@@ -506,7 +384,7 @@ class _Units:
                 return self._check(self.by_code[code])
         candidates = [u for code in variants for u in self.by_official.get(code, [])]
         if not candidates:
-            return None, f"không có đơn vị mã “{_text(value)}”."
+            return None, f"không có đơn vị mã “{cell_text(value)}”."
 
         # An official code can name a retired unit and its live successor: prefer the one in use
         # here, then any live one, so that a refusal names the most likely unit.
@@ -518,7 +396,7 @@ class _Units:
         if len(best) > 1 and top[0]:
             names = "; ".join(f"{u.name} (mã {u.code})" for u in best)
             return None, (
-                f"mã “{_text(value)}” ứng với nhiều đơn vị ({names}); hãy ghi mã đơn vị trên "
+                f"mã “{cell_text(value)}” ứng với nhiều đơn vị ({names}); hãy ghi mã đơn vị trên "
                 "nền tảng."
             )
         return self._check(best[0])
@@ -561,11 +439,11 @@ def _parse_row(number, cells, units: _Units, roles, problems) -> _Row:
         problems.append(ImportProblem.at(number, column, detail))
 
     for column in REQUIRED:
-        if _is_empty(cells[column]):
+        if is_empty(cells[column]):
             problem(column, "chưa ghi; cột này bắt buộc.")
 
     def text(column: str, field: str) -> str:
-        value = _phone(cells[column]) if column == PHONE else _text(cells[column])
+        value = _phone(cells[column]) if column == PHONE else cell_text(cells[column])
         limit = _max_length(field)
         if len(value) > limit:
             problem(column, f"dài quá {limit} ký tự.")
@@ -576,21 +454,23 @@ def _parse_row(number, cells, units: _Units, roles, problems) -> _Row:
     row.phone = text(PHONE, "phone")
     row.email = text(EMAIL, "email")
 
-    sex = _text(cells[SEX])
+    sex = cell_text(cells[SEX])
     if sex:
-        row.sex = {_key(label): value for value, label in SEX_LABELS.items()}.get(_key(sex), "")
+        row.sex = {fold_key(label): value for value, label in SEX_LABELS.items()}.get(
+            fold_key(sex), ""
+        )
         if not row.sex:
             problem(SEX, f"“{sex}” không hợp lệ; ghi “Nữ” hoặc “Nam”.")
 
-    role = _text(cells[ROLE])
+    role = cell_text(cells[ROLE])
     if role:
-        row.role = roles.get(_key(role), "")
+        row.role = roles.get(fold_key(role), "")
         if not row.role:
             valid = "; ".join(role_labels().values())
             problem(ROLE, f"không có vai trò “{role}”. Vai trò hợp lệ: {valid}.")
 
     for column, attribute in ((WORKPLACE, "unit"), (REPRESENTED, "represented_unit")):
-        if _is_empty(cells[column]):
+        if is_empty(cells[column]):
             continue
         unit, reason = units.resolve(cells[column])
         if reason:
@@ -603,12 +483,12 @@ def _parse_row(number, cells, units: _Units, roles, problems) -> _Row:
         except ValidationError:
             problem(EMAIL, f"“{row.email}” không phải địa chỉ thư điện tử hợp lệ.")
 
-    if not _is_empty(cells[TERM_END]):
-        row.term_end = _date(cells[TERM_END])
+    if not is_empty(cells[TERM_END]):
+        row.term_end = cell_date(cells[TERM_END])
         if row.term_end is None:
             problem(
                 TERM_END,
-                f"“{_text(cells[TERM_END])}” không phải ngày hợp lệ; ghi theo dạng dd/mm/yyyy, "
+                f"“{cell_text(cells[TERM_END])}” không phải ngày hợp lệ; ghi theo dạng dd/mm/yyyy, "
                 "ví dụ 31/12/2026.",
             )
     return row
@@ -689,8 +569,8 @@ def parse_members(upload, unit: OrgUnit) -> list[MemberSpec]:
     A row naming someone already recorded (same name, same phone or e-mail) reuses that person,
     with the file's details copied onto it (saved only when the members are added).
     """
-    data = _read_upload(upload)
-    workbook = _open_workbook(data)
+    data = read_upload(upload)
+    workbook = open_workbook(data)
     try:
         columns, raw_rows, problems = _read_rows(workbook)
     finally:
@@ -717,7 +597,7 @@ def parse_members(upload, unit: OrgUnit) -> list[MemberSpec]:
         cells[column]
         for _, cells in table
         for column in (WORKPLACE, REPRESENTED)
-        if not _is_empty(cells[column])
+        if not is_empty(cells[column])
     ]
     units = _Units(unit_values, within=unit)
     roles = _role_names()

@@ -5,12 +5,13 @@ sheet names and status labels. Dates are real date cells (dd/mm/yyyy), so they s
 """
 
 import datetime
-import io
 
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from binhdang.core.spreadsheets import workbook_bytes
 
 from .models import DisplayStatus, Task, today
 
@@ -56,12 +57,6 @@ def _note(extra: str = "") -> str:
     return f"{text}. {extra}" if extra else f"{text}."
 
 
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def export_plans(plans, heading: str = "Danh sách kế hoạch") -> bytes:
     """Plans with their period, status and approving decision."""
     workbook = Workbook()
@@ -100,7 +95,7 @@ def export_plans(plans, heading: str = "Danh sách kế hoạch") -> bytes:
                 ]
             )
     sheet.auto_filter()
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 TASK_COLUMNS = [
@@ -147,7 +142,7 @@ def export_tasks(tasks, filters: str = "") -> bytes:
         for number, task in enumerate(tasks, start=1):
             sheet.add(_task_row(number, task, on))
     sheet.auto_filter()
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def export_inspections(inspections) -> bytes:
@@ -242,7 +237,7 @@ def export_inspections(inspections) -> bytes:
                 )
     first.auto_filter()
     second.auto_filter()
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def export_units_without_plan(unit, year: int, rows, checked: int) -> bytes:
@@ -275,4 +270,4 @@ def export_units_without_plan(unit, year: int, rows, checked: int) -> bytes:
                 ]
             )
     sheet.auto_filter()
-    return _save(workbook)
+    return workbook_bytes(workbook)

@@ -1,0 +1,152 @@
+"""Reading and writing the Excel files officers fill in: shared by every app's import and export.
+
+Imports are all-or-nothing: every problem found is collected as an `ImportProblem` whose message
+names its row and column ("Dòng 4, cột “Ngày sinh”: …"), and raised together as `ImportErrors`.
+"""
+
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
+
+from binhdang.core.text import fold
+
+DATE_PATTERN = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
+# A small .xlsx can unpack to gigabytes; refuse archives that expand past this many times the limit.
+MAX_EXPANSION = 20
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with an imported file; `message` is the full sentence, location included."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    @classmethod
+    def at(cls, row: int | None, column: str | None, detail: str) -> "ImportProblem":
+        """A problem whose message starts with its row and column, "Dòng 4, cột “…”: …"."""
+        if row is not None and column is not None:
+            prefix = f"Dòng {row}, cột “{column}”: "
+        elif row is not None:
+            prefix = f"Dòng {row}: "
+        elif column is not None:
+            prefix = f"Cột “{column}”: "
+        else:
+            prefix = ""
+        return cls(row, column, prefix + detail)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ImportErrors(ValidationError):
+    """Every problem found in an imported file; nothing of it is used."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = list(problems)
+        super().__init__([problem.message for problem in self.problems])
+
+
+def file_problem(detail: str) -> ImportErrors:
+    """A problem with the file as a whole."""
+    return ImportErrors([ImportProblem.at(None, None, detail)])
+
+
+def fold_key(text: str) -> str:
+    """Fold text and drop punctuation: "Thư ký, Tổ giúp việc" and "thu ky - to giup viec" match."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(str(text))).split())
+
+
+def header_key(text: str) -> str:
+    """A column heading's key: folded, without the note in brackets."""
+    return fold_key(re.sub(r"\(.*?\)", " ", str(text)))
+
+
+def read_upload(upload) -> bytes:
+    """The uploaded file's bytes, refused past IMPORT_MAX_MB without trusting its declared size."""
+    limit_mb = settings.IMPORT_MAX_MB
+    limit = int(limit_mb * 1024 * 1024)
+    too_big = ImportErrors([ImportProblem.at(None, None, f"Tệp lớn hơn {limit_mb} MB.")])
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise too_big
+    upload.seek(0)
+    # Read one byte past the limit: enough to know, without trusting a declared size.
+    data = upload.read(limit + 1)
+    upload.seek(0)
+    if len(data) > limit:
+        raise too_big
+    return data
+
+
+def open_workbook(data: bytes):
+    """Open .xlsx bytes read-only, refusing old .xls files, foreign files and zip bombs."""
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise file_problem(
+            "Đây là tệp Excel cũ (.xls): hãy mở bằng Excel và lưu lại dưới dạng "
+            "sổ làm việc Excel (.xlsx)."
+        )
+    not_xlsx = "Tệp không phải là sổ làm việc Excel (.xlsx). Hãy dùng tệp mẫu tải từ nền tảng."
+    if not data.startswith(b"PK\x03\x04"):
+        raise file_problem(not_xlsx)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise file_problem(not_xlsx) from error
+    if expanded > MAX_EXPANSION * settings.IMPORT_MAX_MB * 1024 * 1024:
+        raise file_problem("Tệp Excel chứa quá nhiều dữ liệu để nhập.")
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a damaged or foreign archive
+        raise file_problem(
+            "Không đọc được tệp: tệp bị hỏng hoặc không phải sổ làm việc Excel (.xlsx)."
+        ) from error
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The workbook as .xlsx bytes."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def is_empty(value) -> bool:
+    """Whether a cell holds nothing."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value) -> str:
+    """A cell as single-spaced text; whole numbers lose Excel's ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return " ".join(str(value).split())
+
+
+def cell_date(value) -> datetime.date | None:
+    """A date cell or "dd/mm/yyyy" text; None when the value is not a real date."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    match = DATE_PATTERN.match(cell_text(value))
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
