@@ -5,6 +5,7 @@ import os
 import shutil
 
 import pytest
+from pytest_django.plugin import blocking_manager_key
 
 from binhdang.accounts.models import Role, User
 from binhdang.indicators.loading import load_catalogue
@@ -12,12 +13,40 @@ from binhdang.indicators.models import Indicator
 from binhdang.orgunits.loading import load_reference_map
 from binhdang.orgunits.models import OrgUnit
 
+MAP_FLUSHED = pytest.StashKey[bool]()
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real administrative map into the test database once."""
     with django_db_blocker.unblock():
         load_reference_map()
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return "transactional_db" in item.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    """Put the map back before a test that expects it, when a transactional test (a browser
+    journey) emptied the database on this worker: with tests spread over workers, those no longer
+    run last."""
+    if item.config.stash.get(MAP_FLUSHED, False) and not _transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            load_reference_map()
+        item.config.stash[MAP_FLUSHED] = False
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _transactional(item):
+        item.config.stash[MAP_FLUSHED] = True
 
 
 @pytest.fixture
