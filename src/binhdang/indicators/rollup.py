@@ -235,6 +235,61 @@ def rollup_children(
     return {child: _combine_groups(indicator, parts) for child, parts in by_child.items()}
 
 
+def rollup_years(
+    indicators: list[Indicator], units, years, category: str = ""
+) -> dict[tuple[int, int, int], RollUp]:
+    """Several units' figures for several years, by (unit pk, indicator pk, year), from one
+    grouped query over the units' subtrees (e.g. a unit, its predecessors and its sub-units,
+    2021–2030, for the forecasts). Missing keys have no entries. The units' own entries come
+    back one by one, so a unit inside another one's subtree gets its own figure."""
+    units = list(units)
+    if not units or not indicators:
+        return {}
+    within = Q(pk__in=[])
+    for unit in units:
+        within |= Q(unit__path__startswith=unit.path)
+    one_by_one = Q(
+        unit_id__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id")
+    ) | Q(unit_id__in=[u.pk for u in units])
+    own_id = Case(
+        When(one_by_one, then=F("unit_id")), default=Value(0), output_field=IntegerField()
+    )
+    rows = (
+        DataValue.objects.filter(
+            within,
+            indicator_id__in=[i.pk for i in indicators],
+            year__in=list(years),
+            category=category,
+        )
+        .annotate(own_id=own_id)
+        .values_list("indicator_id", "year", "unit__parent_id", "own_id")
+        .annotate(
+            entries=Count("pk"),
+            a_path=Min("unit__path"),
+            sum_numerator=Sum("numerator"),
+            sum_denominator=Sum("denominator"),
+            sum_value=Sum("value"),
+        )
+        .order_by()
+    )
+    asked = {unit.path: unit.pk for unit in units}
+    buckets: dict[tuple[int, int, int], list[_Group]] = defaultdict(list)
+    for indicator_id, year, parent_id, own, entries, path, numerator, denominator, value in rows:
+        if not own:  # siblings without sub-units: filed under their parent's line
+            path = path[: path.rstrip("/").rfind("/") + 1] if parent_id else ""
+        group = _Group(indicator_id, path, bool(own), entries, numerator, denominator, value)
+        for line in _lines(path) if path else ():
+            if line in asked:
+                buckets[(asked[line], indicator_id, year)].append(group)
+    by_pk = {i.pk: i for i in indicators}
+    return {
+        key: _combine_groups(
+            by_pk[key[1]], _counted_groups(groups, by_pk[key[1]].computed_from_children)
+        )
+        for key, groups in buckets.items()
+    }
+
+
 def combine(indicator: Indicator, parts: list[RollUp]) -> RollUp:
     """Several units' figures as one (e.g. the provinces a new province was formed from)."""
     parts = [p for p in parts if p.entries]

@@ -420,3 +420,13 @@ def test_nothing_is_written_by_a_get(client, personas, commune_submission):
     client.get(_url("submission", commune_submission) + "?action=submit")
     assert Submission.objects.get(pk=commune_submission.pk).version == commune_submission.version
     assert services.allowed_actions(State.DRAFT) == [services.Action.SAVE, services.Action.COMPLETE]
+
+
+def test_unit_ids_in_forms_and_links_are_not_written_as_numbers(client, personas, tree):
+    """A unit's id past 999 must not reach a form as "1.234" (the Vietnamese number format)."""
+    from binhdang.orgunits.models import OrgUnit
+
+    commune = OrgUnit.objects.subtree(tree["province"]).filter(pk__gt=999).live().first()
+    client.force_login(personas["province_viewer"])
+    page = client.get(reverse("activities:calendar") + f"?unit={commune.pk}").content.decode()
+    assert f'name="unit" value="{commune.pk}"' in page
