@@ -212,9 +212,13 @@ TASK_REMINDER_DAYS = [int(day) for day in env_list("TASK_REMINDER_DAYS", "7,1")]
 
 # Reporting rounds: days before a deadline on which units are reminded, how often late units are
 # reminded after it, and the address that e-mails link to (e.g. https://binhdang.example.gov.vn).
-ROUND_REMINDER_DAYS = os.environ.get("ROUND_REMINDER_DAYS", "3,1")
+ROUND_REMINDER_DAYS = [int(day) for day in env_list("ROUND_REMINDER_DAYS", "3,1")]
 ROUND_LATE_REMINDER_EVERY_DAYS = int(os.environ.get("ROUND_LATE_REMINDER_EVERY_DAYS", "7"))
 SITE_URL = os.environ.get("SITE_URL", "")
+# Background jobs: `binhdang manage clean_jobs` (daily) fails jobs unfinished after this many
+# hours and deletes finished jobs, with their files, after this many days.
+JOB_STALE_HOURS = int(os.environ.get("JOB_STALE_HOURS", "6"))
+JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", "30"))
 
 # Background work (reminders, report compilation). By default a task runs at once in the process
 # that asks for it, so one process is enough; TASKS_BACKEND=database queues it in the database

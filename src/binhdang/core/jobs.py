@@ -15,8 +15,12 @@ The work function receives the job and its keyword arguments, reports its progre
 list of them (the first is the result, the others are further downloads), or None. An exception
 fails the job: a refusal (`ValidationError`, `PermissionDenied`) keeps its own sentence; anything
 else shows a general Vietnamese message to the user and goes to the log with its traceback.
+
+`clean` (the daily `binhdang manage clean_jobs`) fails jobs that never finished, e.g. after a
+worker crash, and deletes finished jobs and their files after JOB_KEEP_DAYS.
 """
 
+import datetime
 import json
 import logging
 from collections.abc import Callable
@@ -139,3 +143,41 @@ def run_job(job_id: int, target: str, kwargs: dict) -> str:
             )
             return "failed"
     return "done"
+
+
+@dataclass
+class Cleaned:
+    """What `clean` did: jobs marked interrupted, and old jobs deleted with their files."""
+
+    interrupted: int
+    deleted: int
+    files: int
+
+
+def clean(now: datetime.datetime | None = None) -> Cleaned:
+    """Fail the jobs queued or running for longer than JOB_STALE_HOURS (their worker stopped),
+    and delete the jobs finished more than JOB_KEEP_DAYS ago, with their stored files."""
+    now = now or timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        interrupted = Job.objects.filter(
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+            created_at__lt=now - datetime.timedelta(hours=settings.JOB_STALE_HOURS),
+        ).update(
+            status=Job.Status.FAILED,
+            error=_("The work was interrupted before it finished. Start it again."),
+            finished_at=now,
+        )
+    old = list(
+        Job.objects.filter(
+            status__in=[Job.Status.DONE, Job.Status.FAILED],
+            finished_at__lt=now - datetime.timedelta(days=settings.JOB_KEEP_DAYS),
+        ).prefetch_related("files")
+    )
+    stored = [job.result for job in old if job.result] + [
+        extra.file for job in old for extra in job.files.all() if extra.file
+    ]
+    # Rows first: a file whose row is gone is only disk space, a row without its file a 404.
+    Job.objects.filter(pk__in=[job.pk for job in old]).delete()
+    for file in stored:
+        file.storage.delete(file.name)
+    return Cleaned(interrupted, len(old), len(stored))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
+from python_calamine import CalamineWorkbook
 
 from binhdang.core.text import fold
 
@@ -86,8 +87,8 @@ def read_upload(upload) -> bytes:
     return data
 
 
-def open_workbook(data: bytes):
-    """Open .xlsx bytes read-only, refusing old .xls files, foreign files and zip bombs."""
+def _check_archive(data: bytes) -> None:
+    """Refuse old .xls files, foreign files and zip bombs before any reader opens the bytes."""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise file_problem(
             "Đây là tệp Excel cũ (.xls): hãy mở bằng Excel và lưu lại dưới dạng "
@@ -103,12 +104,33 @@ def open_workbook(data: bytes):
         raise file_problem(not_xlsx) from error
     if expanded > MAX_EXPANSION * settings.IMPORT_MAX_MB * 1024 * 1024:
         raise file_problem("Tệp Excel chứa quá nhiều dữ liệu để nhập.")
+
+
+DAMAGED = "Không đọc được tệp: tệp bị hỏng hoặc không phải sổ làm việc Excel (.xlsx)."
+
+
+def open_workbook(data: bytes):
+    """Open .xlsx bytes read-only, refusing old .xls files, foreign files and zip bombs."""
+    _check_archive(data)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged or foreign archive
-        raise file_problem(
-            "Không đọc được tệp: tệp bị hỏng hoặc không phải sổ làm việc Excel (.xlsx)."
-        ) from error
+        raise file_problem(DAMAGED) from error
+
+
+def sheet_rows(data: bytes, sheet: str) -> list[list]:
+    """The values of every row of the named sheet (else the first) of .xlsx bytes.
+
+    Read with calamine, about ten times faster than openpyxl on a 10,000-row upload (decision
+    31), after the same checks as `open_workbook`. Rows keep their numbers (row 1 is index 0);
+    an empty cell is "", and whole numbers may come as floats."""
+    _check_archive(data)
+    try:
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+            name = sheet if sheet in book.sheet_names else book.sheet_names[0]
+            return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as error:  # a damaged archive may fail in calamine or in its XML
+        raise file_problem(DAMAGED) from error
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

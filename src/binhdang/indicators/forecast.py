@@ -16,15 +16,15 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.orgunits.models import OrgUnit
 
 from .evaluation import Verdict, evaluate
-from .models import DataValue, Direction, Framework, Indicator, Measure, Target
+from .models import Direction, Framework, Indicator, Measure, Target
 from .queries import milestone_targets
-from .rollup import RollUp, _combine, _counted, combine
+from .rollup import RollUp, combine, rollup_years
 
 MILESTONES = (2025, 2030)
 YEARS = range(2021, 2031)
@@ -125,36 +125,28 @@ def _outlook(indicator: Indicator, target: Target | None, projection: Projection
     return Outlook.AT_RISK if judge(favourable) == Verdict.MET else Outlook.OFF_TRACK
 
 
-def _rows(indicators: list[Indicator], roots: list[OrgUnit]) -> list[DataValue]:
-    """Totals of the indicators in the roots' subtrees for the strategy's years, by path."""
-    within = Q()
-    for root in roots:
-        within |= Q(unit__path__startswith=root.path)
-    return list(
-        DataValue.objects.filter(within, indicator__in=indicators, category="", year__in=YEARS)
-        .select_related("unit")
-        .only("indicator_id", "year", "numerator", "denominator", "value", "unit__path", "unit_id")
-        .order_by("unit__path")
-    )
-
-
 class _Figures:
-    """Roll-ups of any unit in the fetched subtrees, per indicator and year, from one query."""
+    """Roll-ups of the given units (and of any unit asked later), per indicator and year, from
+    one grouped query per batch of units (`rollup.rollup_years`)."""
 
-    def __init__(self, indicators: list[Indicator], roots: list[OrgUnit]):
-        self.by_indicator = {i.pk: i for i in indicators}
-        # Each row is filed under every unit on its path, so a unit's rows are one lookup.
-        self.rows: dict[tuple[int, int, int], list[DataValue]] = {}
-        for row in _rows(indicators, roots):
-            for pk in row.unit.path.strip("/").split("/"):
-                self.rows.setdefault((int(pk), row.indicator_id, row.year), []).append(row)
+    def __init__(self, indicators: list[Indicator], units: list[OrgUnit]):
+        self.indicators = indicators
+        self.figures: dict[tuple[int, int, int], RollUp] = {}
+        self.known: set[int] = set()
+        self.add(units)
+
+    def add(self, units) -> None:
+        units = [u for u in units if u.pk not in self.known]
+        if units:
+            self.figures.update(rollup_years(self.indicators, units, YEARS))
+            self.known.update(u.pk for u in units)
 
     def figure(self, indicator: Indicator, unit_pk: int, year: int) -> RollUp:
-        rows = self.rows.get((unit_pk, indicator.pk, year), [])
-        return _combine(indicator, _counted(rows, deepest=indicator.computed_from_children))
+        return self.figures.get((unit_pk, indicator.pk, year)) or RollUp(None, None, None, 0)
 
     def series(self, indicator: Indicator, unit: OrgUnit) -> dict[int, Decimal]:
         """The unit's value by year; its predecessors' combined where it has none of its own."""
+        self.add([unit, *unit.predecessors.all()])
         values = {}
         for year in YEARS:
             own = self.figure(indicator, unit.pk, year)
@@ -221,7 +213,8 @@ def subunit_risks(
     indicators = _framework_indicators(framework)
     children = list(OrgUnit.objects.filter(parent=unit).live().order_by("name"))
     prefetch_related_objects([unit, *children], "predecessors")
-    figures = _Figures(indicators, [unit, *unit.predecessors.all()])
+    lines = [unit, *children]
+    figures = _Figures(indicators, [*lines, *(p for u in lines for p in u.predecessors.all())])
     targets = milestone_targets(indicators, unit)
     result = []
     for child in children:

@@ -235,6 +235,9 @@ def rollup_children(
     return {child: _combine_groups(indicator, parts) for child, parts in by_child.items()}
 
 
+UNIT_LIST = 3000  # up to this many units, `rollup_years` names them instead of their paths
+
+
 def rollup_years(
     indicators: list[Indicator], units, years, category: str = ""
 ) -> dict[tuple[int, int, int], RollUp]:
@@ -245,9 +248,15 @@ def rollup_years(
     units = list(units)
     if not units or not indicators:
         return {}
-    within = Q(pk__in=[])
-    for unit in units:
-        within |= Q(unit__path__startswith=unit.path)
+    subtrees = list(OrgUnit.objects.subtrees(units).values_list("pk", flat=True)[: UNIT_LIST + 1])
+    if len(subtrees) <= UNIT_LIST:
+        # A list of units lets the database read their rows through the unit index instead
+        # of every row of the years and indicators.
+        within = Q(unit_id__in=subtrees)
+    else:
+        within = Q(pk__in=[])
+        for unit in units:
+            within |= Q(unit__path__startswith=unit.path)
     one_by_one = Q(
         unit_id__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id")
     ) | Q(unit_id__in=[u.pk for u in units])

@@ -5,19 +5,21 @@ officer fills the template offline and sends it back. Problems are named by row 
 """
 
 import io
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from django.utils import translation
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from binhdang.accounts import permissions
+from binhdang.core.spreadsheets import fold_key, read_upload, sheet_rows
 from binhdang.orgunits.models import OrgUnit
 
-from .models import DataValue, Indicator, Measure
+from .models import CATEGORIES, DataValue, Indicator, Measure
 from .services import STRATEGY_YEARS, EntriesRefused, Entry, record_values_bulk
 
 SHEET = "Số liệu"
@@ -27,13 +29,15 @@ HEADERS = (
     "Tên đơn vị",
     "Mã chỉ tiêu",
     "Chỉ tiêu",
+    "Phân tổ",
     "Tử số",
     "Mẫu số",
     "Giá trị",
     "Ghi chú",
     "Nguồn",
 )
-YEAR, UNIT, UNIT_NAME, CODE, NAME, NUM, DEN, VALUE, NOTE, SOURCE = range(len(HEADERS))
+YEAR, UNIT, UNIT_NAME, CODE, NAME, CATEGORY, NUM, DEN, VALUE, NOTE, SOURCE = range(len(HEADERS))
+TOTAL = "Tổng số"  # the "Phân tổ" of a total; an empty cell means the same
 QUOTIENTS = (Measure.SHARE, Measure.RATIO, Measure.RATE)
 
 
@@ -42,10 +46,11 @@ def _text(value) -> str:
 
 
 def template(units: list[OrgUnit], indicators: list[Indicator], year: int) -> bytes:
-    """The sheet for these units and indicators, pre-filled with what is already entered."""
+    """The sheet for these units and indicators, pre-filled with what is already entered: a
+    line for each total, and one for each breakdown the indicator asks for."""
     existing = {
-        (v.unit_id, v.indicator_id): v
-        for v in DataValue.objects.filter(unit__in=units, year=year, category="")
+        (v.unit_id, v.indicator_id, v.category): v
+        for v in DataValue.objects.filter(unit__in=units, year=year)
     }
     book = Workbook()
     sheet = book.active
@@ -55,29 +60,51 @@ def template(units: list[OrgUnit], indicators: list[Indicator], year: int) -> by
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EFE3EC")
     sheet.freeze_panes = "A2"
+    lines = [(indicator, [("", TOTAL), *indicator.categories()]) for indicator in indicators]
     for unit in units:
-        for indicator in indicators:
-            row = existing.get((unit.pk, indicator.pk))
+        for indicator, categories in lines:
             quotient = indicator.measure in QUOTIENTS
-            sheet.append(
-                [
-                    year,
-                    unit.code,
-                    unit.name,
-                    indicator.code,
-                    f"{indicator.number}. {indicator.name_vi[:120]}",
-                    _text(row.numerator) if row and quotient else "",
-                    _text(row.denominator) if row and quotient else "",
-                    _text(row.value) if row and not quotient else "",
-                    row.note if row else "",
-                    row.source if row else "",
-                ]
-            )
-    for letter, width in zip("ABCDEFGHIJ", (7, 12, 28, 24, 60, 10, 10, 10, 30, 20), strict=True):
+            for category, label in categories:
+                row = existing.get((unit.pk, indicator.pk, category))
+                sheet.append(
+                    [
+                        year,
+                        unit.code,
+                        unit.name,
+                        indicator.code,
+                        f"{indicator.number}. {indicator.name_vi[:120]}",
+                        str(label),
+                        _text(row.numerator) if row and quotient else "",
+                        _text(row.denominator) if row and quotient else "",
+                        _text(row.value) if row and not quotient else "",
+                        row.note if row else "",
+                        row.source if row else "",
+                    ]
+                )
+    widths = (7, 12, 28, 24, 60, 18, 10, 10, 10, 30, 20)
+    for letter, width in zip("ABCDEFGHIJK", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _category_names(disaggregations: str) -> dict[str, str]:
+    """What an officer may write in "Phân tổ" for an indicator, folded, to the category key:
+    the label in Vietnamese or English ("Giới tính: Nữ", "Sex: Women"), the category alone
+    ("Nữ") where no other breakdown of the indicator has it, or the key itself."""
+    names = {fold_key(TOTAL): "", "total": ""}
+    alone: dict[str, set[str]] = defaultdict(set)
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for dimension in Indicator(disaggregations=disaggregations).dimensions:
+                for key, label in CATEGORIES[dimension]:
+                    category = f"{dimension}:{key}"
+                    names[fold_key(f"{dimension.label}: {label}")] = category
+                    names[fold_key(category)] = category
+                    alone[fold_key(str(label))].add(category)
+    names.update({name: next(iter(keys)) for name, keys in alone.items() if len(keys) == 1})
+    return names
 
 
 @dataclass
@@ -88,12 +115,14 @@ class Row:
     year: int
     unit_id: int
     indicator_id: int
+    category: str
     numerator: str
     denominator: str
     value: str
     note: str
     source: str
     status: str = ""
+    where: str = ""  # "P51 · 3.2a · Giới tính: Nữ", for the preview
 
 
 def _cell(values: tuple, index: int) -> str:
@@ -107,20 +136,19 @@ def _cell(values: tuple, index: int) -> str:
 
 def parse(upload) -> list[Row]:
     """Read an uploaded sheet; refuse it whole, naming rows and columns, if anything is wrong."""
-    if upload.size > settings.IMPORT_MAX_MB * 1024 * 1024:
-        raise ValidationError(f"Tệp lớn hơn {settings.IMPORT_MAX_MB} MB.")
-    try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-        sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-        lines = list(sheet.iter_rows(values_only=True))
-    except Exception:  # openpyxl raises many kinds of errors for a file that is not a workbook
-        raise ValidationError("Tệp không phải là tệp Excel (.xlsx) hợp lệ.") from None
+    lines = sheet_rows(read_upload(upload), SHEET)
     if not lines or tuple(_cell(lines[0], i) for i in range(len(HEADERS))) != HEADERS:
         raise ValidationError(
             "Tệp không đúng biểu mẫu: dòng 1 phải có các cột " + ", ".join(HEADERS) + "."
         )
-    units = {u.code: u.pk for u in OrgUnit.objects.all().only("pk", "code")}
-    indicators = {i.code: i.pk for i in Indicator.objects.all()}
+    units = dict(OrgUnit.objects.order_by().values_list("code", "pk"))
+    indicators = {
+        code: (pk, number, disaggregations)
+        for code, pk, number, disaggregations in Indicator.objects.order_by().values_list(
+            "code", "pk", "number", "disaggregations"
+        )
+    }
+    names: dict[str, dict[str, str]] = {}  # the accepted "Phân tổ" per set of breakdowns
     rows, problems = [], []
     for number, values in enumerate(lines[1:], start=2):
         if not any(_cell(values, i) for i in (NUM, DEN, VALUE)):
@@ -135,10 +163,21 @@ def parse(upload) -> list[Row]:
             found.append(
                 f"Dòng {number}, cột “Mã đơn vị”: không có đơn vị mã “{_cell(values, UNIT)}”."
             )
-        indicator_id = indicators.get(_cell(values, CODE))
+        indicator_id, indicator_number, disaggregations = indicators.get(
+            _cell(values, CODE), (None, "", "")
+        )
         if indicator_id is None:
             found.append(
                 f"Dòng {number}, cột “Mã chỉ tiêu”: không có chỉ tiêu mã “{_cell(values, CODE)}”."
+            )
+        category_text = _cell(values, CATEGORY)
+        if disaggregations not in names:
+            names[disaggregations] = _category_names(disaggregations)
+        category = names[disaggregations].get(fold_key(category_text)) if category_text else ""
+        if category is None and indicator_id is not None:
+            found.append(
+                f"Dòng {number}, cột “Phân tổ”: chỉ tiêu {_cell(values, CODE)} không có "
+                f"phân tổ “{category_text}”."
             )
         for index in (NUM, DEN, VALUE):
             text = _cell(values, index)
@@ -154,11 +193,15 @@ def parse(upload) -> list[Row]:
                     year,
                     unit_id,
                     indicator_id,
+                    category,
                     _cell(values, NUM),
                     _cell(values, DEN),
                     _cell(values, VALUE),
                     _cell(values, NOTE),
                     _cell(values, SOURCE),
+                    where=" · ".join(
+                        (_cell(values, UNIT), indicator_number, category_text or TOTAL)
+                    ),
                 )
             )
     if problems:
@@ -177,13 +220,13 @@ def _same(stored: Decimal | None, text: str) -> bool:
 def preview(rows: list[Row]) -> list[Row]:
     """Mark each row new, changed or unchanged against what is stored."""
     stored = {
-        (v.unit_id, v.indicator_id, v.year): v
+        (v.unit_id, v.indicator_id, v.year, v.category): v
         for v in DataValue.objects.filter(
-            unit_id__in={r.unit_id for r in rows}, category="", year__in={r.year for r in rows}
+            unit_id__in={r.unit_id for r in rows}, year__in={r.year for r in rows}
         )
     }
     for row in rows:
-        old = stored.get((row.unit_id, row.indicator_id, row.year))
+        old = stored.get((row.unit_id, row.indicator_id, row.year, row.category))
         if old is None:
             row.status = "new"
         elif (
@@ -213,7 +256,12 @@ def save(user, rows: list[Row]) -> int:
                 fields[name] = getattr(row, name)
         entries.append(
             Entry(
-                indicators[row.indicator_id], units[row.unit_id], row.year, ref=row.line, **fields
+                indicators[row.indicator_id],
+                units[row.unit_id],
+                row.year,
+                category=row.category,
+                ref=row.line,
+                **fields,
             )
         )
     try:

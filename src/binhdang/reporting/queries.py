@@ -21,6 +21,7 @@ from binhdang.indicators.rollup import rollup
 from binhdang.orgunits.models import Level, OrgUnit
 
 from .models import ReportingRound, RoundSection, SectionText, State, Submission
+from .narrative import draft_sections
 
 # ---------------------------------------------------------------------------------------------
 # Units in the order reports list them: departments first (by name), then the territorial units
@@ -395,6 +396,16 @@ def section_texts(submission: Submission) -> list[tuple[RoundSection, str]]:
     """Each requested section with the submission's text (empty when not written yet)."""
     texts = dict(submission.texts.values_list("section_id", "text"))
     return [(section, texts.get(section.pk, "")) for section in submission.round.sections.all()]
+
+
+def section_drafts(submission: Submission) -> dict[int, str]:
+    """A first draft, written from the unit's data, for each section it has not written yet
+    (by section id); sections the draft has nothing for are left out."""
+    empty = [section for section, text in section_texts(submission) if not text.strip()]
+    if not empty:
+        return {}
+    drafts = draft_sections(submission.round, submission.unit)
+    return {section.pk: drafts[section.title] for section in empty if drafts.get(section.title)}
 
 
 # ---------------------------------------------------------------------------------------------

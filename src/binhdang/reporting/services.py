@@ -564,15 +564,14 @@ AWAITING_UNIT = (State.DRAFT, State.COMPLETE, State.RETURNED)
 
 
 def reminder_days() -> list[int]:
-    """Days before the deadline on which units are reminded (setting ROUND_REMINDER_DAYS)."""
-    raw = getattr(settings, "ROUND_REMINDER_DAYS", "3,1")
-    if isinstance(raw, str):
-        raw = raw.split(",")
-    return sorted({int(day) for day in raw if str(day).strip()}, reverse=True)
+    """Days before the deadline on which units are reminded (setting ROUND_REMINDER_DAYS),
+    largest first, e.g. [3, 1]."""
+    return sorted({day for day in settings.ROUND_REMINDER_DAYS if day >= 0}, reverse=True)
 
 
 def late_interval() -> int:
-    return max(1, int(getattr(settings, "ROUND_LATE_REMINDER_EVERY_DAYS", 7)))
+    """Every how many days late units are reminded again (at least every day)."""
+    return max(1, settings.ROUND_LATE_REMINDER_EVERY_DAYS)
 
 
 def can_remind(user, submission: Submission) -> bool:

@@ -249,13 +249,16 @@ def submission(request, pk):
     submission = _submission(request.user, pk)
     user = request.user
     sections = list(submission.round.sections.all())
+    texts = dict((section.pk, text) for section, text in queries.section_texts(submission))
+    # Sections the unit has not written yet open with a draft written from its data, to edit.
+    drafts = {}
+    if request.method == "GET" and _unit_may_write(user, submission):
+        drafts = queries.section_drafts(submission)
     form = SubmissionForm(
         initial={
             "version": submission.version,
             "pending_explanation": submission.pending_explanation,
-            **{
-                f"section_{section.pk}": text for section, text in queries.section_texts(submission)
-            },
+            **{f"section_{pk}": text for pk, text in (texts | drafts).items()},
         },
         sections=sections,
     )
@@ -300,7 +303,17 @@ def submission(request, pk):
                 else:
                     messages.success(request, DONE[action])
                     return redirect(submission)
-    return _submission_page(request, submission, form, review_form, action)
+    return _submission_page(request, submission, form, review_form, action, set(drafts))
+
+
+def _unit_may_write(user, submission) -> bool:
+    """Whether the user may write the unit's report now (its state and the round allow it)."""
+    takes_work = submission.round.is_open or submission.state == State.RETURNED
+    return (
+        permissions.can_edit(user, submission.unit)
+        and takes_work
+        and Action.SAVE in services.allowed_actions(submission.state)
+    )
 
 
 DONE = {
@@ -324,7 +337,7 @@ def _service_error(request, form, error: ValidationError) -> None:
     add_service_errors(form, error)
 
 
-def _submission_page(request, submission, form, review_form, action):
+def _submission_page(request, submission, form, review_form, action, drafted=frozenset()):
     user = request.user
     unit, round = submission.unit, submission.round
     can_write = permissions.can_edit(user, unit)
@@ -349,7 +362,8 @@ def _submission_page(request, submission, form, review_form, action):
             "year": str(round.year),
             "lock": active_lock(unit, round.year),
             "can_write": can_write and takes_work,
-            "editable": can_write and takes_work and Action.SAVE in allowed,
+            "editable": _unit_may_write(user, submission),
+            "drafted": drafted,
             "can_complete": can_write and takes_work and Action.COMPLETE in allowed,
             "can_submit": can_write and takes_work and Action.SUBMIT in allowed,
             "can_return": reviewer_scope and Action.RETURN in allowed,

@@ -1,6 +1,11 @@
 """Background jobs: lifecycle, progress, failure, owner-only pages and downloads."""
 
+import datetime
+import io
+from pathlib import Path
+
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
@@ -276,3 +281,81 @@ def test_browser_follows_a_running_job_without_reloading(page, live_map):
     assert page.evaluate("window.notReloaded") is True
     # Finished: the status part no longer asks the server every second.
     assert page.locator("#job-status[hx-trigger]").count() == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Cleaning up: interrupted jobs failed, old jobs deleted with their files.
+
+
+def _job(owner, status, created, finished=None, files=()):
+    with time_machine.travel(created, tick=False):
+        job = Job.objects.create(owner=owner, kind="report", title="Báo cáo", status=status)
+    job.finished_at = finished
+    for name in files:
+        if not job.result:
+            job.result.save(name, ContentFile(b"word bytes"), save=False)
+        else:
+            extra = JobFile(job=job, name=name, content_type=DOCX)
+            extra.file.save(name, ContentFile(b"annex bytes"), save=False)
+            extra.save()
+    job.save()
+    return job
+
+
+def test_clean_fails_interrupted_jobs_and_deletes_old_ones_with_their_files(
+    officer, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    now = datetime.datetime(2026, 11, 24, 6, 0, tzinfo=datetime.UTC)
+    hours = datetime.timedelta(hours=1)
+    stuck = _job(officer, Job.Status.RUNNING, now - 7 * hours)
+    waiting = _job(officer, Job.Status.QUEUED, now - 8 * hours)
+    recent = _job(officer, Job.Status.RUNNING, now - 5 * hours)
+    old = _job(
+        officer,
+        Job.Status.DONE,
+        now - 40 * 24 * hours,
+        finished=now - 31 * 24 * hours,
+        files=["bao-cao.docx", "phu-luc.xlsx"],
+    )
+    kept = _job(
+        officer,
+        Job.Status.DONE,
+        now - 29 * 24 * hours,
+        finished=now - 29 * 24 * hours,
+        files=["bao-cao-moi.docx"],
+    )
+    old_paths = [old.result.path, old.files.get().file.path]
+    assert all(Path(p).exists() for p in old_paths)
+
+    done = jobs.clean(now)
+
+    assert (done.interrupted, done.deleted, done.files) == (2, 1, 2)
+    for job in (stuck, waiting):
+        job.refresh_from_db()
+        assert job.status == Job.Status.FAILED and "bị gián đoạn" in job.error
+    recent.refresh_from_db()
+    assert recent.status == Job.Status.RUNNING  # still within JOB_STALE_HOURS
+    assert not Job.objects.filter(pk=old.pk).exists() and not JobFile.objects.exists()
+    assert not any(Path(p).exists() for p in old_paths)
+    kept.refresh_from_db()
+    assert Path(kept.result.path).exists()
+    # A second run finds nothing more to do; an interrupted job is deleted in its turn.
+    assert jobs.clean(now) == jobs.Cleaned(0, 0, 0)
+    assert jobs.clean(now + 31 * 24 * hours).deleted == 3
+
+
+def test_a_worker_never_runs_a_job_marked_interrupted(officer, settings):
+    job = _job(officer, Job.Status.QUEUED, datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    jobs.clean()
+    assert jobs.run_job.call(job.pk, f"{__name__}.nothing", {}) == "skipped"
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+
+
+def test_clean_jobs_command_says_what_it_did(officer, settings):
+    settings.JOB_STALE_HOURS = 1
+    _job(officer, Job.Status.RUNNING, datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    out = io.StringIO()
+    call_command("clean_jobs", stdout=out)
+    assert "Đã đánh dấu 1 công việc bị gián đoạn (quá 1 giờ chưa xong)" in out.getvalue()

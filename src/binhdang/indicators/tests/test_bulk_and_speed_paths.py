@@ -21,11 +21,13 @@ from binhdang.core.audit import unit_history
 from binhdang.indicators import queries
 from binhdang.indicators.models import DataValue, Framework, Indicator, Measure, Target
 from binhdang.indicators.rollup import (
+    RollUp,
     _combine,
     _counted,
     rollup,
     rollup_children,
     rollup_many,
+    rollup_years,
     subtree_rows,
 )
 from binhdang.indicators.services import (
@@ -176,6 +178,28 @@ def test_grouped_rollup_counts_what_the_row_by_row_pass_counts(
                     )
                     checked += expected.entries > 1
     assert checked > 30  # the comparison covered real roll-ups, not only empty ones
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_figures_over_years_give_each_unit_its_own_figure(
+    catalogue, tree, sample, count_indicator, seed
+):
+    """`rollup_years` (the forecasts' read): a unit, units inside it and units beside it, in
+    one query, each with the figure `rollup` gives it."""
+    indicators = [catalogue[n] for n in ("2.1", "1.1", "4.1", "5.3")] + [count_indicator]
+    _fill_randomly(seed, indicators, sample)
+    units = list({u.pk: u for year_units in sample.values() for u in year_units}.values())
+    small = [u for u in units if u.level not in (Level.NATION, Level.CENTRAL)]
+    # The whole tree is read by paths; a few provinces' subtrees by the list of their units.
+    for asked in (units, small):
+        figures = rollup_years(indicators, asked, (2023, 2026))
+        for unit in asked:
+            for indicator in indicators:
+                for year in (2023, 2026):
+                    expected = _plain_rollup(indicator, unit, year)
+                    got = figures.get((unit.pk, indicator.pk, year))
+                    assert (got or RollUp(None, None, None, 0)) == expected, (unit.code, year)
+    assert rollup_years(indicators, [], (2026,)) == {}
 
 
 def test_three_levels_and_a_computed_target_by_hand(catalogue, personas, tree, sample):

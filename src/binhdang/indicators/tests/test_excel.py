@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from binhdang.indicators import spreadsheets
 from binhdang.indicators.models import DataValue
@@ -19,12 +19,15 @@ def _download(client, unit, children=True):
     return client.get(url, {"year": 2025, "children": "1" if children else ""}).content
 
 
-def _fill(content: bytes, values: dict[tuple[str, str], tuple]) -> bytes:
-    """Put (numerator, denominator, value) into the rows of (unit code, indicator code)."""
+def _fill(content: bytes, values: dict[tuple, tuple]) -> bytes:
+    """Put (numerator, denominator, value) into the row of (unit code, indicator code) — the
+    total — or of (unit code, indicator code, breakdown label)."""
     book = load_workbook(io.BytesIO(content))
     sheet = book[spreadsheets.SHEET]
     for row in sheet.iter_rows(min_row=2):
+        label = row[spreadsheets.CATEGORY].value
         key = (row[spreadsheets.UNIT].value, row[spreadsheets.CODE].value)
+        key = key if label == spreadsheets.TOTAL else (*key, label)
         if key in values:
             for offset, value in zip(
                 (spreadsheets.NUM, spreadsheets.DEN, spreadsheets.VALUE), values[key], strict=True
@@ -84,12 +87,12 @@ def test_bad_cells_are_named_by_row_and_column(client, personas, tree, catalogue
     content = _download(client, tree["province"], children=False)
     book = load_workbook(io.BytesIO(content))
     sheet = book[spreadsheets.SHEET]
-    sheet["F2"] = "mười"
+    sheet["G2"] = "mười"
     sheet["B3"] = "X00000"
-    sheet["F3"] = 1
-    sheet["G3"] = 2
+    sheet["G3"] = 1
+    sheet["H3"] = 2
     sheet["A4"] = 2035
-    sheet["H4"] = 1
+    sheet["I4"] = 1
     out = io.BytesIO()
     book.save(out)
     page = _upload(client, tree["province"], out.getvalue()).content.decode()
@@ -114,6 +117,106 @@ def test_rule_violations_on_save_write_nothing(client, personas, tree, catalogue
     ).content.decode()
     assert "Tử số không được lớn hơn mẫu số" in page
     assert not DataValue.objects.exists()
+
+
+def test_breakdowns_have_their_own_lines_both_ways(client, personas, tree, catalogue):
+    """3.2a asks for a breakdown by sex: the template has a line per sex under the total,
+    pre-filled, and an upload saves each part as its own figure."""
+    admin = personas["province_admin"]
+    victims = catalogue["3.2a"]
+    record_value(admin, victims, tree["province"], 2025, numerator=40, denominator=50)
+    record_value(
+        admin, victims, tree["province"], 2025, numerator=30, denominator=36, category="sex:female"
+    )
+    client.force_login(admin)
+    content = _download(client, tree["province"], children=False)
+    rows = list(
+        load_workbook(io.BytesIO(content))[spreadsheets.SHEET].iter_rows(
+            min_row=2, values_only=True
+        )
+    )
+    lines = [r for r in rows if r[spreadsheets.CODE] == victims.code]
+    assert [r[spreadsheets.CATEGORY] for r in lines] == [
+        "Tổng số",
+        "Giới tính: Nữ",
+        "Giới tính: Nam",
+    ]
+    assert (lines[1][spreadsheets.NUM], lines[1][spreadsheets.DEN]) == ("30", "36")
+    assert lines[2][spreadsheets.NUM] is None  # nothing entered for men yet
+
+    filled = _fill(
+        content,
+        {
+            ("P51", victims.code, "Giới tính: Nữ"): (31, 36, None),
+            ("P51", victims.code, "Giới tính: Nam"): (9, 14, None),
+        },
+    )
+    page = _upload(client, tree["province"], filled).content.decode()
+    assert "Mới: <strong>1</strong>" in page and "Thay đổi: <strong>1</strong>" in page
+    assert "<td>P51 · 3.2a · Giới tính: Nữ</td>" in page  # the preview says which line is which
+    client.post(reverse("indicators:excel_import", args=[tree["province"].pk]), {"confirm": "1"})
+    saved = {
+        v.category: (v.numerator, v.denominator)
+        for v in DataValue.objects.filter(indicator=victims, unit=tree["province"])
+    }
+    assert saved == {"": (40, 50), "sex:female": (31, 36), "sex:male": (9, 14)}
+
+
+def _single_line(year, unit, indicator, category, numerator, denominator) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = spreadsheets.SHEET
+    sheet.append(spreadsheets.HEADERS)
+    sheet.append([year, unit, "", indicator, "", category, numerator, denominator, None, "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("category", "saved"),
+    [("Sex: Women", "sex:female"), ("gioi tinh - nu", "sex:female"), ("", ""), ("Tổng số", "")],
+)
+def test_a_breakdown_may_be_written_in_english_or_without_diacritics(
+    client, personas, tree, catalogue, category, saved
+):
+    client.force_login(personas["province_admin"])
+    content = _single_line(2025, "P51", catalogue["3.2a"].code, category, 3, 4)
+    _upload(client, tree["province"], content)
+    client.post(reverse("indicators:excel_import", args=[tree["province"].pk]), {"confirm": "1"})
+    assert DataValue.objects.get().category == saved
+
+
+@pytest.mark.parametrize(
+    ("number", "category", "message"),
+    [
+        ("3.2a", "Nhóm tuổi: 16 đến 30", "Dòng 2, cột “Phân tổ”: chỉ tiêu {code} không có phân tổ"),
+        ("2.1", "Giới tính: Nữ", "Dòng 2, cột “Phân tổ”: chỉ tiêu {code} không có phân tổ"),
+    ],
+)
+def test_a_breakdown_the_indicator_does_not_have_is_refused(
+    client, personas, tree, catalogue, number, category, message
+):
+    client.force_login(personas["province_admin"])
+    code = catalogue[number].code
+    page = _upload(
+        client, tree["province"], _single_line(2025, "P51", code, category, 3, 4)
+    ).content.decode()
+    assert message.format(code=code) in page
+    assert not DataValue.objects.exists()
+
+
+def test_parts_over_the_total_in_a_file_are_refused_by_row(client, personas, tree, catalogue):
+    admin = personas["province_admin"]
+    victims = catalogue["3.2a"]
+    record_value(admin, victims, tree["province"], 2025, numerator=10, denominator=20)
+    client.force_login(admin)
+    _upload(client, tree["province"], _single_line(2025, "P51", victims.code, "Nam", 15, 20))
+    page = client.post(
+        reverse("indicators:excel_import", args=[tree["province"].pk]), {"confirm": "1"}
+    ).content.decode()
+    assert "Dòng 2:" in page
+    assert DataValue.objects.count() == 1
 
 
 @pytest.mark.parametrize("content", [b"%PDF-1.4", b"PK\x03\x04 broken zip", b""])

@@ -2,6 +2,7 @@
 buttons of each state, and refusals shown in Vietnamese with nothing changed."""
 
 import datetime
+import html
 
 import pytest
 import time_machine
@@ -10,7 +11,7 @@ from django.urls import reverse
 from binhdang.accounts.models import Role
 from binhdang.conftest import make_user
 from binhdang.orgunits.models import Level
-from binhdang.reporting import services
+from binhdang.reporting import narrative, services
 from binhdang.reporting.models import ReportingRound, SectionText, State, Submission
 
 from .conftest import DEADLINE, OPENED, fresh, send_up
@@ -430,3 +431,30 @@ def test_unit_ids_in_forms_and_links_are_not_written_as_numbers(client, personas
     client.force_login(personas["province_viewer"])
     page = client.get(reverse("activities:calendar") + f"?unit={commune.pk}").content.decode()
     assert f'name="unit" value="{commune.pk}"' in page
+
+
+def test_unwritten_sections_open_with_a_draft_from_the_data(client, personas, commune_submission):
+    """The unit's officer finds a first draft in each section it has not written, marked as
+    not saved; a written section keeps its text; a reader who cannot write sees no draft."""
+    officer = personas["commune_officer"]
+    services.act(
+        officer,
+        commune_submission,
+        services.Action.SAVE,
+        version=commune_submission.version,
+        texts={"ket-qua": "Chúng tôi đã tổ chức 3 hội nghị."},
+    )
+    url = _url("submission", commune_submission)
+    client.force_login(officer)
+    page = client.get(url).content.decode()
+    drafts = narrative.draft_sections(commune_submission.round, commune_submission.unit)
+    limits = next(text for title, text in drafts.items() if title.startswith("Hạn chế"))
+    assert limits and html.escape(limits) in page
+    assert 'id="drafted-han-che"' in page and 'id="drafted-ket-qua"' not in page
+    assert "Chúng tôi đã tổ chức 3 hội nghị." in page
+    # Nothing is written by showing a draft.
+    assert SectionText.objects.filter(submission=commune_submission).count() == 1
+
+    client.force_login(personas["province_viewer"])
+    page = client.get(url).content.decode()
+    assert 'id="drafted-' not in page and html.escape(limits) not in page

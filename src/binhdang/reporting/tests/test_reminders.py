@@ -86,7 +86,7 @@ def test_daily_reminders_before_and_after_the_deadline(addressed, province_round
 
 
 def test_reminder_days_follow_the_setting(addressed, province_round, settings):
-    settings.ROUND_REMINDER_DAYS = "7"
+    settings.ROUND_REMINDER_DAYS = [7]
     assert _run(datetime.date(2025, 12, 12)) == []
     assert len(_run(datetime.date(2025, 12, 8))) == 2
 
