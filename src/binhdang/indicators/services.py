@@ -409,7 +409,8 @@ class _Figures(NamedTuple):
     value: Decimal | None
 
 
-def _figure_text(figures) -> str:
+def figure_text(figures) -> str:
+    """Stored figures as officers write them: "30/100" for a quotient, else the value."""
     if figures is None:
         return ""
     if figures.numerator is not None and figures.denominator is not None:
@@ -539,7 +540,7 @@ def _audit_bulk(actor, entries, written, before, stored_pk, origin: str) -> None
             label = " · ".join(filter(None, (numbers[ind], str(year), category)))
             old = before.get((ind, unit_id, year), {}).get(category)
             new = written[(ind, unit_id, year, category)]
-            changes[label] = [_figure_text(old), _figure_text(new)]
+            changes[label] = [figure_text(old), figure_text(new)]
         new_count = sum(1 for key in keys if key not in stored_pk)
         log.append(
             LogEntry(

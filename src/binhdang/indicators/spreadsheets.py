@@ -20,7 +20,7 @@ from binhdang.core.spreadsheets import fold_key, read_upload, sheet_rows
 from binhdang.orgunits.models import OrgUnit
 
 from .models import CATEGORIES, DataValue, Indicator, Measure
-from .services import STRATEGY_YEARS, EntriesRefused, Entry, record_values_bulk
+from .services import STRATEGY_YEARS, EntriesRefused, Entry, figure_text, record_values_bulk
 
 SHEET = "Số liệu"
 HEADERS = (
@@ -123,6 +123,7 @@ class Row:
     source: str
     status: str = ""
     where: str = ""  # "P51 · 3.2a · Giới tính: Nữ", for the preview
+    before: str = ""  # the stored figures a changed row replaces, "30/100"
 
 
 def _cell(values: tuple, index: int) -> str:
@@ -238,6 +239,7 @@ def preview(rows: list[Row]) -> list[Row]:
             row.status = "unchanged"
         else:
             row.status = "changed"
+            row.before = figure_text(old)
     return rows
 
 

@@ -154,6 +154,7 @@ def test_breakdowns_have_their_own_lines_both_ways(client, personas, tree, catal
     page = _upload(client, tree["province"], filled).content.decode()
     assert "Mới: <strong>1</strong>" in page and "Thay đổi: <strong>1</strong>" in page
     assert "<td>P51 · 3.2a · Giới tính: Nữ</td>" in page  # the preview says which line is which
+    assert "<td>30/36</td><td>31</td><td>36</td>" in page  # and what a changed line replaces
     client.post(reverse("indicators:excel_import", args=[tree["province"].pk]), {"confirm": "1"})
     saved = {
         v.category: (v.numerator, v.denominator)
