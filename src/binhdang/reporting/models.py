@@ -181,6 +181,11 @@ class Submission(AuditedMixin, TimeStamped):
     def was_submitted(self) -> bool:
         return self.first_submitted_at is not None
 
+    @property
+    def takes_work(self) -> bool:
+        """Whether the unit can work on it now: the round is open, or the report came back."""
+        return self.round.is_open or self.state == State.RETURNED
+
 
 class SectionText(models.Model):
     """A submission's text for one requested section."""

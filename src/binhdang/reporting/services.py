@@ -574,6 +574,12 @@ def late_interval() -> int:
     return max(1, settings.ROUND_LATE_REMINDER_EVERY_DAYS)
 
 
+def can_write(user, submission: Submission) -> bool:
+    """Whether the user may work on the unit's report now: an editor of the unit, while the
+    round is open or after the report was returned."""
+    return submission.takes_work and permissions.can_edit(user, submission.unit)
+
+
 def can_remind(user, submission: Submission) -> bool:
     """Officers above the unit (data officers and up of a unit over it) chase its report."""
     unit = submission.unit

@@ -54,12 +54,7 @@ def home(request):
         {
             "unit": unit,
             "own": own,
-            "due": [
-                s
-                for s in own
-                if s.state in services.AWAITING_UNIT
-                and (s.round.is_open or s.state == State.RETURNED)
-            ],
+            "due": [s for s in own if s.state in services.AWAITING_UNIT and s.takes_work],
             "opened": queries.opened_rounds(unit) if unit else [],
             "others": queries.other_rounds(user)[:30],
             "awaiting": queries.awaiting_review(user)[:30]
@@ -249,10 +244,10 @@ def submission(request, pk):
     submission = _submission(request.user, pk)
     user = request.user
     sections = list(submission.round.sections.all())
-    texts = dict((section.pk, text) for section, text in queries.section_texts(submission))
+    texts = {section.pk: text for section, text in queries.section_texts(submission)}
     # Sections the unit has not written yet open with a draft written from its data, to edit.
     drafts = {}
-    if request.method == "GET" and _unit_may_write(user, submission):
+    if request.method == "GET" and _editable(user, submission):
         drafts = queries.section_drafts(submission)
     form = SubmissionForm(
         initial={
@@ -306,13 +301,10 @@ def submission(request, pk):
     return _submission_page(request, submission, form, review_form, action, set(drafts))
 
 
-def _unit_may_write(user, submission) -> bool:
-    """Whether the user may write the unit's report now (its state and the round allow it)."""
-    takes_work = submission.round.is_open or submission.state == State.RETURNED
-    return (
-        permissions.can_edit(user, submission.unit)
-        and takes_work
-        and Action.SAVE in services.allowed_actions(submission.state)
+def _editable(user, submission) -> bool:
+    """Whether the page shows the report's texts as fields to edit."""
+    return services.can_write(user, submission) and Action.SAVE in services.allowed_actions(
+        submission.state
     )
 
 
@@ -340,10 +332,9 @@ def _service_error(request, form, error: ValidationError) -> None:
 def _submission_page(request, submission, form, review_form, action, drafted=frozenset()):
     user = request.user
     unit, round = submission.unit, submission.round
-    can_write = permissions.can_edit(user, unit)
+    can_write = services.can_write(user, submission)
     reviewer_scope = permissions.can_review(user, unit) and user.unit_id != unit.pk
     allowed = services.allowed_actions(submission.state)
-    takes_work = round.is_open or submission.state == State.RETURNED
     figures = queries.submission_figures(submission)
     status = queries.subunit_status(submission)
     return render(
@@ -361,11 +352,11 @@ def _submission_page(request, submission, form, review_form, action, drafted=fro
             "summary": queries.figures_summary(figures) if figures else "",
             "year": str(round.year),
             "lock": active_lock(unit, round.year),
-            "can_write": can_write and takes_work,
-            "editable": _unit_may_write(user, submission),
+            "can_write": can_write,
+            "editable": can_write and Action.SAVE in allowed,
             "drafted": drafted,
-            "can_complete": can_write and takes_work and Action.COMPLETE in allowed,
-            "can_submit": can_write and takes_work and Action.SUBMIT in allowed,
+            "can_complete": can_write and Action.COMPLETE in allowed,
+            "can_submit": can_write and Action.SUBMIT in allowed,
             "can_return": reviewer_scope and Action.RETURN in allowed,
             "can_accept": reviewer_scope and Action.ACCEPT in allowed,
             "can_unlock": reviewer_scope and Action.UNLOCK in allowed,
