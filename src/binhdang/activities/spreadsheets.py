@@ -19,11 +19,13 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from binhdang.core.spreadsheets import (
+    NOTES_HEADING,
     ImportErrors,
     ImportProblem,
     cell_date,
     cell_text,
     fold_key,
+    guide_sheet,
     header_key,
     is_empty,
     open_workbook,
@@ -166,7 +168,6 @@ def _activity_sheet(workbook: Workbook):
 
 
 def _guide_sheet(workbook: Workbook) -> None:
-    sheet = workbook.create_sheet(GUIDE_SHEET)
     kinds = "; ".join(kind_labels().values())
     topics = "; ".join(topic_labels().values())
     code = (
@@ -202,7 +203,7 @@ def _guide_sheet(workbook: Workbook) -> None:
         (COST, "Không", "Số tiền bằng đồng, ví dụ 15000000."),
         (NOTE, "Không", ""),
         ("", "", ""),
-        ("Lưu ý", "", ""),
+        (NOTES_HEADING, "", ""),
         (
             "1.",
             "",
@@ -222,17 +223,7 @@ def _guide_sheet(workbook: Workbook) -> None:
         ),
         ("4.", "", f"Tệp Excel (.xlsx), không quá {settings.IMPORT_MAX_MB} MB."),
     ]
-    for row in rows:
-        sheet.append(row)
-    sheet["A1"].font = Font(bold=True, size=13)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 32
-    sheet.column_dimensions["B"].width = 10
-    sheet.column_dimensions["C"].width = 100
-    for row in sheet.iter_rows(min_row=3):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    guide_sheet(workbook, GUIDE_SHEET, rows, first_width=32)
 
 
 def activity_template() -> bytes:

@@ -21,11 +21,13 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from binhdang.core.spreadsheets import (
+    NOTES_HEADING,
     ImportErrors,
     ImportProblem,
     cell_date,
     cell_text,
     fold_key,
+    guide_sheet,
     header_key,
     is_empty,
     open_workbook,
@@ -141,7 +143,6 @@ def _members_sheet(workbook: Workbook):
 
 
 def _guide_sheet(workbook: Workbook) -> None:
-    sheet = workbook.create_sheet(GUIDE_SHEET)
     limit = settings.IMPORT_MAX_MB
     roles = "; ".join(role_labels().values())
     unit_code = (
@@ -176,7 +177,7 @@ def _guide_sheet(workbook: Workbook) -> None:
             "Ngày hết nhiệm kỳ theo dạng ngày/tháng/năm (dd/mm/yyyy), ví dụ: 31/12/2026.",
         ),
         ("", "", ""),
-        ("Lưu ý", "", ""),
+        (NOTES_HEADING, "", ""),
         (
             "1.",
             "",
@@ -197,18 +198,7 @@ def _guide_sheet(workbook: Workbook) -> None:
         ),
         ("4.", "", f"Tệp phải là sổ làm việc Excel (.xlsx), không quá {limit} MB."),
     ]
-    for row in rows:
-        sheet.append(row)
-    sheet["A1"].font = Font(bold=True, size=13)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    sheet["A14"].font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 10
-    sheet.column_dimensions["C"].width = 100
-    for row in sheet.iter_rows(min_row=3):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    guide_sheet(workbook, GUIDE_SHEET, rows, first_width=30)
 
 
 def member_template() -> bytes:

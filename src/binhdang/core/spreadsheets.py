@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
 from python_calamine import CalamineWorkbook
 
 from binhdang.core.text import fold
@@ -131,6 +132,27 @@ def sheet_rows(data: bytes, sheet: str) -> list[list]:
             return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as error:  # a damaged archive may fail in calamine or in its XML
         raise file_problem(DAMAGED) from error
+
+
+NOTES_HEADING = "Lưu ý"
+
+
+def guide_sheet(workbook: Workbook, name: str, rows: list[tuple], first_width: int = 30) -> None:
+    """A template's guide: a title in row 1, a (column, required, how to write it) table from
+    row 3, and a "Lưu ý" list, laid out alike in every template."""
+    sheet = workbook.create_sheet(name)
+    for row in rows:
+        sheet.append(row)
+    sheet["A1"].font = Font(bold=True, size=13)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=3):
+        if row[0].value == NOTES_HEADING:
+            row[0].font = Font(bold=True)
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABC", (first_width, 10, 100), strict=True):
+        sheet.column_dimensions[letter].width = width
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

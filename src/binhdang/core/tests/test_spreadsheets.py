@@ -8,7 +8,14 @@ import pytest
 from django.test import override_settings
 from openpyxl import Workbook
 
-from binhdang.core.spreadsheets import ImportErrors, open_workbook, sheet_rows, workbook_bytes
+from binhdang.core.spreadsheets import (
+    NOTES_HEADING,
+    ImportErrors,
+    guide_sheet,
+    open_workbook,
+    sheet_rows,
+    workbook_bytes,
+)
 
 
 def _book(rows_by_sheet: dict[str, list[list]]) -> bytes:
@@ -74,3 +81,27 @@ def test_an_archive_that_unpacks_far_past_the_limit_is_refused_unread():
     with pytest.raises(ImportErrors) as caught:
         sheet_rows(buffer.getvalue(), "Số liệu")
     assert "quá nhiều dữ liệu" in caught.value.messages[0]
+
+
+def test_guide_sheet_lays_out_title_table_and_notes():
+    book = Workbook()
+    guide_sheet(
+        book,
+        "Hướng dẫn",
+        [
+            ("HƯỚNG DẪN", "", ""),
+            ("", "", ""),
+            ("Cột", "Bắt buộc", "Cách ghi"),
+            ("Họ và tên", "Có", "Đầy đủ, có dấu."),
+            ("", "", ""),
+            (NOTES_HEADING, "", ""),
+            ("1.", "", "Mỗi người một dòng."),
+        ],
+        first_width=32,
+    )
+    sheet = book["Hướng dẫn"]
+    assert sheet["A1"].font.b and sheet["A1"].font.sz == 13
+    assert sheet["C3"].font.b and sheet["A6"].font.b and not sheet["A4"].font.b
+    assert sheet["C7"].value == "Mỗi người một dòng." and sheet["C7"].alignment.wrap_text
+    widths = [sheet.column_dimensions[c].width for c in "ABC"]
+    assert widths == [32, 10, 100]
