@@ -542,6 +542,42 @@ def _check_inspection(
         raise ValidationError(errors)
 
 
+def _inspection_fields(
+    unit: OrgUnit,
+    inspected_units: list[OrgUnit],
+    *,
+    kind,
+    title,
+    lead_name,
+    start_date,
+    end_date,
+    lead_position,
+    members,
+    scope,
+    findings,
+    decision_number,
+) -> dict:
+    """An inspection's fields, cleaned and checked (refusals named by field)."""
+    fields = {
+        "kind": kind,
+        "title": _clean_text(title),
+        "decision_number": _clean_text(decision_number),
+        "lead_name": _clean_text(lead_name),
+        "lead_position": _clean_text(lead_position),
+        "members": (members or "").strip(),
+        "start_date": start_date,
+        "end_date": end_date,
+        "scope": (scope or "").strip(),
+        "findings": (findings or "").strip(),
+    }
+    _check_inspection(
+        unit,
+        inspected_units=inspected_units,
+        **{key: fields[key] for key in ("kind", "title", "lead_name", "start_date", "end_date")},
+    )
+    return fields
+
+
 @transaction.atomic
 def create_inspection(
     actor,
@@ -562,30 +598,21 @@ def create_inspection(
     """Record an inspection or supervision by a unit of units in its subtree."""
     _refuse_outside(actor, unit, _("You cannot record inspections of “%s”."))
     inspected_units = list(inspected_units)
-    title, lead_name = _clean_text(title), _clean_text(lead_name)
-    _check_inspection(
+    fields = _inspection_fields(
         unit,
+        inspected_units,
         kind=kind,
         title=title,
         lead_name=lead_name,
-        inspected_units=inspected_units,
         start_date=start_date,
         end_date=end_date,
+        lead_position=lead_position,
+        members=members,
+        scope=scope,
+        findings=findings,
+        decision_number=decision_number,
     )
-    inspection = Inspection(
-        unit=unit,
-        kind=kind,
-        title=title,
-        decision_number=_clean_text(decision_number),
-        lead_name=lead_name,
-        lead_position=_clean_text(lead_position),
-        members=(members or "").strip(),
-        start_date=start_date,
-        end_date=end_date,
-        scope=(scope or "").strip(),
-        findings=(findings or "").strip(),
-        created_by=actor,
-    )
+    inspection = Inspection(unit=unit, created_by=actor, **fields)
     inspection.full_clean()
     inspection.save()
     inspection.inspected_units.set(inspected_units)
@@ -612,15 +639,19 @@ def update_inspection(
     """Change an inspection's record; units with recommendations stay among those inspected."""
     _refuse_outside(actor, inspection.unit, _("You cannot change inspections of “%s”."))
     inspected_units = list(inspected_units)
-    title, lead_name = _clean_text(title), _clean_text(lead_name)
-    _check_inspection(
+    fields = _inspection_fields(
         inspection.unit,
+        inspected_units,
         kind=kind,
         title=title,
         lead_name=lead_name,
-        inspected_units=inspected_units,
         start_date=start_date,
         end_date=end_date,
+        lead_position=lead_position,
+        members=members,
+        scope=scope,
+        findings=findings,
+        decision_number=decision_number,
     )
     kept = {u.pk for u in inspected_units}
     dropped = inspection.recommendations.exclude(unit__in=kept).select_related("unit").first()
@@ -634,18 +665,7 @@ def update_inspection(
                 % dropped.unit.name
             }
         )
-    for name, value in (
-        ("kind", kind),
-        ("title", title),
-        ("decision_number", _clean_text(decision_number)),
-        ("lead_name", lead_name),
-        ("lead_position", _clean_text(lead_position)),
-        ("members", (members or "").strip()),
-        ("start_date", start_date),
-        ("end_date", end_date),
-        ("scope", (scope or "").strip()),
-        ("findings", (findings or "").strip()),
-    ):
+    for name, value in fields.items():
         setattr(inspection, name, value)
     inspection.full_clean()
     inspection.save()
