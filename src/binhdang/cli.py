@@ -1,4 +1,4 @@
-"""The `binhdang` command: `demo`, `serve` and `manage` (Django's commands)."""
+"""The `binhdang` command: `demo`, `serve`, `backup`, `restore` and `manage` (Django's commands)."""
 
 import argparse
 import os
@@ -40,6 +40,29 @@ def _serve(host: str, port: int, threads: int) -> None:
     serve(application, host=host, port=port, threads=threads, ident="binhdang")
 
 
+def _backup_or_restore(options) -> None:
+    import time
+
+    from binhdang.core import backup
+
+    start = time.monotonic()
+    try:
+        if options.command == "backup":
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            report = backup.backup(options.output or f"binhdang-backup-{stamp}.tar")
+            done = "Đã sao lưu / Backed up"
+        else:
+            report = backup.restore(options.archive)
+            done = "Đã khôi phục / Restored"
+    except backup.BackupError as error:
+        sys.exit(f"binhdang {options.command}: {error}")
+    print(
+        f"{done}: {report.rows:,} dòng / rows trong {len(report.tables)} bảng / tables, "
+        f"{report.files:,} tệp / files, {report.path} ({report.size / 1e6:,.1f} MB), "
+        f"{time.monotonic() - start:,.1f} s"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `binhdang` console script."""
     argv = sys.argv[1:] if argv is None else argv
@@ -60,6 +83,16 @@ def main(argv: list[str] | None = None) -> None:
             cmd.add_argument(
                 "--no-serve", action="store_true", help="chỉ cài đặt / set up without serving"
             )
+    backup = sub.add_parser("backup", help="sao lưu dữ liệu và tệp / back up data and files")
+    backup.add_argument(
+        "-o",
+        "--output",
+        help="tệp sao lưu / archive to write (mặc định binhdang-backup-<ngày giờ>.tar)",
+    )
+    restore = sub.add_parser(
+        "restore", help="khôi phục vào cơ sở dữ liệu trống / restore into an empty database"
+    )
+    restore.add_argument("archive", help="tệp sao lưu / the archive to restore")
     manage = sub.add_parser("manage", help="lệnh quản trị Django / Django management commands")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
@@ -74,6 +107,9 @@ def main(argv: list[str] | None = None) -> None:
     if options.command == "demo":
         _demo_environment()
     _setup_django()
+    if options.command in ("backup", "restore"):
+        _backup_or_restore(options)
+        return
     if options.command == "demo":
         from django.core.management import call_command
 
