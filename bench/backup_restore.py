@@ -25,6 +25,7 @@ import os
 import platform
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -96,21 +97,23 @@ def build() -> dict:
     columns = ("indicator_id", "unit_id", "year", "category", "numerator", "denominator",
                "value", "note", "source", "created_at", "updated_at")  # fmt: skip
     values = 0
-    with connection.cursor() as cursor:
-        copy_sql = f"COPY {DataValue._meta.db_table} ({', '.join(columns)}) FROM STDIN"
-        with cursor.cursor.copy(copy_sql) as copy:
-            for unit, valid_to in OrgUnit.objects.values_list("pk", "valid_to"):
-                years = range(2021, 2025) if valid_to == LEGACY_END else range(2025, 2031)
-                for indicator in indicators:
-                    for year in years:
-                        denominator = chance.randint(100, 5000)
-                        numerator = chance.randint(0, denominator)
-                        value = Decimal(numerator * 100) / denominator
-                        copy.write_row(
-                            (indicator, unit, year, "", numerator, denominator,
-                             value.quantize(Decimal("0.0001")), "", "Số liệu minh họa", now, now)
-                        )  # fmt: skip
-                        values += 1
+    units = list(OrgUnit.objects.values_list("pk", "valid_to"))
+    copy_sql = f"COPY {DataValue._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    for first in range(0, len(units), 500):
+        rows = []  # made before the COPY: the server never waits inside one
+        for unit, valid_to in units[first : first + 500]:
+            years = range(2021, 2025) if valid_to == LEGACY_END else range(2025, 2031)
+            for indicator in indicators:
+                for year in years:
+                    denominator = chance.randint(100, 5000)
+                    numerator = chance.randint(0, denominator)
+                    value = (Decimal(numerator * 100) / denominator).quantize(Decimal("0.0001"))
+                    rows.append((indicator, unit, year, "", numerator, denominator, value, "",
+                                 "Số liệu minh họa", now, now))  # fmt: skip
+        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        values += len(rows)
     unit_type = ContentType.objects.get_for_model(OrgUnit)
     units = list(OrgUnit.objects.values_list("pk", "name")[:5000])
     for first in range(0, ARGS.history, 10_000):
@@ -268,6 +271,8 @@ def clean_up() -> None:
 
 
 if __name__ == "__main__":
+    # Stopped with kill (SIGTERM): still drop the databases and delete the files.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     try:
         main()
     finally:
