@@ -1,0 +1,162 @@
+"""No lost update on activity and proposal edits (issue 11, item 3): two tabs, re-saves."""
+
+import datetime
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+
+from binhdang.activities import services
+from binhdang.activities.models import Activity, AwardForm, AwardLevel, NomineeKind
+from binhdang.core.concurrency import StaleEdit, fingerprints
+from binhdang.core.tests.pages import posted_form
+
+from .conftest import activity_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def activity(record, tree):
+    return record(tree["commune"], venue="Hội trường xã", cost=45_000_000)
+
+
+def open_tab(client, url) -> dict:
+    response = client.get(url)
+    assert response.status_code == 200
+    return posted_form(response.content.decode())
+
+
+def test_two_tabs_changing_different_fields_both_saved(client, personas, activity):
+    client.force_login(personas["commune_officer"])
+    url = reverse("activities:edit", args=[activity.pk])
+    tab_a, tab_b = open_tab(client, url), open_tab(client, url)
+    assert tab_a["cost"] and tab_a["seen"]
+
+    tab_a["title"] = "Tập huấn lồng ghép giới (đợt 2)"
+    assert client.post(url, tab_a).status_code == 302
+    tab_b["venue"] = "Nhà văn hoá thôn 3"
+    tab_b["women"] = "70"
+    assert client.post(url, tab_b).status_code == 302
+
+    activity.refresh_from_db()
+    assert activity.title == "Tập huấn lồng ghép giới (đợt 2)"  # tab B did not undo it
+    assert activity.venue == "Nhà văn hoá thôn 3"
+    assert activity.women == 70
+
+
+def test_stale_tab_changing_the_same_field_is_refused_with_both_values(client, personas, activity):
+    client.force_login(personas["commune_officer"])
+    url = reverse("activities:edit", args=[activity.pk])
+    tab_a, tab_b = open_tab(client, url), open_tab(client, url)
+    tab_a["venue"] = "Nhà văn hoá thôn 3"
+    assert client.post(url, tab_a).status_code == 302
+    stamp = Activity.objects.get(pk=activity.pk).updated_at
+    entries = LogEntry.objects.count()
+
+    tab_b["venue"] = "Trường tiểu học xã"
+    tab_b["participants"] = "120"  # a change nobody else made: not saved either this time
+    response = client.post(url, tab_b)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("Người khác đã lưu bản ghi này sau khi bạn mở trang") == 1
+    assert "Người khác đã lưu: Nhà văn hoá thôn 3 — Bạn nhập: Trường tiểu học xã" in page
+    again = posted_form(page)
+    assert again["venue"] == "Trường tiểu học xã"  # what the user typed is kept
+    assert again["participants"] == "120"
+    stored = Activity.objects.get(pk=activity.pk)
+    assert (stored.venue, stored.participants, stored.updated_at) == (
+        "Nhà văn hoá thôn 3",
+        100,
+        stamp,
+    )
+    assert LogEntry.objects.count() == entries
+
+    # Saving again after seeing both values keeps what the user typed, knowingly.
+    assert client.post(url, again).status_code == 302
+    stored.refresh_from_db()
+    assert (stored.venue, stored.participants) == ("Trường tiểu học xã", 120)
+
+
+def test_both_typing_the_same_change_is_no_conflict(client, personas, activity):
+    client.force_login(personas["commune_officer"])
+    url = reverse("activities:edit", args=[activity.pk])
+    tab_a, tab_b = open_tab(client, url), open_tab(client, url)
+    tab_a["cost"] = tab_b["cost"] = "50000000"
+    assert client.post(url, tab_a).status_code == 302
+    assert client.post(url, tab_b).status_code == 302
+    assert Activity.objects.get(pk=activity.pk).cost == 50_000_000
+
+
+def test_resaving_an_unchanged_page_writes_nothing(client, personas, tree, record):
+    activity = record(
+        tree["commune"],
+        end_date=datetime.date(2025, 9, 11),
+        co_organisers=[tree["neighbour"]],
+        topics=["domestic_violence", "legal_education"],
+        outputs=[services.Link("https://quangngai.gov.vn/tin/3", "Tin bài")],
+        online_sites="Điểm cầu xã\nĐiểm cầu thôn 2",
+        note="Dòng một\nDòng hai",
+        cost=45_000_000,
+    )
+    client.force_login(personas["commune_officer"])
+    url = reverse("activities:edit", args=[activity.pk])
+    stamp, entries = activity.updated_at, LogEntry.objects.count()
+    for _ in range(2):
+        assert client.post(url, open_tab(client, url)).status_code == 302
+    activity.refresh_from_db()
+    assert activity.updated_at == stamp
+    assert LogEntry.objects.count() == entries
+
+
+def test_service_keeps_what_others_saved_and_refuses_a_double_change(personas, tree, activity):
+    officer = personas["commune_officer"]
+    seen = fingerprints(services.activity_values(activity))
+    services.update_activity(
+        officer, activity, activity_data(tree["commune"], venue="Hội trường xã", cost=1), seen=seen
+    )
+    # A stale copy that only changes the note: the cost saved meanwhile stays.
+    stale = activity_data(tree["commune"], venue="Hội trường xã", cost=45_000_000, note="Ghi chú")
+    services.update_activity(officer, activity, stale, seen=seen)
+    activity.refresh_from_db()
+    assert (activity.cost, activity.note) == (1, "Ghi chú")
+    with pytest.raises(StaleEdit) as refused:
+        services.update_activity(
+            officer, activity, activity_data(tree["commune"], cost=2, venue="Sân UBND"), seen=seen
+        )
+    assert [(c.name, c.theirs, c.mine) for c in refused.value.conflicts] == [("cost", 1, 2)]
+    activity.refresh_from_db()
+    assert (activity.cost, activity.venue) == (1, "Hội trường xã")
+
+
+def test_stale_proposal_edit(client, personas, tree):
+    item = services.propose(
+        personas["commune_officer"],
+        services.ProposalData(
+            year=2025,
+            nominee_kind=NomineeKind.INDIVIDUAL,
+            nominee="Nguyễn Thị Hoa",
+            sex="female",
+            position="Chủ tịch Hội LHPN xã",
+            award_form=AwardForm.CERTIFICATE,
+            award_level=AwardLevel.PROVINCE_CHAIR,
+            reason="Thành tích xuất sắc",
+            proposing_unit=tree["commune"],
+        ),
+    )
+    client.force_login(personas["commune_officer"])
+    url = reverse("activities:commendation_edit", args=[item.pk])
+    tab_a, tab_b = open_tab(client, url), open_tab(client, url)
+    tab_a["position"] = "Phó Chủ tịch UBND xã"
+    assert client.post(url, tab_a).status_code == 302
+    tab_b["reason"] = "Hoàn thành xuất sắc nhiệm vụ năm 2025"
+    assert client.post(url, tab_b).status_code == 302
+    item.refresh_from_db()
+    assert item.position == "Phó Chủ tịch UBND xã"
+    assert item.reason == "Hoàn thành xuất sắc nhiệm vụ năm 2025"
+
+    tab_b["position"] = "Cán bộ văn hoá"
+    page = client.post(url, tab_b).content.decode()
+    assert "Người khác đã lưu: Phó Chủ tịch UBND xã — Bạn nhập: Cán bộ văn hoá" in page
+    item.refresh_from_db()
+    assert item.position == "Phó Chủ tịch UBND xã"
