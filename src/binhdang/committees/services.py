@@ -15,6 +15,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
+from binhdang.core import concurrency
 from binhdang.orgunits.models import OrgUnit
 
 from .models import SINGLE_HOLDER_ROLES, Committee, Decision, Membership, Person, Role
@@ -71,13 +72,24 @@ def create_committee(actor, unit: OrgUnit, *, name: str, standing_unit: OrgUnit 
     return committee
 
 
+def committee_values(committee: Committee) -> dict:
+    """What is stored, in `update_committee`'s terms."""
+    return {"name": committee.name, "standing_unit": committee.standing_unit}
+
+
 @transaction.atomic
-def update_committee(actor, committee: Committee, *, name: str, standing_unit=None) -> Committee:
-    """Rename a committee or change its standing agency."""
+def update_committee(
+    actor, committee: Committee, *, name: str, standing_unit=None, seen=None
+) -> Committee:
+    """Rename a committee or change its standing agency (`seen`: see core.concurrency)."""
+    committee = concurrency.locked(committee)
     _check_edit(actor, committee.unit)
-    _check_standing_unit(committee.unit, standing_unit)
-    committee.name = " ".join(name.split())
-    committee.standing_unit = standing_unit
+    mine = {"name": " ".join(name.split()), "standing_unit": standing_unit}
+    if not concurrency.merge(mine, committee_values(committee), seen):
+        return committee
+    _check_standing_unit(committee.unit, mine["standing_unit"])
+    committee.name = mine["name"]
+    committee.standing_unit = mine["standing_unit"]
     committee.full_clean()
     committee.save()
     return committee

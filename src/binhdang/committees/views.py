@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
+from binhdang.core.concurrency import StaleEdit
 from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.models import Level
 from binhdang.orgunits.queries import breadcrumb
@@ -155,14 +156,15 @@ def create(request, pk):
 def edit(request, pk):
     """Rename the committee or change its standing agency."""
     committee = _committee(request.user, pk, "edit")
-    form = CommitteeForm(
-        request.POST or None,
-        unit=committee.unit,
-        initial={"name": committee.name, "standing_unit": committee.standing_unit},
-    )
+    values = services.committee_values(committee)
+    form = CommitteeForm(request.POST or None, unit=committee.unit, initial=values, seen=values)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_committee(request.user, committee, **form.cleaned_data)
+            services.update_committee(
+                request.user, committee, **form.cleaned_data, seen=form.seen()
+            )
+        except StaleEdit as stale:
+            form.show_stale(stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
