@@ -1,9 +1,12 @@
 """No lost update on activity and proposal edits (issue 11, item 3): two tabs, re-saves."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection, transaction
 from django.urls import reverse
 
 from binhdang.activities import services
@@ -160,3 +163,68 @@ def test_stale_proposal_edit(client, personas, tree):
     assert "Người khác đã lưu: Phó Chủ tịch UBND xã — Bạn nhập: Cán bộ văn hoá" in page
     item.refresh_from_db()
     assert item.position == "Phó Chủ tịch UBND xã"
+
+
+def _race(first, second) -> list:
+    """Run `first` in one session holding its row lock a while after writing, and `second` in
+    another session meanwhile; return each one's result or exception, in order."""
+    wrote = threading.Event()
+    results = [None, None]
+
+    def run(index, work, before=None, after=None):
+        try:
+            if before:
+                before.wait(10)
+            with transaction.atomic():
+                results[index] = work()
+                if after:
+                    after.set()
+                    time.sleep(0.5)  # the second session is now waiting on the row
+        except Exception as error:  # noqa: BLE001 - the test inspects it
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(0, first, None, wrote)),
+        threading.Thread(target=run, args=(1, second, wrote, None)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sessions_lose_no_update_on_postgresql(personas, tree):
+    """Two real database sessions save the same activity at the same moment from pages opened
+    before either save: the second waits for the first's row lock, then merges."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks (SQLite serialises whole transactions)")
+    officer, commune = personas["commune_officer"], tree["commune"]
+    activity = services.create_activity(officer, activity_data(commune, venue="Hội trường xã"))
+    seen = fingerprints(services.activity_values(activity))
+
+    def change(**fields):
+        return lambda: services.update_activity(
+            officer,
+            activity,
+            activity_data(commune, **{"venue": "Hội trường xã", **fields}),
+            seen=seen,
+        )
+
+    results = _race(change(title="Tập huấn (đợt 2)"), change(venue="Nhà văn hoá thôn 3"))
+    assert not any(isinstance(result, Exception) for result in results), results
+    stored = Activity.objects.get(pk=activity.pk)
+    assert (stored.title, stored.venue) == ("Tập huấn (đợt 2)", "Nhà văn hoá thôn 3")
+
+    # Both change the same field: the first stands, the second is refused with both values.
+    seen = fingerprints(services.activity_values(stored))
+    first, second = _race(
+        change(title="Tập huấn A", venue="Nhà văn hoá thôn 3"),
+        change(title="Tập huấn B", venue="Nhà văn hoá thôn 3"),
+    )
+    assert isinstance(first, Activity) and isinstance(second, StaleEdit)
+    assert [(c.theirs, c.mine) for c in second.conflicts] == [("Tập huấn A", "Tập huấn B")]
+    assert Activity.objects.get(pk=activity.pk).title == "Tập huấn A"
