@@ -220,7 +220,10 @@ class StaleCheckForm:
     def __init__(self, *args, seen: Mapping[str, Any] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.stale: list[dict] = []
-        self._seen_text = encode(fingerprints(seen)) if seen is not None else ""
+        # What the page carries: the record as opened; a posted page carries back its own.
+        self._seen_text = None
+        if not self.is_bound:
+            self._seen_text = encode(fingerprints(seen)) if seen is not None else ""
 
     def seen(self) -> dict[str, str] | None:
         """The fingerprints the posted page carried (None: unknown)."""
@@ -231,7 +234,7 @@ class StaleCheckForm:
     def seen_input(self) -> str:
         """The hidden input carrying the fingerprints back."""
         text = self._seen_text
-        if self.is_bound and not self.stale:
+        if text is None:
             text = self.data.get(self.add_prefix(SEEN_FIELD), "")
         return format_html(
             '<input type="hidden" name="{}" value="{}">', self.add_prefix(SEEN_FIELD), text
