@@ -28,7 +28,7 @@ class CommitteeForm(StaleCheckForm, StyledForm):
         self.fields["standing_unit"].queryset = unit_choices(unit)
 
 
-class DecisionForm(StyledForm):
+class DecisionForm(StaleCheckForm, StyledForm):
     number = forms.CharField(
         label=_("Number and symbol"), max_length=64, help_text=_("e.g. 2967/QĐ-UBND")
     )

@@ -204,11 +204,17 @@ def _initial_rows(committee: Committee) -> list[dict]:
 def reconstitute(request, pk):
     """Enter a new decision starting from the current members; preview the changes, then save."""
     committee = _committee(request.user, pk, "edit")
+    # Everyone who was ever a member: a row of a member removed meanwhile still names its person.
     current = {
-        m.person_id: m.person for m in committee.memberships.current().select_related("person")
+        m.person_id: m.person
+        for m in committee.memberships.select_related("person").order_by("start")
     }
     posted = request.method == "POST"
-    decision_form = DecisionForm(request.POST if posted else None, unit=committee.unit)
+    decision_form = DecisionForm(
+        request.POST if posted else None,
+        unit=committee.unit,
+        seen=None if posted else services.roster_values(committee),
+    )
     file_form = DecisionFileForm(request.POST if posted else None, request.FILES or None)
     formset = MemberFormSet(
         request.POST if posted else None,
@@ -236,7 +242,10 @@ def reconstitute(request, pk):
                     members=members,
                     file=file_form.cleaned_data["file"],
                     **decision_form.cleaned_data,
+                    seen=decision_form.seen(),
                 )
+            except StaleEdit as stale:
+                decision_form.show_stale(stale)
             except ValidationError as error:
                 add_service_errors(decision_form, error)
             else:

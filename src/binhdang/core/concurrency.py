@@ -119,6 +119,7 @@ class Conflict:
     name: str
     theirs: Any
     mine: Any
+    label: str = ""  # set by a service whose names are not the form's fields
 
 
 class StaleEdit(ValidationError):
@@ -156,12 +157,13 @@ def merge(mine, current: Mapping[str, Any], seen: Mapping[str, str] | None) -> s
     written. Returns the names this user changed (empty: nothing to write)."""
     changed, conflicts = set(), []
     refreshed = dict(seen or {})
+    empty = fingerprint(None)
     for name, stored in current.items():
         sent = _get(mine, name)
-        base = (seen or {}).get(name)
         stored_print, sent_print = fingerprint(stored), fingerprint(sent)
-        if base is None:  # no page fingerprint: compare with what is stored
-            base = stored_print
+        # Without fingerprints, compare with what is stored; a name the page did not carry was
+        # empty when it was opened (e.g. a member added since).
+        base = stored_print if seen is None else seen.get(name, empty)
         if sent_print in (base, stored_print):
             _set(mine, name, stored)  # untouched here, or the same change as theirs
             continue
@@ -253,7 +255,8 @@ class StaleCheckForm:
             self.stale.append(
                 {
                     "name": conflict.name,
-                    "label": field.label if field is not None else conflict.name,
+                    "label": conflict.label
+                    or (field.label if field is not None else conflict.name),
                     "text": _("Saved by someone else: %(theirs)s — You typed: %(mine)s")
                     % {
                         "theirs": self.stale_display(conflict.name, conflict.theirs),
