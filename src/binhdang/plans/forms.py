@@ -176,7 +176,7 @@ class TaskForm(StaleCheckForm, StyledForm):
         return super().stale_display(name, value)
 
 
-class UpdateForm(StyledForm):
+class UpdateForm(StaleCheckForm, StyledForm):
     date = forms.DateField(label=_("Date"), help_text="dd/mm/yyyy")
     text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}))
     new_status = forms.ChoiceField(

@@ -467,6 +467,23 @@ def task_values(task: Task) -> dict:
     }
 
 
+def progress_values(task: Task) -> dict:
+    """A task's state in `add_update`'s terms, as a progress page shows it."""
+    return {"percent": task.progress, "new_status": task.status}
+
+
+def _merge_progress(task: Task, percent, new_status: str, seen) -> tuple[int | None, str]:
+    """The percentage and status a progress page means, given what was saved since it opened."""
+    mine, current = {}, {}
+    if percent is not None:  # collaborating units have no percentage to send
+        mine["percent"], current["percent"] = percent, task.progress
+    if new_status:
+        mine["new_status"], current["new_status"] = new_status, task.status
+    if not concurrency.merge(mine, current, seen):
+        return None, ""  # left as shown: a report without a change of state
+    return mine.get("percent"), mine.get("new_status", "")
+
+
 def task_rights(actor, task: Task) -> dict[str, bool]:
     """What the user may do with a task: change it, report on it, change its status, cancel it."""
     assigner = permissions.can_edit(actor, task.assigned_by)
@@ -491,13 +508,20 @@ def add_update(
     file=None,
     percent: int | None = None,
     new_status: str = "",
+    seen=None,
 ) -> TaskUpdate:
     """Report progress on a task with its evidence; the lead or assigning unit may also change the
-    status or percentage (done sets 100% and the completion date)."""
+    status or percentage (done sets 100% and the completion date).
+
+    `seen`: the fingerprints of the page (`progress_values` when it was opened): a percentage or
+    status left as shown is no change, and does not undo one saved meanwhile; one both changed
+    is refused (core.concurrency.StaleEdit)."""
     rights = task_rights(actor, task)
     if not rights["report"]:
         raise PermissionDenied(_("You cannot report on this task."))
     task = Task.objects.select_for_update().get(pk=task.pk)
+    if seen is not None:
+        percent, new_status = _merge_progress(task, percent, new_status, seen)
     text = (text or "").strip()
     errors = {}
     if not text:

@@ -541,13 +541,13 @@ def task_update(request, pk):
         initial={"date": today(), "percent": task.progress},
         can_change_status=rights["status"],
         can_cancel=rights["cancel"],
+        seen=services.progress_values(task),
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if data.get("percent") == task.progress and not data.get("new_status"):
-            data["percent"] = None  # left as shown: not a change
         try:
-            services.add_update(request.user, task, **data)
+            services.add_update(request.user, task, **form.cleaned_data, seen=form.seen())
+        except StaleEdit as stale:
+            form.show_stale(stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -122,3 +122,21 @@ def test_task_links_changed_meanwhile_are_kept(personas, tree, commune_task):
     assert list(task.collaborating_units.all()) == [tree["neighbour"]]
     with pytest.raises(StaleEdit):
         services.update_task(actor, task, **base, collaborating_units=[tree["province"]], seen=seen)
+
+
+def test_stale_progress_page_does_not_undo_a_percentage(client, personas, commune_task):
+    client.force_login(personas["province_admin"])
+    url = reverse("plans:task_update", args=[commune_task.pk])
+    tab_a, tab_b, tab_c = _open(client, url), _open(client, url), _open(client, url)
+    assert tab_b["percent"] == "0"
+    assert (
+        client.post(url, {**tab_a, "text": "Đã mời giảng viên", "percent": "60"}).status_code == 302
+    )
+    # Tab B reports with the percentage left as it showed it: the 60% stands.
+    assert client.post(url, {**tab_b, "text": "Đã in tài liệu"}).status_code == 302
+    assert _stored(commune_task).progress == 60
+    assert commune_task.updates.count() == 2
+    # Tab C types another percentage: refused with both values, no update recorded.
+    page = client.post(url, {**tab_c, "text": "Xong 30%", "percent": "30"}).content.decode()
+    assert "Người khác đã lưu: 60 — Bạn nhập: 30" in page
+    assert _stored(commune_task).progress == 60 and commune_task.updates.count() == 2
