@@ -196,12 +196,14 @@ def _race(first, second) -> list:
     return results
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL's row locks (SQLite serialises whole write transactions)",
+)
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_sessions_lose_no_update_on_postgresql(personas, tree):
+def test_two_concurrent_sessions_lose_no_update_on_postgresql(live_map, personas, tree):
     """Two real database sessions save the same activity at the same moment from pages opened
     before either save: the second waits for the first's row lock, then merges."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's row locks (SQLite serialises whole transactions)")
     officer, commune = personas["commune_officer"], tree["commune"]
     activity = services.create_activity(officer, activity_data(commune, venue="Hội trường xã"))
     seen = fingerprints(services.activity_values(activity))
