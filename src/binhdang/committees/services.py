@@ -107,6 +107,7 @@ PERSON_FIELDS = ("full_name", "sex", "title", "unit", "phone", "email")
 MEMBER_FIELDS = ("role", "represented_unit", "term_end")
 # The member list's column headings, for a refused detail.
 ROSTER_LABELS = {
+    "member": gettext_lazy("Members"),
     "full_name": gettext_lazy("Full name"),
     "sex": gettext_lazy("Sex"),
     "title": gettext_lazy("Position"),
@@ -149,7 +150,7 @@ def _merge_roster(committee: Committee, members: list[MemberSpec], seen) -> list
     try:
         concurrency.merge(sent, current, seen)
     except concurrency.StaleEdit as stale:
-        for conflict in stale.conflicts:
+        for conflict in [*stale.conflicts, *stale.kept]:
             pid, name = conflict.name.split(":")
             who = current.get(f"{pid}:full_name") or sent.get(f"{pid}:full_name") or ""
             conflict.label = f"{who} — {ROSTER_LABELS[name]}"

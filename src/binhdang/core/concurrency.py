@@ -127,10 +127,11 @@ class StaleEdit(ValidationError):
 
     A ValidationError, so a view that does not know it still shows the refusal on top."""
 
-    def __init__(self, conflicts: list[Conflict], seen: dict[str, str]):
+    def __init__(self, conflicts: list[Conflict], seen: dict[str, str], kept=()):
         super().__init__(str(STALE), code="stale")
         self.conflicts = conflicts
         self.seen = seen  # the page's fingerprints with the conflicting fields brought up to date
+        self.kept = list(kept)  # fields only someone else changed: (name, their value)
 
 
 def locked(instance: models.Model) -> models.Model:
@@ -155,7 +156,7 @@ def merge(mine, current: Mapping[str, Any], seen: Mapping[str, str] | None) -> s
     For every name of `current`: a field this user did not change takes the stored value; a field
     both changed differently is a conflict, and then `StaleEdit` is raised and `mine` must not be
     written. Returns the names this user changed (empty: nothing to write)."""
-    changed, conflicts = set(), []
+    changed, conflicts, kept = set(), [], []
     refreshed = dict(seen or {})
     empty = fingerprint(None)
     for name, stored in current.items():
@@ -166,6 +167,8 @@ def merge(mine, current: Mapping[str, Any], seen: Mapping[str, str] | None) -> s
         base = stored_print if seen is None else seen.get(name, empty)
         if sent_print in (base, stored_print):
             _set(mine, name, stored)  # untouched here, or the same change as theirs
+            if stored_print != sent_print:
+                kept.append(Conflict(name, stored, sent))
             continue
         if stored_print != base:
             conflicts.append(Conflict(name, stored, sent))
@@ -173,7 +176,7 @@ def merge(mine, current: Mapping[str, Any], seen: Mapping[str, str] | None) -> s
             continue
         changed.add(name)
     if conflicts:
-        raise StaleEdit(conflicts, refreshed)
+        raise StaleEdit(conflicts, refreshed, kept)
     return changed
 
 
@@ -221,7 +224,8 @@ class StaleCheckForm:
 
     def __init__(self, *args, seen: Mapping[str, Any] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.stale: list[dict] = []
+        self.stale: list[dict] = []  # the refused fields, with both values
+        self.stale_kept: list[dict] = []  # fields someone else changed, kept as they saved them
         # What the page carries: the record as opened; a posted page carries back its own.
         self._seen_text = None
         if not self.is_bound:
@@ -249,7 +253,15 @@ class StaleCheckForm:
     def show_stale(self, error: StaleEdit) -> None:
         """Show a stale refusal: one notice on top, both values of each refused field."""
         self._seen_text = encode(error.seen)
-        self.stale = []
+        self.stale, self.stale_kept = [], []
+        for other in error.kept:
+            field = self.fields.get(other.name)
+            self.stale_kept.append(
+                {
+                    "label": other.label or (field.label if field is not None else other.name),
+                    "text": self.stale_display(other.name, other.theirs),
+                }
+            )
         for conflict in error.conflicts:
             field = self.fields.get(conflict.name)
             self.stale.append(
@@ -272,3 +284,7 @@ class StaleCheckForm:
     @property
     def stale_message(self) -> str:
         return str(STALE)
+
+    @property
+    def stale_kept_message(self) -> str:
+        return _("Also changed by someone else, and kept as they saved it:")

@@ -86,6 +86,8 @@ def test_stale_second_tab(client, personas, request, case):
     assert page.count("Người khác đã lưu bản ghi này") == 1
     assert f"Người khác đã lưu: {value_a} — Bạn nhập: {value_b}" in page
     assert posted_form(page)[f] == value_b  # what the user typed is kept
+    assert "Người khác cũng đã sửa các trường sau, được giữ như họ đã lưu:" in page
+    assert value_g in page and posted_form(page)[g] != value_g  # named in the notice only
     assert _stored(record).updated_at == stamp and LogEntry.objects.count() == entries
     saved = posted_form(client.get(url).content.decode())
     assert (saved[f], saved[g]) == (value_a, value_g)  # nothing written
