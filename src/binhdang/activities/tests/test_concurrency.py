@@ -8,9 +8,11 @@ import pytest
 from auditlog.models import LogEntry
 from django.db import connection, transaction
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from binhdang.activities import services
-from binhdang.activities.models import Activity, AwardForm, AwardLevel, NomineeKind
+from binhdang.activities.models import Activity, AwardForm, AwardLevel, NomineeKind, Topic
 from binhdang.core.concurrency import StaleEdit, fingerprints
 from binhdang.core.tests.pages import posted_form
 
@@ -230,3 +232,46 @@ def test_two_concurrent_sessions_lose_no_update_on_postgresql(live_map, personas
     assert isinstance(first, Activity) and isinstance(second, StaleEdit)
     assert [(c.theirs, c.mine) for c in second.conflicts] == [("Tập huấn A", "Tập huấn B")]
     assert Activity.objects.get(pk=activity.pk).title == "Tập huấn A"
+
+
+TEXT = st.text(alphabet="aăâbcdđeêghiklmnoôơuưyÁÀẢÃẠ ,.-–\n\t", max_size=30)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    title=TEXT.filter(lambda text: text.strip()),
+    venue=TEXT,
+    note=TEXT,
+    online_sites=TEXT,
+    participants=st.none() | st.integers(0, 10**6),
+    cost=st.none() | st.integers(0, 10**12),
+    topics=st.lists(st.sampled_from(Topic.values), unique=True),
+)
+def test_any_activity_resaved_unchanged_writes_nothing(
+    client, personas, tree, title, venue, note, online_sites, participants, cost, topics
+):
+    officer = personas["commune_officer"]
+    activity = services.create_activity(
+        officer,
+        activity_data(
+            tree["commune"],
+            title=title,
+            venue=venue.replace("\n", " "),
+            note=note,
+            online_sites=online_sites,
+            participants=participants,
+            women=None,
+            cost=cost,
+            topics=topics,
+        ),
+    )
+    client.force_login(officer)
+    url = reverse("activities:edit", args=[activity.pk])
+    entries = LogEntry.objects.count()
+    assert client.post(url, open_tab(client, url)).status_code == 302
+    assert Activity.objects.get(pk=activity.pk).updated_at == activity.updated_at
+    assert LogEntry.objects.count() == entries
