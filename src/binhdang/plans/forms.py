@@ -89,7 +89,7 @@ class PlanForm(StaleCheckForm, StyledForm):
     file = forms.FileField(label=_("Decision or plan file (PDF, Word or image)"), required=False)
 
 
-class ApproveForm(StyledForm):
+class ApproveForm(StaleCheckForm, StyledForm):
     decision_number = forms.CharField(
         label=_("Decision number and symbol"), max_length=64, help_text=_("e.g. 123/KH-UBND")
     )

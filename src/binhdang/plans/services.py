@@ -234,15 +234,23 @@ def approve_plan(
     decision_date: datetime.date | None,
     decision_signer: str = "",
     file=None,
+    seen=None,
 ) -> Plan:
     """Approve a draft plan by its decision; the unit's approved plan of the same kind and
-    period, if any, becomes superseded by it."""
+    period, if any, becomes superseded by it (`seen`: as for `update_plan`, for the decision's
+    details someone may have filled in meanwhile)."""
     if not permissions.can_approve(actor, plan.unit):
         raise PermissionDenied(_("Only an approver may approve plans of “%s”.") % plan.unit.name)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Only a draft plan can be approved."))
-    decision_number = _clean_text(decision_number)
+    mine = {
+        "decision_number": _clean_text(decision_number),
+        "decision_date": decision_date,
+        "decision_signer": _clean_text(decision_signer),
+    }
+    concurrency.merge(mine, {name: getattr(plan, name) for name in mine}, seen)
+    decision_number, decision_date, decision_signer = mine.values()
     _check_decision(decision_number, decision_date)
     if file:
         check_document_file(file)

@@ -287,12 +287,13 @@ def plan_edit(request, pk):
 def plan_approve(request, pk):
     """Approve a draft plan by its decision; the plan it replaces becomes superseded."""
     plan = _plan_to_change(request.user, pk, "approve")
-    form = ApproveForm(
-        request.POST or None, request.FILES or None, initial=services.plan_values(plan)
-    )
+    values = services.plan_values(plan)
+    form = ApproveForm(request.POST or None, request.FILES or None, initial=values, seen=values)
     if request.method == "POST" and form.is_valid():
         try:
-            services.approve_plan(request.user, plan, **form.cleaned_data)
+            services.approve_plan(request.user, plan, **form.cleaned_data, seen=form.seen())
+        except StaleEdit as stale:
+            form.show_stale(stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

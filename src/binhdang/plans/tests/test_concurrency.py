@@ -142,3 +142,31 @@ def test_stale_progress_page_does_not_undo_a_percentage(client, personas, commun
     page = client.post(url, {**tab_c, "text": "Xong 30%", "percent": "30"}).content.decode()
     assert "Người khác đã lưu: 60 — Bạn nhập: 30" in page
     assert _stored(commune_task).progress == 60 and commune_task.updates.count() == 2
+
+
+def test_approval_page_opened_before_the_decision_was_filled_in(client, personas, plan):
+    approve = reverse("plans:plan_approve", args=[plan.pk])
+    client.force_login(personas["province_approver"])
+    page_a, page_b = _open(client, approve), _open(client, approve)
+    services.update_plan(
+        personas["province_admin"],
+        plan,
+        **{
+            **services.plan_values(plan),
+            "decision_number": "45/KH-UBND",
+            "decision_signer": "Trần Phước Hiền",
+        },
+    )
+    # A different number typed on the stale page: refused with both numbers.
+    page = client.post(
+        approve, {**page_a, "decision_number": "46/KH-UBND", "decision_date": "05/03/2026"}
+    ).content.decode()
+    assert "Người khác đã lưu: 45/KH-UBND — Bạn nhập: 46/KH-UBND" in page
+    assert _stored(plan).status == "draft"
+    # The same number: approved, and the signer filled in meanwhile is kept.
+    response = client.post(
+        approve, {**page_b, "decision_number": "45/KH-UBND", "decision_date": "05/03/2026"}
+    )
+    assert response.status_code == 302
+    plan = _stored(plan)
+    assert (plan.status, plan.decision_signer) == ("approved", "Trần Phước Hiền")
