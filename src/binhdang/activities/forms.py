@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.accounts import permissions
+from binhdang.core.concurrency import StaleCheckForm
 from binhdang.core.forms import StyledForm
 from binhdang.orgunits.models import Level, OrgUnit
 
@@ -60,7 +61,7 @@ def _count(label, help_text=""):
     return forms.IntegerField(label=label, required=False, help_text=help_text)
 
 
-class ActivityForm(StyledForm):
+class ActivityForm(StaleCheckForm, StyledForm):
     title = forms.CharField(label=_("Title"), max_length=500)
     kind = forms.ChoiceField(label=_("Kind of activity"), choices=[("", "—"), *Kind.choices])
     start_date = forms.DateField(label=_("Start date"), help_text=_("dd/mm/yyyy"))
@@ -211,7 +212,7 @@ class ImportForm(StyledForm):
     file = forms.FileField(label=_("Excel file (.xlsx) made from the template"))
 
 
-class ProposalForm(StyledForm):
+class ProposalForm(StaleCheckForm, StyledForm):
     year = forms.IntegerField(label=_("Year"))
     proposing_unit = UnitChoiceField(label=_("Proposing unit"), queryset=OrgUnit.objects.none())
     nominee_kind = forms.ChoiceField(

@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
+from binhdang.core import concurrency
 from binhdang.orgunits.models import OrgUnit
 
 from .models import (
@@ -56,6 +57,9 @@ URL_PATTERN = re.compile(r"https?://\S+", re.IGNORECASE)
 class Link:
     url: str
     title: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.title} - {self.url}" if self.title else self.url
 
 
 @dataclass
@@ -208,24 +212,38 @@ def _check(actor, data: ActivityData) -> None:
         raise ValidationError(errors)
 
 
+# The activity's own columns that an ActivityData sets (the rest are its links and topics).
+COLUMNS = (
+    "title",
+    "kind",
+    "start_date",
+    "end_date",
+    "organiser",
+    "partners",
+    "venue",
+    "online_sites",
+    "online_site_count",
+    "participants",
+    "women",
+    "leaders",
+    "officers",
+    "public",
+    "cost",
+    "note",
+)
+
+
+def activity_values(activity: Activity) -> dict:
+    """What is stored, in ActivityData's terms: what an edit page saw, or what it now finds."""
+    values = {name: getattr(activity, name) for name in COLUMNS}
+    values["co_organisers"] = list(activity.co_organisers.all())
+    values["topics"] = [t.topic for t in activity.topics.all()]
+    values["outputs"] = [Link(url=o.url, title=o.title) for o in activity.outputs.all()]
+    return values
+
+
 def _write(activity: Activity, data: ActivityData) -> Activity:
-    for name in (
-        "title",
-        "kind",
-        "start_date",
-        "end_date",
-        "organiser",
-        "partners",
-        "venue",
-        "online_sites",
-        "online_site_count",
-        "participants",
-        "women",
-        "leaders",
-        "officers",
-        "public",
-        "cost",
-    ):
+    for name in COLUMNS:
         setattr(activity, name, getattr(data, name))
     activity.note = (data.note or "").strip()
     activity.save()
@@ -261,10 +279,18 @@ def _check_can_change(actor, activity: Activity) -> None:
 
 
 @transaction.atomic
-def update_activity(actor, activity: Activity, data: ActivityData) -> Activity:
-    """Change an activity; its organiser may move only within the actor's scope."""
+def update_activity(actor, activity: Activity, data: ActivityData, *, seen=None) -> Activity:
+    """Change an activity; its organiser may move only within the actor's scope.
+
+    `seen`: the fingerprints of the page the change was made on (core.concurrency): fields
+    someone else changed meanwhile are kept, a field both changed is refused (StaleEdit), and
+    nothing is written when nothing changed."""
+    activity = concurrency.locked(activity)
     _check_can_change(actor, activity)
-    _check(actor, data)
+    _check(actor, data)  # also puts the data in stored form (one-day end date, counted sites)
+    if not concurrency.merge(data, activity_values(activity), seen):
+        return activity
+    _check(actor, data)  # the merged whole must still hold together
     return _write(activity, data)
 
 
@@ -353,18 +379,26 @@ def _check_proposal(actor, data: ProposalData) -> None:
         raise ValidationError(errors)
 
 
+PROPOSAL_FIELDS = (
+    "year",
+    "nominee_kind",
+    "nominee",
+    "sex",
+    "position",
+    "award_form",
+    "award_level",
+    "reason",
+    "proposing_unit",
+)
+
+
+def proposal_values(commendation: Commendation) -> dict:
+    """What is stored, in ProposalData's terms."""
+    return {name: getattr(commendation, name) for name in PROPOSAL_FIELDS}
+
+
 def _fill(commendation: Commendation, data: ProposalData) -> Commendation:
-    for name in (
-        "year",
-        "nominee_kind",
-        "nominee",
-        "sex",
-        "position",
-        "award_form",
-        "award_level",
-        "reason",
-        "proposing_unit",
-    ):
+    for name in PROPOSAL_FIELDS:
         setattr(commendation, name, getattr(data, name))
     commendation.save()
     return commendation
@@ -378,14 +412,20 @@ def propose(actor, data: ProposalData) -> Commendation:
 
 
 @transaction.atomic
-def update_proposal(actor, commendation: Commendation, data: ProposalData) -> Commendation:
-    """Change a proposal while it awaits a decision."""
+def update_proposal(
+    actor, commendation: Commendation, data: ProposalData, *, seen=None
+) -> Commendation:
+    """Change a proposal while it awaits a decision (`seen`: as for `update_activity`)."""
+    commendation = concurrency.locked(commendation)
     if not permissions.can_edit(actor, commendation.proposing_unit):
         raise PermissionDenied(
             _("You cannot change the proposals of “%s”.") % commendation.proposing_unit.name
         )
     if not commendation.is_open:
         raise ValidationError(_("This proposal has been decided and can no longer be changed."))
+    _check_proposal(actor, data)
+    if not concurrency.merge(data, proposal_values(commendation), seen):
+        return commendation
     _check_proposal(actor, data)
     return _fill(commendation, data)
 

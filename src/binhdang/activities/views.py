@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from binhdang.accounts import permissions
+from binhdang.core.concurrency import StaleEdit
 from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.queries import breadcrumb
 
@@ -198,10 +199,17 @@ def activity_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def activity_edit(request, pk):
     activity = _activity(request.user, pk, "edit")
-    form = ActivityForm(request.POST or None, user=request.user, initial=initial_from(activity))
+    form = ActivityForm(
+        request.POST or None,
+        user=request.user,
+        initial=initial_from(activity),
+        seen=services.activity_values(activity),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_activity(request.user, activity, form.activity_data())
+            services.update_activity(request.user, activity, form.activity_data(), seen=form.seen())
+        except StaleEdit as stale:
+            form.show_stale(stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -396,24 +404,13 @@ def commendation_edit(request, pk):
     if not item.is_open:
         messages.error(request, _("This proposal has been decided and can no longer be changed."))
         return redirect(item)
-    initial = {
-        name: getattr(item, name)
-        for name in (
-            "year",
-            "proposing_unit",
-            "nominee_kind",
-            "nominee",
-            "sex",
-            "position",
-            "award_form",
-            "award_level",
-            "reason",
-        )
-    }
-    form = ProposalForm(request.POST or None, user=request.user, initial=initial)
+    values = services.proposal_values(item)
+    form = ProposalForm(request.POST or None, user=request.user, initial=values, seen=values)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_proposal(request.user, item, form.proposal_data())
+            services.update_proposal(request.user, item, form.proposal_data(), seen=form.seen())
+        except StaleEdit as stale:
+            form.show_stale(stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from binhdang.core.concurrency import StaleCheckForm
 from binhdang.core.forms import StyledForm
 from binhdang.orgunits.models import OrgUnit
 
@@ -13,7 +14,7 @@ def unit_choices(unit: OrgUnit):
     return OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).live().order_by("level", "name")
 
 
-class CommitteeForm(StyledForm):
+class CommitteeForm(StaleCheckForm, StyledForm):
     name = forms.CharField(label=_("Name"), max_length=255)
     standing_unit = forms.ModelChoiceField(
         label=_("Standing agency"),
@@ -27,7 +28,7 @@ class CommitteeForm(StyledForm):
         self.fields["standing_unit"].queryset = unit_choices(unit)
 
 
-class DecisionForm(StyledForm):
+class DecisionForm(StaleCheckForm, StyledForm):
     number = forms.CharField(
         label=_("Number and symbol"), max_length=64, help_text=_("e.g. 2967/QĐ-UBND")
     )

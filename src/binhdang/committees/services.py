@@ -13,11 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from binhdang.accounts import permissions
+from binhdang.core import concurrency
 from binhdang.orgunits.models import OrgUnit
 
-from .models import SINGLE_HOLDER_ROLES, Committee, Decision, Membership, Person, Role
+from .models import SINGLE_HOLDER_ROLES, Committee, Decision, Membership, Person, Role, Sex
 from .uploads import check_decision_file
 
 
@@ -71,13 +73,24 @@ def create_committee(actor, unit: OrgUnit, *, name: str, standing_unit: OrgUnit 
     return committee
 
 
+def committee_values(committee: Committee) -> dict:
+    """What is stored, in `update_committee`'s terms."""
+    return {"name": committee.name, "standing_unit": committee.standing_unit}
+
+
 @transaction.atomic
-def update_committee(actor, committee: Committee, *, name: str, standing_unit=None) -> Committee:
-    """Rename a committee or change its standing agency."""
+def update_committee(
+    actor, committee: Committee, *, name: str, standing_unit=None, seen=None
+) -> Committee:
+    """Rename a committee or change its standing agency (`seen`: see core.concurrency)."""
+    committee = concurrency.locked(committee)
     _check_edit(actor, committee.unit)
-    _check_standing_unit(committee.unit, standing_unit)
-    committee.name = " ".join(name.split())
-    committee.standing_unit = standing_unit
+    mine = {"name": " ".join(name.split()), "standing_unit": standing_unit}
+    if not concurrency.merge(mine, committee_values(committee), seen):
+        return committee
+    _check_standing_unit(committee.unit, mine["standing_unit"])
+    committee.name = mine["name"]
+    committee.standing_unit = mine["standing_unit"]
     committee.full_clean()
     committee.save()
     return committee
@@ -88,6 +101,76 @@ def _check_standing_unit(unit: OrgUnit, standing_unit: OrgUnit | None) -> None:
         raise ValidationError(
             {"standing_unit": _("The standing agency must be the unit itself or one of its units.")}
         )
+
+
+PERSON_FIELDS = ("full_name", "sex", "title", "unit", "phone", "email")
+MEMBER_FIELDS = ("role", "represented_unit", "term_end")
+# The member list's column headings, for a refused detail.
+ROSTER_LABELS = {
+    "member": gettext_lazy("Members"),
+    "full_name": gettext_lazy("Full name"),
+    "sex": gettext_lazy("Sex"),
+    "title": gettext_lazy("Position"),
+    "unit": gettext_lazy("Workplace"),
+    "phone": gettext_lazy("Phone"),
+    "email": gettext_lazy("E-mail"),
+    "role": gettext_lazy("Role"),
+    "represented_unit": gettext_lazy("Represents"),
+    "term_end": gettext_lazy("Term ends"),
+}
+
+
+def _member_values(person: Person, membership) -> dict:
+    """One member's details, keyed "person id:field" ("member": on the list)."""
+    values = {f"{person.pk}:member": True}
+    values.update({f"{person.pk}:{name}": getattr(person, name) for name in PERSON_FIELDS})
+    values.update({f"{person.pk}:{name}": getattr(membership, name) for name in MEMBER_FIELDS})
+    return values
+
+
+def roster_values(committee: Committee) -> dict:
+    """The current member list in `reconstitute`'s terms: what a page started from, or finds."""
+    values = {}
+    for membership in committee.memberships.current().select_related("person"):
+        values.update(_member_values(membership.person, membership))
+    return values
+
+
+def _merge_roster(committee: Committee, members: list[MemberSpec], seen) -> list[MemberSpec]:
+    """The sent list with the changes saved since the page was opened kept (see `reconstitute`)."""
+    stored = roster_values(committee)
+    known = {str(spec.person.pk): spec for spec in members if spec.person.pk}
+    sent = {}
+    for spec in known.values():
+        sent.update(_member_values(spec.person, spec))
+    ids = list(dict.fromkeys(key.split(":")[0] for key in [*sent, *stored, *seen]))
+    names = [f"{pid}:{name}" for pid in ids for name in ("member", *PERSON_FIELDS, *MEMBER_FIELDS)]
+    current = {key: stored.get(key) for key in names}
+    sent = {key: sent.get(key) for key in names}
+    try:
+        concurrency.merge(sent, current, seen)
+    except concurrency.StaleEdit as stale:
+        for conflict in [*stale.conflicts, *stale.kept]:
+            pid, name = conflict.name.split(":")
+            who = current.get(f"{pid}:full_name") or sent.get(f"{pid}:full_name") or ""
+            conflict.label = f"{who} — {ROSTER_LABELS[name]}"
+            choices = {"role": Role, "sex": Sex}.get(name)
+            if choices:
+                conflict.theirs = choices(conflict.theirs).label if conflict.theirs else None
+                conflict.mine = choices(conflict.mine).label if conflict.mine else None
+        raise
+    merged = [spec for spec in members if not spec.person.pk]
+    for pid in ids:
+        if not sent[f"{pid}:member"]:
+            continue
+        spec = known.get(pid) or MemberSpec(person=Person.objects.get(pk=pid), role="")
+        for name in PERSON_FIELDS:
+            value = sent[f"{pid}:{name}"]
+            setattr(spec.person, name, value if value is not None or name == "unit" else "")
+        for name in MEMBER_FIELDS:
+            setattr(spec, name, sent[f"{pid}:{name}"])
+        merged.append(spec)
+    return merged
 
 
 def member_diff(committee: Committee, members: list[MemberSpec]) -> MembershipDiff:
@@ -227,9 +310,17 @@ def reconstitute(
     signer_title: str = "",
     issuing_unit: OrgUnit | None = None,
     file=None,
+    seen=None,
 ) -> Decision:
-    """Record a (re)constituting decision: current memberships end on its date, its list starts."""
+    """Record a (re)constituting decision: current memberships end on its date, its list starts.
+
+    `seen`: the fingerprints of the member list the page started from (`roster_values`); the
+    list is then merged with changes saved since (core.concurrency): members someone else added
+    or removed meanwhile stay so, a detail both changed is refused (StaleEdit)."""
+    committee = concurrency.locked(committee)  # one reconstitution of a committee at a time
     _check_edit(actor, committee.unit)
+    if seen is not None:
+        members = _merge_roster(committee, members, seen)
     number = " ".join(number.split())
     if not number:
         raise ValidationError({"number": _("Enter the decision's number and symbol.")})

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
+from binhdang.core.concurrency import StaleEdit
 from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.models import Level
 from binhdang.orgunits.queries import breadcrumb
@@ -155,14 +156,15 @@ def create(request, pk):
 def edit(request, pk):
     """Rename the committee or change its standing agency."""
     committee = _committee(request.user, pk, "edit")
-    form = CommitteeForm(
-        request.POST or None,
-        unit=committee.unit,
-        initial={"name": committee.name, "standing_unit": committee.standing_unit},
-    )
+    values = services.committee_values(committee)
+    form = CommitteeForm(request.POST or None, unit=committee.unit, initial=values, seen=values)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_committee(request.user, committee, **form.cleaned_data)
+            services.update_committee(
+                request.user, committee, **form.cleaned_data, seen=form.seen()
+            )
+        except StaleEdit as stale:
+            form.show_stale(stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -202,11 +204,17 @@ def _initial_rows(committee: Committee) -> list[dict]:
 def reconstitute(request, pk):
     """Enter a new decision starting from the current members; preview the changes, then save."""
     committee = _committee(request.user, pk, "edit")
+    # Everyone who was ever a member: a row of a member removed meanwhile still names its person.
     current = {
-        m.person_id: m.person for m in committee.memberships.current().select_related("person")
+        m.person_id: m.person
+        for m in committee.memberships.select_related("person").order_by("start")
     }
     posted = request.method == "POST"
-    decision_form = DecisionForm(request.POST if posted else None, unit=committee.unit)
+    decision_form = DecisionForm(
+        request.POST if posted else None,
+        unit=committee.unit,
+        seen=None if posted else services.roster_values(committee),
+    )
     file_form = DecisionFileForm(request.POST if posted else None, request.FILES or None)
     formset = MemberFormSet(
         request.POST if posted else None,
@@ -234,7 +242,10 @@ def reconstitute(request, pk):
                     members=members,
                     file=file_form.cleaned_data["file"],
                     **decision_form.cleaned_data,
+                    seen=decision_form.seen(),
                 )
+            except StaleEdit as stale:
+                decision_form.show_stale(stale)
             except ValidationError as error:
                 add_service_errors(decision_form, error)
             else:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from binhdang.core.concurrency import StaleCheckForm, display
 from binhdang.core.forms import StyledForm
 from binhdang.indicators.models import Indicator, Objective
 from binhdang.orgunits.models import Level, OrgUnit
@@ -70,7 +71,7 @@ class DeadlineField(forms.CharField):
 YEARS = [(year, str(year)) for year in range(2016, 2041)]
 
 
-class PlanForm(StyledForm):
+class PlanForm(StaleCheckForm, StyledForm):
     kind = forms.ChoiceField(label=_("Kind of plan"), choices=PlanKind.choices)
     title = forms.CharField(label=_("Plan title"), max_length=500)
     start_year = forms.TypedChoiceField(label=_("From year"), coerce=int, choices=YEARS)
@@ -88,7 +89,7 @@ class PlanForm(StyledForm):
     file = forms.FileField(label=_("Decision or plan file (PDF, Word or image)"), required=False)
 
 
-class ApproveForm(StyledForm):
+class ApproveForm(StaleCheckForm, StyledForm):
     decision_number = forms.CharField(
         label=_("Decision number and symbol"), max_length=64, help_text=_("e.g. 123/KH-UBND")
     )
@@ -101,7 +102,7 @@ class FileForm(StyledForm):
     file = forms.FileField(label=_("Decision or plan file (PDF, Word or image)"))
 
 
-class TaskForm(StyledForm):
+class TaskForm(StaleCheckForm, StyledForm):
     title = forms.CharField(label=_("Task"), max_length=500)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -169,8 +170,13 @@ class TaskForm(StyledForm):
         data["deadline"], data["deadline_is_month"] = deadline if deadline else (None, False)
         return data
 
+    def stale_display(self, name, value) -> str:
+        if name == "deadline":  # the services' (date, is a month) pair
+            return format_deadline_input(*value) or display(None)
+        return super().stale_display(name, value)
 
-class UpdateForm(StyledForm):
+
+class UpdateForm(StaleCheckForm, StyledForm):
     date = forms.DateField(label=_("Date"), help_text="dd/mm/yyyy")
     text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}))
     new_status = forms.ChoiceField(
@@ -225,7 +231,7 @@ class TaskFilterForm(StyledForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
 
-class InspectionForm(StyledForm):
+class InspectionForm(StaleCheckForm, StyledForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
     title = forms.CharField(label=_("Inspection title"), max_length=500)
     decision_number = forms.CharField(

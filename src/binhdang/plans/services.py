@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
+from binhdang.core import concurrency
 from binhdang.orgunits.models import OrgUnit
 
 from .models import (
@@ -149,33 +150,66 @@ def update_plan(
     decision_date: datetime.date | None = None,
     decision_signer: str = "",
     file=None,
+    seen=None,
 ) -> Plan:
-    """Change a draft plan; an approved or superseded plan stays as approved."""
+    """Change a draft plan; an approved or superseded plan stays as approved.
+
+    `seen`: the fingerprints of the page the change was made on (core.concurrency): fields
+    changed meanwhile by someone else are kept, a field both changed is refused (StaleEdit),
+    nothing is written when nothing changed. A new file is always attached."""
+    plan = concurrency.locked(plan)
     _refuse_outside(actor, plan.unit, _("You cannot change plans of “%s”."))
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(
             _("An approved plan cannot be changed; record a new plan, whose approval replaces it.")
         )
-    title = _clean_text(title)
-    if not title:
+    mine = {
+        "kind": kind,
+        "title": _clean_text(title),
+        "start_year": start_year,
+        "end_year": end_year,
+        "decision_number": _clean_text(decision_number),
+        "decision_date": decision_date,
+        "decision_signer": _clean_text(decision_signer),
+    }
+    if not concurrency.merge(mine, plan_values(plan), seen) and not file:
+        return plan
+    if not mine["title"]:
         raise ValidationError({"title": _("Enter the plan's title.")})
-    _check_period(kind, start_year, end_year)
-    _check_tasks_after_start(plan, start_year)
-    if decision_date and decision_date > today():
+    _check_period(mine["kind"], mine["start_year"], mine["end_year"])
+    _check_tasks_after_start(plan, mine["start_year"])
+    if mine["decision_date"] and mine["decision_date"] > today():
         raise ValidationError(
-            {"decision_date": _("The decision date %s is in the future.") % _date(decision_date)}
+            {
+                "decision_date": _("The decision date %s is in the future.")
+                % _date(mine["decision_date"])
+            }
         )
     if file:
         check_document_file(file)
-    plan.kind, plan.start_year, plan.end_year, plan.title = kind, start_year, end_year, title
-    plan.decision_number = _clean_text(decision_number)
-    plan.decision_date = decision_date
-    plan.decision_signer = _clean_text(decision_signer)
+    for name, value in mine.items():
+        setattr(plan, name, value)
     plan.full_clean(exclude=["file"])
     plan.save()
     if file:
         plan.file.save(file.name, file, save=True)
     return plan
+
+
+PLAN_FIELDS = (
+    "kind",
+    "title",
+    "start_year",
+    "end_year",
+    "decision_number",
+    "decision_date",
+    "decision_signer",
+)
+
+
+def plan_values(plan: Plan) -> dict:
+    """What is stored, in `update_plan`'s terms: what an edit page saw, or what it now finds."""
+    return {name: getattr(plan, name) for name in PLAN_FIELDS}
 
 
 def _check_tasks_after_start(plan: Plan, start_year: int) -> None:
@@ -200,15 +234,23 @@ def approve_plan(
     decision_date: datetime.date | None,
     decision_signer: str = "",
     file=None,
+    seen=None,
 ) -> Plan:
     """Approve a draft plan by its decision; the unit's approved plan of the same kind and
-    period, if any, becomes superseded by it."""
+    period, if any, becomes superseded by it (`seen`: as for `update_plan`, for the decision's
+    details someone may have filled in meanwhile)."""
     if not permissions.can_approve(actor, plan.unit):
         raise PermissionDenied(_("Only an approver may approve plans of “%s”.") % plan.unit.name)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Only a draft plan can be approved."))
-    decision_number = _clean_text(decision_number)
+    mine = {
+        "decision_number": _clean_text(decision_number),
+        "decision_date": decision_date,
+        "decision_signer": _clean_text(decision_signer),
+    }
+    concurrency.merge(mine, {name: getattr(plan, name) for name in mine}, seen)
+    decision_number, decision_date, decision_signer = mine.values()
     _check_decision(decision_number, decision_date)
     if file:
         check_document_file(file)
@@ -384,27 +426,70 @@ def update_task(
     meeting_reference: str = "",
     objectives: Iterable = (),
     indicators: Iterable = (),
+    seen=None,
 ) -> Task:
-    """Change what a task asks; only the assigning unit's side may do so."""
+    """Change what a task asks; only the assigning unit's side may do so (`seen`: as for
+    `update_plan`)."""
+    task = concurrency.locked(task)
     _refuse_outside(
         actor, task.assigned_by, _("Only “%s”, which assigned this task, may change it.")
     )
-    collaborating_units = list(collaborating_units)
-    title = _clean_text(title)
-    if not title:
+    mine = {
+        "title": _clean_text(title),
+        "description": (description or "").strip(),
+        "lead_unit": lead_unit,
+        "collaborating_units": list(collaborating_units),
+        "deadline": (deadline, deadline_is_month),
+        "meeting_reference": _clean_text(meeting_reference),
+        "objectives": list(objectives),
+        "indicators": list(indicators),
+    }
+    if not concurrency.merge(mine, task_values(task), seen):
+        return task
+    if not mine["title"]:
         raise ValidationError({"title": _("Enter the task's title.")})
-    _check_units(actor, task.assigned_by, lead_unit, collaborating_units)
-    _check_deadline(deadline, task.plan)
-    task.title = title
-    task.description = (description or "").strip()
-    task.lead_unit = lead_unit
-    task.deadline = deadline
-    task.deadline_is_month = deadline_is_month
-    task.meeting_reference = _clean_text(meeting_reference)
+    _check_units(actor, task.assigned_by, mine["lead_unit"], mine["collaborating_units"])
+    task.deadline, task.deadline_is_month = mine["deadline"]
+    _check_deadline(task.deadline, task.plan)
+    task.title = mine["title"]
+    task.description = mine["description"]
+    task.lead_unit = mine["lead_unit"]
+    task.meeting_reference = mine["meeting_reference"]
     task.full_clean()
     task.save()
-    _set_links(task, collaborating_units, objectives, indicators)
+    _set_links(task, mine["collaborating_units"], mine["objectives"], mine["indicators"])
     return task
+
+
+def task_values(task: Task) -> dict:
+    """What is stored, in `update_task`'s terms (the deadline with whether it is a month)."""
+    return {
+        "title": task.title,
+        "description": task.description,
+        "lead_unit": task.lead_unit,
+        "collaborating_units": list(task.collaborating_units.all()),
+        "deadline": (task.deadline, task.deadline_is_month),
+        "meeting_reference": task.meeting_reference,
+        "objectives": list(task.objectives.all()),
+        "indicators": list(task.indicators.all()),
+    }
+
+
+def progress_values(task: Task) -> dict:
+    """A task's state in `add_update`'s terms, as a progress page shows it."""
+    return {"percent": task.progress, "new_status": task.status}
+
+
+def _merge_progress(task: Task, percent, new_status: str, seen) -> tuple[int | None, str]:
+    """The percentage and status a progress page means, given what was saved since it opened."""
+    mine, current = {}, {}
+    if percent is not None:  # collaborating units have no percentage to send
+        mine["percent"], current["percent"] = percent, task.progress
+    if new_status:
+        mine["new_status"], current["new_status"] = new_status, task.status
+    if not concurrency.merge(mine, current, seen):
+        return None, ""  # left as shown: a report without a change of state
+    return mine.get("percent"), mine.get("new_status", "")
 
 
 def task_rights(actor, task: Task) -> dict[str, bool]:
@@ -431,13 +516,20 @@ def add_update(
     file=None,
     percent: int | None = None,
     new_status: str = "",
+    seen=None,
 ) -> TaskUpdate:
     """Report progress on a task with its evidence; the lead or assigning unit may also change the
-    status or percentage (done sets 100% and the completion date)."""
+    status or percentage (done sets 100% and the completion date).
+
+    `seen`: the fingerprints of the page (`progress_values` when it was opened): a percentage or
+    status left as shown is no change, and does not undo one saved meanwhile; one both changed
+    is refused (core.concurrency.StaleEdit)."""
     rights = task_rights(actor, task)
     if not rights["report"]:
         raise PermissionDenied(_("You cannot report on this task."))
     task = Task.objects.select_for_update().get(pk=task.pk)
+    if seen is not None:
+        percent, new_status = _merge_progress(task, percent, new_status, seen)
     text = (text or "").strip()
     errors = {}
     if not text:
@@ -635,24 +727,29 @@ def update_inspection(
     scope: str = "",
     findings: str = "",
     decision_number: str = "",
+    seen=None,
 ) -> Inspection:
-    """Change an inspection's record; units with recommendations stay among those inspected."""
+    """Change an inspection's record; units with recommendations stay among those inspected
+    (`seen`: as for `update_plan`)."""
+    inspection = concurrency.locked(inspection)
     _refuse_outside(actor, inspection.unit, _("You cannot change inspections of “%s”."))
-    inspected_units = list(inspected_units)
-    fields = _inspection_fields(
-        inspection.unit,
-        inspected_units,
-        kind=kind,
-        title=title,
-        lead_name=lead_name,
-        start_date=start_date,
-        end_date=end_date,
-        lead_position=lead_position,
-        members=members,
-        scope=scope,
-        findings=findings,
-        decision_number=decision_number,
-    )
+    mine = {
+        "kind": kind,
+        "title": _clean_text(title),
+        "decision_number": _clean_text(decision_number),
+        "lead_name": _clean_text(lead_name),
+        "lead_position": _clean_text(lead_position),
+        "members": (members or "").strip(),
+        "start_date": start_date,
+        "end_date": end_date,
+        "scope": (scope or "").strip(),
+        "findings": (findings or "").strip(),
+        "inspected_units": list(inspected_units),
+    }
+    if not concurrency.merge(mine, inspection_values(inspection), seen):
+        return inspection
+    inspected_units = mine.pop("inspected_units")
+    fields = _inspection_fields(inspection.unit, inspected_units, **mine)
     kept = {u.pk for u in inspected_units}
     dropped = inspection.recommendations.exclude(unit__in=kept).select_related("unit").first()
     if dropped:
@@ -671,6 +768,27 @@ def update_inspection(
     inspection.save()
     inspection.inspected_units.set(inspected_units)
     return inspection
+
+
+INSPECTION_FIELDS = (
+    "kind",
+    "title",
+    "decision_number",
+    "lead_name",
+    "lead_position",
+    "members",
+    "start_date",
+    "end_date",
+    "scope",
+    "findings",
+)
+
+
+def inspection_values(inspection: Inspection) -> dict:
+    """What is stored, in `update_inspection`'s terms."""
+    values = {name: getattr(inspection, name) for name in INSPECTION_FIELDS}
+    values["inspected_units"] = list(inspection.inspected_units.all())
+    return values
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
+from binhdang.core.concurrency import StaleEdit
 from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.models import Level, OrgUnit
 from binhdang.orgunits.queries import breadcrumb
@@ -216,21 +217,6 @@ def plan_detail(request, pk):
     )
 
 
-def _plan_initial(plan: Plan) -> dict:
-    return {
-        name: getattr(plan, name)
-        for name in (
-            "kind",
-            "title",
-            "start_year",
-            "end_year",
-            "decision_number",
-            "decision_date",
-            "decision_signer",
-        )
-    }
-
-
 @require_http_methods(["GET", "POST"])
 def plan_create(request, pk):
     """Record a plan of a unit (a draft until approved)."""
@@ -271,10 +257,13 @@ def plan_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
     plan = _plan_to_change(request.user, pk, "edit")
-    form = PlanForm(request.POST or None, request.FILES or None, initial=_plan_initial(plan))
+    values = services.plan_values(plan)
+    form = PlanForm(request.POST or None, request.FILES or None, initial=values, seen=values)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_plan(request.user, plan, **form.cleaned_data)
+            services.update_plan(request.user, plan, **form.cleaned_data, seen=form.seen())
+        except StaleEdit as stale:
+            form.show_stale(stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -298,10 +287,13 @@ def plan_edit(request, pk):
 def plan_approve(request, pk):
     """Approve a draft plan by its decision; the plan it replaces becomes superseded."""
     plan = _plan_to_change(request.user, pk, "approve")
-    form = ApproveForm(request.POST or None, request.FILES or None, initial=_plan_initial(plan))
+    values = services.plan_values(plan)
+    form = ApproveForm(request.POST or None, request.FILES or None, initial=values, seen=values)
     if request.method == "POST" and form.is_valid():
         try:
-            services.approve_plan(request.user, plan, **form.cleaned_data)
+            services.approve_plan(request.user, plan, **form.cleaned_data, seen=form.seen())
+        except StaleEdit as stale:
+            form.show_stale(stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -507,11 +499,16 @@ def task_edit(request, pk):
     if not services.task_rights(request.user, task)["edit"]:
         raise PermissionDenied(_("Only the unit that assigned the task may change it."))
     form = TaskForm(
-        request.POST or None, assigning_unit=task.assigned_by, initial=TaskForm.initial_for(task)
+        request.POST or None,
+        assigning_unit=task.assigned_by,
+        initial=TaskForm.initial_for(task),
+        seen=services.task_values(task),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_task(request.user, task, **form.service_data())
+            services.update_task(request.user, task, **form.service_data(), seen=form.seen())
+        except StaleEdit as stale:
+            form.show_stale(stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -545,13 +542,13 @@ def task_update(request, pk):
         initial={"date": today(), "percent": task.progress},
         can_change_status=rights["status"],
         can_cancel=rights["cancel"],
+        seen=services.progress_values(task),
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if data.get("percent") == task.progress and not data.get("new_status"):
-            data["percent"] = None  # left as shown: not a change
         try:
-            services.add_update(request.user, task, **data)
+            services.add_update(request.user, task, **form.cleaned_data, seen=form.seen())
+        except StaleEdit as stale:
+            form.show_stale(stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -708,11 +705,18 @@ def inspection_edit(request, pk):
     inspection = _inspection(request.user, pk)
     permissions.get_unit(request.user, inspection.unit_id, "edit")
     form = InspectionForm(
-        request.POST or None, unit=inspection.unit, initial=InspectionForm.initial_for(inspection)
+        request.POST or None,
+        unit=inspection.unit,
+        initial=InspectionForm.initial_for(inspection),
+        seen=services.inspection_values(inspection),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_inspection(request.user, inspection, **form.cleaned_data)
+            services.update_inspection(
+                request.user, inspection, **form.cleaned_data, seen=form.seen()
+            )
+        except StaleEdit as stale:
+            form.show_stale(stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
