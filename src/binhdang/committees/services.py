@@ -15,10 +15,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
+from binhdang.core import uploads
 from binhdang.orgunits.models import OrgUnit
 
 from .models import SINGLE_HOLDER_ROLES, Committee, Decision, Membership, Person, Role
-from .uploads import check_decision_file
 
 
 @dataclass
@@ -247,7 +247,7 @@ def reconstitute(
         raise ValidationError(_("A decision needs at least one member."))
     _check_no_repeats(members)
     if file:
-        check_decision_file(file)
+        uploads.check(file, uploads.SCANS)
 
     current = list(committee.memberships.current())
     new = _memberships_for(committee, None, members, date)
@@ -264,7 +264,7 @@ def reconstitute(
     decision.full_clean(exclude=["file"])
     decision.save()
     if file:
-        decision.file.save(file.name, file, save=True)
+        uploads.save(decision.file, file, uploads.SCANS)
     for membership in current:
         membership.end = date
         membership.save()
@@ -314,6 +314,6 @@ def end_membership(actor, membership: Membership, on: datetime.date) -> Membersh
 def attach_decision_file(actor, decision: Decision, file) -> Decision:
     """Attach (or replace) the scanned file of a decision."""
     _check_edit(actor, decision.committee.unit)
-    check_decision_file(file)
-    decision.file.save(file.name, file, save=True)
+    uploads.check(file, uploads.SCANS)
+    uploads.save(decision.file, file, uploads.SCANS)
     return decision
