@@ -180,9 +180,7 @@ def indicators_for(user, unit: OrgUnit | None = None) -> QuerySet[Indicator]:
         return Indicator.objects.all()
     above = {pk for root in scope_roots(user) for pk in root.ancestor_ids()}
     return Indicator.objects.filter(
-        framework
-        | Q(owner_unit__in=visible_units(user))
-        | Q(owner_unit_id__in=above)
+        framework | Q(owner_unit__in=visible_units(user)) | Q(owner_unit_id__in=above)
     )
 
 
