@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from binhdang.indicators.models import Indicator
 from binhdang.orgunits.models import OrgUnit
 
 from .models import Role, User
@@ -148,3 +149,44 @@ def get_user(user, pk) -> User:
         return visible_users(user).get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such account, or it is outside your scope.")) from None
+
+
+# Indicators: the framework's are everyone's; a local indicator belongs to the unit that added it
+# and applies to that unit's subtree only. Another unit's local indicator is as invisible as the
+# unit itself (its name, figures and targets), also to approvers of other provinces.
+
+
+def indicator_applies(indicator: Indicator, unit: OrgUnit | None) -> bool:
+    """Whether the indicator is one of the unit's: the framework's, or local to the unit or a
+    unit above it (a national target, unit None, is only for framework indicators)."""
+    if indicator.owner_unit_id is None:
+        return True
+    return unit is not None and indicator.owner_unit_id in (*unit.ancestor_ids(), unit.pk)
+
+
+def indicators_for(user, unit: OrgUnit | None = None) -> QuerySet[Indicator]:
+    """Indicators the user may see, at a unit when one is given: the framework's, and the local
+    indicators of units in the user's scope or above it (those apply to the user's unit too)."""
+    framework = Q(owner_unit__isnull=True)
+    if unit is not None:
+        if not can_view(user, unit):
+            return Indicator.objects.none()
+        return Indicator.objects.filter(
+            framework | Q(owner_unit_id__in=[*unit.ancestor_ids(), unit.pk])
+        )
+    if not _active(user):
+        return Indicator.objects.none()
+    if sees_everything(user):
+        return Indicator.objects.all()
+    above = {pk for root in scope_roots(user) for pk in root.ancestor_ids()}
+    return Indicator.objects.filter(
+        framework | Q(owner_unit__in=visible_units(user)) | Q(owner_unit_id__in=above)
+    )
+
+
+def get_indicator(user, pk, unit: OrgUnit | None = None) -> Indicator:
+    """Fetch an indicator the user may see (at the unit, when given), or 404."""
+    try:
+        return indicators_for(user, unit).get(pk=pk)
+    except (Indicator.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such indicator, or it is outside your scope.")) from None

@@ -6,12 +6,12 @@ old membership and the new one never overlap on a reconstitution day.
 """
 
 import datetime
-import uuid
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from binhdang.core import uploads
 from binhdang.core.audit import AuditedMixin
 from binhdang.core.models import TimeStamped
 
@@ -68,8 +68,7 @@ class Committee(AuditedMixin, TimeStamped):
 
 def decision_upload_path(decision: "Decision", filename: str) -> str:
     """Where a decision's scan is kept: under the data directory, never under the web root."""
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"decisions/{decision.committee.unit_id}/{uuid.uuid4().hex}.{suffix}"
+    return uploads.storage_name(f"decisions/{decision.committee.unit_id}", filename)
 
 
 class Decision(AuditedMixin, TimeStamped):

@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from binhdang.accounts import permissions
-from binhdang.core import concurrency
+from binhdang.core import concurrency, uploads
 from binhdang.orgunits.models import OrgUnit
 
 from .models import SINGLE_HOLDER_ROLES, Committee, Decision, Membership, Person, Role, Sex
-from .uploads import check_decision_file
 
 
 @dataclass
@@ -338,7 +337,7 @@ def reconstitute(
         raise ValidationError(_("A decision needs at least one member."))
     _check_no_repeats(members)
     if file:
-        check_decision_file(file)
+        uploads.check(file, uploads.SCANS)
 
     current = list(committee.memberships.current())
     new = _memberships_for(committee, None, members, date)
@@ -355,7 +354,7 @@ def reconstitute(
     decision.full_clean(exclude=["file"])
     decision.save()
     if file:
-        decision.file.save(file.name, file, save=True)
+        uploads.save(decision.file, file, uploads.SCANS)
     for membership in current:
         membership.end = date
         membership.save()
@@ -405,6 +404,6 @@ def end_membership(actor, membership: Membership, on: datetime.date) -> Membersh
 def attach_decision_file(actor, decision: Decision, file) -> Decision:
     """Attach (or replace) the scanned file of a decision."""
     _check_edit(actor, decision.committee.unit)
-    check_decision_file(file)
-    decision.file.save(file.name, file, save=True)
+    uploads.check(file, uploads.SCANS)
+    uploads.save(decision.file, file, uploads.SCANS)
     return decision

@@ -4,13 +4,14 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
+from binhdang.core import uploads
 from binhdang.core.concurrency import StaleEdit
 from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.models import Level
@@ -274,11 +275,7 @@ def decision_file(request, pk):
     permissions.get_unit(request.user, decision.committee.unit_id)
     if not decision.file:
         raise Http404(_("This decision has no scanned file."))
-    return FileResponse(
-        decision.file.open("rb"),
-        as_attachment=False,
-        filename=f"{decision.number.replace('/', '-')}.{decision.file.name.rsplit('.', 1)[-1]}",
-    )
+    return uploads.serve(decision.file, decision.number)
 
 
 @require_http_methods(["POST"])

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from python_calamine import CalamineWorkbook
 
+from binhdang.core import exports
 from binhdang.core.text import fold
 
 DATE_PATTERN = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
@@ -156,7 +157,8 @@ def guide_sheet(workbook: Workbook, name: str, rows: list[tuple], first_width: i
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
-    """The workbook as .xlsx bytes."""
+    """The workbook as .xlsx bytes, every text cell made literal (no formula from user text)."""
+    exports.neutralise_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

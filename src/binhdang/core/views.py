@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from . import uploads
 from .models import Job, JobFile
 
 
@@ -65,7 +66,8 @@ def _send(field, name: str, content_type: str):
         handle = field.open("rb")
     except FileNotFoundError:
         raise Http404(_("The file of this job is no longer on the server.")) from None
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    return uploads.protect(response)
 
 
 def job_download(request, pk):

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
+from binhdang.core import exports
 from binhdang.orgunits.models import OrgUnit
 
 from .models import DataValue, Indicator, Measure
@@ -89,12 +90,10 @@ def to_json(records: list[dict]) -> bytes:
 
 
 def to_csv(records: list[dict]) -> bytes:
-    """A DHIS2 data value CSV, header included."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for r in records:
-        writer.writerow(
+    """A DHIS2 data value CSV, header included; comments cannot become spreadsheet formulas."""
+    return exports.csv_bytes(
+        CSV_HEADER,
+        (
             [
                 r["dataElement"],
                 r["period"],
@@ -107,8 +106,9 @@ def to_csv(records: list[dict]) -> bytes:
                 r["comment"],
                 "false",
             ]
-        )
-    return out.getvalue().encode()
+            for r in records
+        ),
+    )
 
 
 @dataclass

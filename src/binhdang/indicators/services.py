@@ -53,6 +53,8 @@ def set_target(
         raise PermissionDenied(_("Only a system administrator changes national targets."))
     if unit is not None and not permissions.can_approve(actor, unit):
         raise PermissionDenied(_("You cannot set the targets of “%s”.") % unit.name)
+    if not permissions.indicator_applies(indicator, unit):
+        raise PermissionDenied(_("This local indicator belongs to another unit."))
     if year not in STRATEGY_YEARS:
         raise ValidationError({"year": _("The year must be between 2021 and 2030.")})
     if comparator and comparator not in Comparator.values:

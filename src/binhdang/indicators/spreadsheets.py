@@ -4,7 +4,6 @@ One row per unit and indicator, in one sheet; the same layout is downloaded and 
 officer fills the template offline and sends it back. Problems are named by row and column.
 """
 
-import io
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
@@ -16,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from binhdang.accounts import permissions
-from binhdang.core.spreadsheets import fold_key, read_upload, sheet_rows
+from binhdang.core.spreadsheets import fold_key, read_upload, sheet_rows, workbook_bytes
 from binhdang.orgunits.models import OrgUnit
 
 from .models import CATEGORIES, DataValue, Indicator, Measure
@@ -84,9 +83,7 @@ def template(units: list[OrgUnit], indicators: list[Indicator], year: int) -> by
     widths = (7, 12, 28, 24, 60, 18, 10, 10, 10, 30, 20)
     for letter, width in zip("ABCDEFGHIJK", widths, strict=True):
         sheet.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def _category_names(disaggregations: str) -> dict[str, str]:

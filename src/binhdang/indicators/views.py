@@ -144,7 +144,7 @@ MILESTONES = (2025, 2030)
 def own_target(request, pk, indicator_pk, year):
     """Set or drop the unit's own target for a milestone (approvers of the unit)."""
     unit = permissions.get_unit(request.user, pk, "approve")
-    indicator = get_object_or_404(Indicator, pk=indicator_pk)
+    indicator = permissions.get_indicator(request.user, indicator_pk, unit)
     if year not in MILESTONES:
         raise Http404
     own = Target.objects.filter(indicator=indicator, unit=unit, year=year).first()
@@ -232,7 +232,7 @@ def forecast(request, pk):
 def ranking(request, pk, indicator_pk):
     """An indicator's figures across the unit's sub-units, ranked."""
     unit = permissions.get_unit(request.user, pk)
-    indicator = get_object_or_404(Indicator, pk=indicator_pk)
+    indicator = permissions.get_indicator(request.user, indicator_pk, unit)
     year = _year(request, default=datetime.date.today().year - 1)
     points = queries.trend(indicator, unit)
     milestones = {

@@ -11,7 +11,6 @@ a task for the inspected unit, so that its follow-up is tracked to closure.
 
 import calendar
 import datetime
-import uuid
 
 from django.db import models
 from django.db.models import Case, Q, Value, When
@@ -20,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from binhdang.core import uploads
 from binhdang.core.audit import AuditedMixin
 from binhdang.core.models import TimeStamped
 
@@ -47,8 +47,7 @@ def deadline_label(deadline: datetime.date | None, is_month: bool) -> str:
 
 def _upload_path(prefix: str, unit_id, filename: str) -> str:
     """Where an uploaded file is kept: under the data directory, never under the web root."""
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"{prefix}/{unit_id}/{uuid.uuid4().hex}.{suffix}"
+    return uploads.storage_name(f"{prefix}/{unit_id}", filename)
 
 
 # Plans ------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
-from binhdang.core import concurrency
+from binhdang.core import concurrency, uploads
 from binhdang.orgunits.models import OrgUnit
 
 from .models import (
@@ -31,7 +31,6 @@ from .models import (
     TaskUpdate,
     today,
 )
-from .uploads import check_document_file
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -119,7 +118,7 @@ def create_plan(
             {"decision_date": _("The decision date %s is in the future.") % _date(decision_date)}
         )
     if file:
-        check_document_file(file)
+        uploads.check(file)
     plan = Plan(
         unit=unit,
         kind=kind,
@@ -133,7 +132,7 @@ def create_plan(
     plan.full_clean(exclude=["file"])
     plan.save()
     if file:
-        plan.file.save(file.name, file, save=True)
+        uploads.save(plan.file, file)
     return plan
 
 
@@ -186,13 +185,13 @@ def update_plan(
             }
         )
     if file:
-        check_document_file(file)
+        uploads.check(file)
     for name, value in mine.items():
         setattr(plan, name, value)
     plan.full_clean(exclude=["file"])
     plan.save()
     if file:
-        plan.file.save(file.name, file, save=True)
+        uploads.save(plan.file, file)
     return plan
 
 
@@ -253,7 +252,7 @@ def approve_plan(
     decision_number, decision_date, decision_signer = mine.values()
     _check_decision(decision_number, decision_date)
     if file:
-        check_document_file(file)
+        uploads.check(file)
     previous = list(
         Plan.objects.select_for_update()
         .filter(
@@ -278,7 +277,7 @@ def approve_plan(
     plan.full_clean(exclude=["file"])
     plan.save()
     if file:
-        plan.file.save(file.name, file, save=True)
+        uploads.save(plan.file, file)
     return plan
 
 
@@ -286,8 +285,8 @@ def approve_plan(
 def attach_plan_file(actor, plan: Plan, file) -> Plan:
     """Attach (or replace) the approving decision's file."""
     _refuse_outside(actor, plan.unit, _("You cannot change plans of “%s”."))
-    check_document_file(file)
-    plan.file.save(file.name, file, save=True)
+    uploads.check(file)
+    uploads.save(plan.file, file)
     return plan
 
 
@@ -559,7 +558,7 @@ def add_update(
             {"new_status": _("Only the unit that assigned the task may cancel it.")}
         )
     if file:
-        check_document_file(file)
+        uploads.check(file)
 
     old_status = task.status
     status = new_status or old_status
@@ -579,7 +578,7 @@ def add_update(
     update.full_clean(exclude=["file"])
     update.save()
     if file:
-        update.file.save(file.name, file, save=True)
+        uploads.save(update.file, file)
 
     if percent is not None:
         task.progress = percent

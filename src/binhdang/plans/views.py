@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
+from binhdang.core import uploads
 from binhdang.core.concurrency import StaleEdit
 from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.models import Level, OrgUnit
@@ -40,15 +41,6 @@ def _download(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _serve(field_file, name: str) -> FileResponse:
-    suffix = field_file.name.rsplit(".", 1)[-1]
-    return FileResponse(
-        field_file.open("rb"),
-        as_attachment=suffix in ("doc", "docx"),
-        filename=f"{name.replace('/', '-')}.{suffix}",
-    )
 
 
 def _unit_from_query(request, key: str = "unit") -> OrgUnit:
@@ -327,7 +319,7 @@ def plan_file(request, pk):
     plan, _in_scope = _plan(request.user, pk)
     if not plan.file:
         raise Http404(_("This plan has no file."))
-    return _serve(plan.file, plan.decision_number or f"ke-hoach-{plan.pk}")
+    return uploads.serve(plan.file, plan.decision_number or f"ke-hoach-{plan.pk}")
 
 
 @require_http_methods(["POST"])
@@ -567,7 +559,7 @@ def update_file(request, pk):
     _task(request.user, update.task_id)
     if not update.file:
         raise Http404(_("This update has no file."))
-    return _serve(update.file, f"minh-chung-{update.pk}")
+    return uploads.serve(update.file, f"minh-chung-{update.pk}")
 
 
 # Units without a plan ---------------------------------------------------------------------------

@@ -11,7 +11,6 @@ then the recipients and the signature block. Times New Roman, A4, margins of the
 building blocks are `binhdang.core.documents`.
 """
 
-import io
 import logging
 import shutil
 import subprocess
@@ -26,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from binhdang.core import documents as word
 from binhdang.core.documents import dmy
+from binhdang.core.spreadsheets import workbook_bytes
 
 from .consolidated import ConsolidatedReport
 from .narrative import RISK_METHOD, TargetLine, whole
@@ -294,9 +294,7 @@ def report_annex_xlsx(report: ConsolidatedReport) -> bytes:
     for column in "BCDE":
         activities.column_dimensions[column].width = 16
 
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 # --- PDF ------------------------------------------------------------------------------------

@@ -180,7 +180,7 @@ def test_plan_form_refuses_a_wrong_file(personas, tree, client):
             "file": SimpleUploadedFile("kh.pdf", b"MZ\x90\x00"),
         },
     ).content.decode()
-    assert "Chỉ nhận tệp PDF, Word (DOC, DOCX) hoặc ảnh (PNG, JPEG)." in page
+    assert "Chỉ nhận tệp PDF, Word (DOCX) hoặc ảnh (PNG, JPEG)." in page
     assert Plan.objects.count() == 0
 
 
