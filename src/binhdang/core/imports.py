@@ -154,6 +154,9 @@ class Spec:
     # A row counts when one of these is filled (default: any column): a pre-filled template
     # line without figures is no row.
     data_columns: tuple[str, ...] = ()
+    # Fewer data rows than IMPORT_MAX_ROWS where more means the wrong file (a committee has
+    # tens of members, not thousands).
+    max_rows: int | None = None
 
     def column(self, name: str) -> Column:
         """The column of this heading."""
@@ -178,6 +181,8 @@ class Table:
 
     rows: list[Row] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    # The spec's column order, so that a row's problems are listed left to right.
+    order: dict[str, int] = field(default_factory=dict)
 
     def problem(self, row: int | None, column: str | None, detail: str) -> None:
         """Record a problem at a row and column."""
@@ -206,9 +211,17 @@ class Table:
                 first[wanted] = row.number
 
     def raise_problems(self) -> None:
-        """Refuse the file whole, problems sorted by row, if any was found."""
+        """Refuse the file whole, if any problem was found: by row, then left to right (a
+        problem with the whole row first, a column not in the template last)."""
+
+        def place(problem: ImportProblem) -> tuple[int, int]:
+            column = (
+                -1 if problem.column is None else self.order.get(problem.column, len(self.order))
+            )
+            return problem.row or 0, column
+
         if self.problems:
-            raise ImportErrors(sorted(self.problems, key=lambda p: p.row or 0))
+            raise ImportErrors(sorted(self.problems, key=place))
 
 
 def _map_header(header: list, spec: Spec) -> dict[str, int]:
@@ -247,7 +260,7 @@ def read_sheet(upload, spec: Spec) -> Table:
     rows = iter_sheet(read_upload(upload), spec.sheet)
     positions = _map_header(next(rows, []), spec)
     counted = spec.data_columns or tuple(positions)
-    table = Table()
+    table = Table(order={c.name: i for i, c in enumerate(spec.columns)})
     for number, values in enumerate(rows, start=2):
         cells = {
             c.name: values[positions[c.name]]
@@ -258,6 +271,8 @@ def read_sheet(upload, spec: Spec) -> Table:
         # A row counts only by the template's columns: a stray note beside the table is no row.
         if all(is_empty(cells[name]) for name in counted):
             continue
+        if spec.max_rows is not None and len(table.rows) == spec.max_rows:
+            raise too_many_rows(spec.max_rows)
         cleaned = {}
         for column in spec.columns:
             cleaned[column.name], detail = column.clean(cells[column.name])
