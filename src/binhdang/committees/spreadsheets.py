@@ -29,7 +29,6 @@ from binhdang.core.spreadsheets import (  # ImportErrors, ImportProblem: used by
     cell_text,
     fold_key,
     guide_sheet,
-    is_empty,
     workbook_bytes,
 )
 from binhdang.core.text import fold
@@ -376,7 +375,7 @@ def _parse_row(line: ImportRow, units: _Units, roles, table: Table) -> _Row:
         email=line[EMAIL] or "",
         term_end=line[TERM_END],
     )
-    row.phone = _phone(line.cells[PHONE])
+    row.phone = _phone(line[PHONE])
     if len(row.phone) > _max_length("phone"):
         table.problem(number, PHONE, f"dài quá {_max_length('phone')} ký tự.")
 
@@ -396,9 +395,9 @@ def _parse_row(line: ImportRow, units: _Units, roles, table: Table) -> _Row:
             table.problem(number, ROLE, f"không có vai trò “{role}”. Vai trò hợp lệ: {valid}.")
 
     for column, attribute in ((WORKPLACE, "unit"), (REPRESENTED, "represented_unit")):
-        if is_empty(line.cells[column]):
+        if line[column] is None:
             continue
-        unit, reason = units.resolve(line.cells[column])
+        unit, reason = units.resolve(line[column])
         if reason:
             table.problem(number, column, reason)
         setattr(row, attribute, unit)
@@ -474,10 +473,10 @@ def parse_members(upload, unit: OrgUnit) -> list[MemberSpec]:
     """
     table = read_sheet(upload, SPEC)
     unit_values = [
-        line.cells[column]
+        line[column]
         for line in table.rows
         for column in (WORKPLACE, REPRESENTED)
-        if not is_empty(line.cells[column])
+        if line[column] is not None
     ]
     units = _Units(unit_values, within=unit)
     roles = _role_names()

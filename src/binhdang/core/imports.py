@@ -41,11 +41,14 @@ INTEGER = "integer"
 NUMBER = "number"  # an exact Decimal
 DATE = "date"
 RAW = "raw"  # handed over as the cell holds it, for the importer to read
+IGNORED = "ignored"  # in the template for the officer to read (a unit's name), never read back
 
 # Text columns are limited even where the database is not: a 100,000-character note is a wrong
 # file or an attack, not a note. A column may set its own (the model field's max_length).
 SHORT_TEXT = 255
 LONG_TEXT = 2000
+# Text up to this long is shared between rows (see `read_sheet`).
+SHARED_TEXT = 64
 # Dates before this are typing mistakes (1890 for 1990); after today plus a few years, too.
 EARLIEST = datetime.date(2000, 1, 1)
 YEARS_AHEAD = 5
@@ -163,15 +166,16 @@ class Spec:
         return next(c for c in self.columns if c.name == name)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """One data row: its number in the file, its cleaned values by column, its raw cells."""
+    """One data row: its number in the file and its cleaned values by column (None when
+    empty; a RAW column's value as the cell holds it)."""
 
     number: int
     values: dict[str, object]
-    cells: dict[str, object] = field(repr=False)
 
     def __getitem__(self, name: str):
+        """The cleaned value of a column."""
         return self.values.get(name)
 
 
@@ -261,24 +265,29 @@ def read_sheet(upload, spec: Spec) -> Table:
     positions = _map_header(next(rows, []), spec)
     counted = spec.data_columns or tuple(positions)
     table = Table(order={c.name: i for i, c in enumerate(spec.columns)})
-    for number, values in enumerate(rows, start=2):
-        cells = {
-            c.name: values[positions[c.name]]
-            if c.name in positions and positions[c.name] < len(values)
-            else None
-            for c in spec.columns
-        }
+    read = [
+        (c, positions[c.name]) for c in spec.columns if c.kind != IGNORED and c.name in positions
+    ]
+    counted = [positions[name] for name in counted if name in positions]
+    # Codes, categories and years repeat on every line: one string object for each, not one per
+    # cell, keeps a 50,000-line upload's memory down.
+    shared: dict[str, str] = {}
+    for number, cells in enumerate(rows, start=2):
+        width = len(cells)
         # A row counts only by the template's columns: a stray note beside the table is no row.
-        if all(is_empty(cells[name]) for name in counted):
+        if all(i >= width or is_empty(cells[i]) for i in counted):
             continue
         if spec.max_rows is not None and len(table.rows) == spec.max_rows:
             raise too_many_rows(spec.max_rows)
-        cleaned = {}
-        for column in spec.columns:
-            cleaned[column.name], detail = column.clean(cells[column.name])
+        values = {}
+        for column, index in read:
+            value, detail = column.clean(cells[index] if index < width else None)
             if detail:
                 table.problem(number, column.name, detail)
-        table.rows.append(Row(number, cleaned, cells))
+            elif isinstance(value, str) and len(value) <= SHARED_TEXT:
+                value = shared.setdefault(value, value)
+            values[column.name] = value
+        table.rows.append(Row(number, values))
     if not table.rows:
         raise file_problem(
             f"Tệp không có dòng dữ liệu nào: ghi mỗi {spec.noun} một dòng trên trang "

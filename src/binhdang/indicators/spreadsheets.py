@@ -17,11 +17,11 @@ from openpyxl.styles import Font, PatternFill
 
 from binhdang.accounts import permissions
 from binhdang.core.imports import (
+    IGNORED,
     INTEGER,
     LINES,
     LONG_TEXT,
     NUMBER,
-    RAW,
     Column,
     Spec,
     read_sheet,
@@ -123,9 +123,9 @@ SPEC = Spec(
     columns=(
         Column(HEADERS[YEAR], INTEGER, required=True),
         Column(HEADERS[UNIT], required=True),
-        Column(HEADERS[UNIT_NAME], RAW),  # shown to the officer, not read back
+        Column(HEADERS[UNIT_NAME], IGNORED),  # shown to the officer, not read back
         Column(HEADERS[CODE], required=True),
-        Column(HEADERS[NAME], RAW),
+        Column(HEADERS[NAME], IGNORED),
         Column(HEADERS[CATEGORY]),
         Column(HEADERS[NUM], NUMBER),
         Column(HEADERS[DEN], NUMBER),
