@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import translation
 from openpyxl import Workbook
@@ -18,11 +19,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from binhdang.core.imports import DATE, INTEGER, LINES, RAW, Column, Spec, Table, read_sheet
+from binhdang.core.imports import (
+    DATE,
+    INTEGER,
+    LINES,
+    RAW,
+    Column,
+    Spec,
+    Table,
+    read_sheet,
+    rehearse,
+)
 from binhdang.core.imports import Row as ImportRow
-from binhdang.core.spreadsheets import (  # ImportErrors: used by the views and tests
+from binhdang.core.spreadsheets import (
     NOTES_HEADING,
-    ImportErrors,  # noqa: F401
+    ImportErrors,
+    ImportProblem,
     cell_text,
     fold_key,
     guide_sheet,
@@ -538,6 +550,15 @@ def _parse(upload, actor) -> list[ParsedRow]:
     for row in rows:
         row.existing = services.find_existing(row.data)
         row.status = "existing" if row.existing else "new"
+    # The preview is a rehearsal of the save (rolled back): what it shows as new, the save takes.
+    try:
+        rehearse(
+            services.import_activities,
+            actor,
+            [(row.number, row.data) for row in rows if row.status == "new"],
+        )
+    except ValidationError as error:  # its messages already name the row
+        raise ImportErrors([ImportProblem(None, None, m) for m in error.messages]) from None
     return rows
 
 
