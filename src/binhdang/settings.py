@@ -206,6 +206,9 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 DECISION_FILE_MAX_MB = int(os.environ.get("DECISION_FILE_MAX_MB", "10"))
 COMMITTEE_RECONSTITUTE_YEARS = int(os.environ.get("COMMITTEE_RECONSTITUTE_YEARS", "5"))
 IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "5"))
+# Imports: rows of one upload (a province's figures template with its communes is ~15,000);
+# past it a file is refused before it is read, which bounds an import's memory.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
 # Indicators: a figure further than this share from last year's needs an explanatory note.
 SHARP_CHANGE_RATIO = float(os.environ.get("SHARP_CHANGE_RATIO", "0.5"))
 

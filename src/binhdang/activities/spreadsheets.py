@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import translation
 from openpyxl import Workbook
@@ -18,18 +19,25 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from binhdang.core.imports import (
+    DATE,
+    INTEGER,
+    LINES,
+    RAW,
+    Column,
+    Spec,
+    Table,
+    read_sheet,
+    rehearse,
+)
+from binhdang.core.imports import Row as ImportRow
 from binhdang.core.spreadsheets import (
     NOTES_HEADING,
     ImportErrors,
     ImportProblem,
-    cell_date,
     cell_text,
     fold_key,
     guide_sheet,
-    header_key,
-    is_empty,
-    open_workbook,
-    read_upload,
     workbook_bytes,
 )
 from binhdang.orgunits.models import OrgUnit
@@ -351,86 +359,31 @@ def export_commendations(commendations, heading: list[tuple[str, str]]) -> bytes
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def _lines(value) -> str:
-    """A cell's text keeping its line breaks (online sites, links)."""
-    if value is None:
-        return ""
-    return "\n".join(" ".join(line.split()) for line in str(value).splitlines() if line.strip())
+def _max_length(name: str) -> int:
+    return Activity._meta.get_field(name).max_length
 
 
-INTEGER_PATTERN = re.compile(r"^-?\d{1,3}([.\s]\d{3})+$|^-?\d+$")
-
-
-def _integer(value) -> tuple[int | None, str | None]:
-    """A whole number from a cell ("1.340" as Vietnamese write it), or why it is not one."""
-    if is_empty(value):
-        return None, None
-    if isinstance(value, bool):
-        return None, f"“{value}” không phải là số."
-    if isinstance(value, int):
-        return value, None
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value), None
-        return None, f"“{cell_text(value)}” không phải số nguyên."
-    text = cell_text(value)
-    if INTEGER_PATTERN.match(text):
-        return int(re.sub(r"[.\s]", "", text)), None
-    return None, f"“{text}” không phải là số nguyên."
-
-
-def _read_rows(workbook) -> tuple[dict[str, int], list[tuple[int, tuple]], list[ImportProblem]]:
-    sheet = next((s for s in workbook.worksheets if fold_key(s.title) == fold_key(SHEET)), None)
-    if sheet is None:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None:
-        return {}, [], [ImportProblem.at(None, None, f"Tệp không có trang “{SHEET}”.")]
-    sheet.reset_dimensions()
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, ())
-    expected = {header_key(h): h for h in HEADERS}
-    columns: dict[str, int] = {}
-    problems = []
-    for index, value in enumerate(header):
-        if is_empty(value):
-            continue
-        name = expected.get(header_key(value))
-        if name is None:
-            problems.append(
-                ImportProblem.at(
-                    1,
-                    cell_text(value),
-                    "cột này không có trong mẫu; hãy xóa cột hoặc dùng tệp mẫu.",
-                )
-            )
-        elif name in columns:
-            problems.append(ImportProblem.at(1, name, "cột này có hai lần."))
-        else:
-            columns[name] = index
-    missing = [h for h in REQUIRED if h not in columns]
-    if missing:
-        listed = ", ".join(f"“{h}”" for h in missing)
-        problems.append(
-            ImportProblem.at(
-                1,
-                None,
-                f"tệp không đúng mẫu, thiếu cột {listed}. Hãy dùng tệp mẫu tải từ nền tảng.",
-            )
-        )
-    if problems:
-        return columns, [], problems
-    data = []
-    for number, values in enumerate(rows, start=2):
-        if all(i >= len(values) or is_empty(values[i]) for i in columns.values()):
-            continue
-        if len(data) == MAX_DATA_ROWS:
-            return (
-                columns,
-                [],
-                [ImportProblem.at(None, None, f"Tệp có hơn {MAX_DATA_ROWS} dòng dữ liệu.")],
-            )
-        data.append((number, values))
-    return columns, data, []
+SPEC = Spec(
+    sheet=SHEET,
+    columns=(
+        Column(TITLE, required=True, max_length=_max_length("title")),
+        Column(KIND, required=True),
+        Column(START, DATE, required=True),
+        Column(END, DATE),
+        Column(ORGANISER, RAW, required=True),  # a code, read by `_Units`
+        Column(CO_ORGANISERS, LINES),
+        Column(PARTNERS, max_length=_max_length("partners")),
+        Column(VENUE, max_length=_max_length("venue")),
+        Column(SITES, LINES),
+        *(Column(column, INTEGER) for column in NUMBERS),
+        Column(TOPICS, LINES),
+        Column(OUTPUTS, LINES),
+        Column(NOTE, LINES),
+    ),
+    noun="hoạt động",
+    optional_headers=True,  # only the required columns must be there
+    max_rows=MAX_DATA_ROWS,
+)
 
 
 class _Units:
@@ -495,104 +448,80 @@ def _lookup(labels: dict[str, str]) -> dict[str, str]:
     return table
 
 
-def _parse_row(number: int, cells: dict, units: _Units, actor, problems: list) -> ParsedRow | None:
-    found: list[ImportProblem] = []
+def _parse_row(line: ImportRow, units: _Units, actor, table: Table) -> ParsedRow | None:
+    """The activity of a row the pipeline has read, checked by the platform's own rules."""
+    number, before = line.number, len(table.problems)
+    refused = {p.column for p in table.problems if p.row == number}
 
-    def problem(column: str, detail: str) -> None:
-        found.append(ImportProblem.at(number, column, detail))
-
-    for column in REQUIRED:
-        if is_empty(cells.get(column)):
-            problem(column, "chưa ghi; cột này bắt buộc.")
+    def problem(column: str | None, detail: str) -> None:
+        table.problem(number, column, detail)
+        refused.add(column)
 
     kind = ""
-    if not is_empty(cells.get(KIND)):
-        kind = _lookup(kind_labels()).get(fold_key(cells[KIND]), "")
+    if line[KIND]:
+        kind = _lookup(kind_labels()).get(fold_key(line[KIND]), "")
         if not kind:
             valid = "; ".join(kind_labels().values())
-            problem(
-                KIND, f"không có loại hoạt động “{cell_text(cells[KIND])}”. Loại hợp lệ: {valid}."
-            )
-
-    dates = {}
-    for column in (START, END):
-        value = cells.get(column)
-        dates[column] = None
-        if not is_empty(value):
-            dates[column] = cell_date(value)
-            if dates[column] is None:
-                problem(
-                    column,
-                    f"“{cell_text(value)}” không phải ngày hợp lệ; ghi theo dạng dd/mm/yyyy, "
-                    "ví dụ 15/03/2025.",
-                )
+            problem(KIND, f"không có loại hoạt động “{line[KIND]}”. Loại hợp lệ: {valid}.")
 
     organiser = None
-    if not is_empty(cells.get(ORGANISER)):
-        organiser, reason = units.resolve(cells[ORGANISER])
+    if line[ORGANISER] is not None:
+        organiser, reason = units.resolve(line[ORGANISER])
         if reason:
             problem(ORGANISER, reason)
     co_organisers = []
-    if not is_empty(cells.get(CO_ORGANISERS)):
-        for code in SEPARATORS.split(_lines(cells[CO_ORGANISERS])):
-            if not code.strip():
-                continue
-            unit, reason = units.resolve(code.strip())
-            if reason:
-                problem(CO_ORGANISERS, reason)
-            else:
-                co_organisers.append(unit)
-
-    numbers = {}
-    for column, name in NUMBERS.items():
-        value, reason = _integer(cells.get(column))
+    for code in _codes(line[CO_ORGANISERS]):
+        unit, reason = units.resolve(code)
         if reason:
-            problem(column, reason)
-        numbers[name] = value
+            problem(CO_ORGANISERS, reason)
+        else:
+            co_organisers.append(unit)
 
     topics = []
-    if not is_empty(cells.get(TOPICS)):
-        table = _lookup(topic_labels())
-        for label in re.split(r"[;\n]+", _lines(cells[TOPICS])):
-            if not label.strip():
-                continue
-            code = table.get(fold_key(label))
-            if code is None:
-                problem(TOPICS, f"không có chủ đề “{label.strip()}”.")
-            else:
-                topics.append(code)
+    table_of_topics = _lookup(topic_labels())
+    for label in re.split(r"[;\n]+", line[TOPICS] or ""):
+        if not label.strip():
+            continue
+        code = table_of_topics.get(fold_key(label))
+        if code is None:
+            problem(TOPICS, f"không có chủ đề “{label.strip()}”.")
+        else:
+            topics.append(code)
 
-    links, bad = services.parse_links(_lines(cells.get(OUTPUTS)))
+    links, bad = services.parse_links(line[OUTPUTS] or "")
     for reason in bad:
         problem(OUTPUTS, reason)
 
     data = services.ActivityData(
-        title=cell_text(cells.get(TITLE)),
+        title=line[TITLE] or "",
         kind=kind,
-        start_date=dates[START],
-        end_date=dates[END],
+        start_date=line[START],
+        end_date=line[END],
         organiser=organiser,
         co_organisers=co_organisers,
-        partners=cell_text(cells.get(PARTNERS)),
-        venue=cell_text(cells.get(VENUE)),
-        online_sites=_lines(cells.get(SITES)),
+        partners=line[PARTNERS] or "",
+        venue=line[VENUE] or "",
+        online_sites=line[SITES] or "",
         topics=topics,
         outputs=links,
-        note=_lines(cells.get(NOTE)),
-        **numbers,
+        note=line[NOTE] or "",
+        **{name: line[column] for column, name in NUMBERS.items()},
     )
     # The platform's own rules, checked on what could be read; a column already refused is not
     # refused twice.
-    refused = {p.column for p in found}
     for name, message in services.check_activity(actor, data).items():
         column = COLUMN_OF.get(name)
         if column in refused or (name in ("women", "leaders") and TOTAL in refused):
             continue
         problem(column, message[0].lower() + message[1:] if column else message)
-    problems.extend(found)
-    if found:
+    if refused or len(table.problems) > before:
         return None
     return ParsedRow(number, data, kind_label=kind_labels().get(kind, ""))
+
+
+def _codes(text: str | None) -> list[str]:
+    """The unit codes of a "Mã đơn vị phối hợp" cell, separated by ";", "," or line breaks."""
+    return [code.strip() for code in SEPARATORS.split(text or "") if code.strip()]
 
 
 def parse(upload, actor) -> list[ParsedRow]:
@@ -603,60 +532,33 @@ def parse(upload, actor) -> list[ParsedRow]:
 
 
 def _parse(upload, actor) -> list[ParsedRow]:
-    workbook = open_workbook(read_upload(upload))
-    try:
-        columns, raw, problems = _read_rows(workbook)
-    finally:
-        workbook.close()
-    if problems:
-        raise ImportErrors(problems)
-    if not raw:
-        raise ImportErrors(
-            [
-                ImportProblem.at(
-                    None,
-                    None,
-                    f"Tệp không có dòng dữ liệu nào: ghi mỗi hoạt động một dòng trên trang "
-                    f"“{SHEET}”, từ dòng 2.",
-                )
-            ]
-        )
-    table = [
-        (number, {h: values[i] if i < len(values) else None for h, i in columns.items()})
-        for number, values in raw
-    ]
+    table = read_sheet(upload, SPEC)
     codes = []
-    for _number, cells in table:
-        if not is_empty(cells.get(ORGANISER)):
-            codes.append(cells[ORGANISER])
-        if not is_empty(cells.get(CO_ORGANISERS)):
-            codes += [
-                c.strip() for c in SEPARATORS.split(_lines(cells[CO_ORGANISERS])) if c.strip()
-            ]
+    for line in table.rows:
+        if line[ORGANISER] is not None:
+            codes.append(line[ORGANISER])
+        codes += _codes(line[CO_ORGANISERS])
     units = _Units(codes)
-    rows = [
-        row
-        for number, cells in table
-        if (row := _parse_row(number, cells, units, actor, problems)) is not None
-    ]
-    seen: dict[tuple, int] = {}
-    for row in rows:
-        key = (row.data.organiser.pk, row.data.start_date, row.data.title.casefold())
-        if key in seen:
-            problems.append(
-                ImportProblem.at(
-                    row.number,
-                    TITLE,
-                    f"hoạt động này đã ghi ở dòng {seen[key]}; mỗi hoạt động chỉ ghi một dòng.",
-                )
-            )
-        else:
-            seen[key] = row.number
-    if problems:
-        raise ImportErrors(sorted(problems, key=lambda p: p.row or 0))
+    rows = [row for line in table.rows if (row := _parse_row(line, units, actor, table))]
+    table.refuse_duplicates(
+        lambda row: (row.data.organiser.pk, row.data.start_date, row.data.title.casefold()),
+        TITLE,
+        lambda _row, first: f"hoạt động này đã ghi ở dòng {first}; mỗi hoạt động chỉ ghi một dòng.",
+        rows=rows,
+    )
+    table.raise_problems()
     for row in rows:
         row.existing = services.find_existing(row.data)
         row.status = "existing" if row.existing else "new"
+    # The preview is a rehearsal of the save (rolled back): what it shows as new, the save takes.
+    try:
+        rehearse(
+            services.import_activities,
+            actor,
+            [(row.number, row.data) for row in rows if row.status == "new"],
+        )
+    except ValidationError as error:  # its messages already name the row
+        raise ImportErrors([ImportProblem(None, None, m) for m in error.messages]) from None
     return rows
 
 

@@ -275,9 +275,11 @@ def template_xlsx(request):
 def import_xlsx(request, pk):
     """Upload a filled template, see what it adds, then confirm: every row, or none."""
     unit = permissions.get_unit(request.user, pk, "edit")
-    form = ImportForm(request.POST or None, request.FILES or None)
     problems, rows = [], None
-    if request.method == "POST" and "confirm" in request.POST:
+    confirming = request.method == "POST" and "confirm" in request.POST
+    # The confirm step posts no file: its form stays unbound, or it would say a file is required.
+    form = ImportForm() if confirming else ImportForm(request.POST or None, request.FILES or None)
+    if confirming:
         pending = request.session.get(SESSION_KEY)
         if not pending or pending.get("unit") != unit.pk:
             messages.error(request, _("Nothing to save: check the file again."))

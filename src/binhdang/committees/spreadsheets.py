@@ -20,18 +20,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from binhdang.core.spreadsheets import (
+from binhdang.core.imports import DATE, RAW, Column, Spec, Table, read_sheet
+from binhdang.core.imports import Row as ImportRow
+from binhdang.core.spreadsheets import (  # ImportErrors, ImportProblem: used by the views
     NOTES_HEADING,
-    ImportErrors,
-    ImportProblem,
-    cell_date,
+    ImportErrors,  # noqa: F401
+    ImportProblem,  # noqa: F401
     cell_text,
     fold_key,
     guide_sheet,
-    header_key,
-    is_empty,
-    open_workbook,
-    read_upload,
     workbook_bytes,
 )
 from binhdang.core.text import fold
@@ -254,78 +251,6 @@ def export_members(committee: Committee, date: datetime.date) -> bytes:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def _members_worksheet(workbook):
-    for sheet in workbook.worksheets:
-        if fold_key(sheet.title) == fold_key(SHEET):
-            return sheet
-    # A renamed sheet is still read: the header row decides whether it is the template.
-    return workbook.worksheets[0] if workbook.worksheets else None
-
-
-def _read_rows(workbook) -> tuple[dict[str, int], list[tuple[int, tuple]], list[ImportProblem]]:
-    """The header's column positions, the non-empty data rows with their Excel numbers, and any
-    problems with the header."""
-    sheet = _members_worksheet(workbook)
-    if sheet is None:
-        return {}, [], [ImportProblem.at(None, None, f"Tệp không có trang “{SHEET}”.")]
-    # Files written by other programs may state wrong dimensions; read what is there.
-    sheet.reset_dimensions()
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, ())
-    expected = {header_key(h): h for h in HEADERS}
-    columns: dict[str, int] = {}
-    problems = []
-    unexpected = []
-    for index, value in enumerate(header):
-        if is_empty(value):
-            continue
-        text = " ".join(str(value).split())
-        name = expected.get(header_key(text))
-        if name is None:
-            unexpected.append(text)
-        elif name in columns:
-            problems.append(ImportProblem.at(1, name, "cột này có hai lần."))
-        else:
-            columns[name] = index
-    missing = [h for h in HEADERS if h not in columns]
-    if missing:
-        listed = ", ".join(f"“{h}”" for h in missing)
-        problems.append(
-            ImportProblem.at(
-                1,
-                None,
-                f"tệp không đúng mẫu, thiếu cột {listed}. Hãy dùng tệp mẫu tải từ nền tảng.",
-            )
-        )
-    for text in unexpected:
-        problems.append(
-            ImportProblem.at(
-                1, text, "cột này không có trong mẫu; hãy xóa cột hoặc dùng tệp mẫu của nền tảng."
-            )
-        )
-    if problems:
-        return columns, [], problems
-    data = []
-    for number, values in enumerate(rows, start=2):
-        # A row counts only by the template's columns: a stray note beside the table is no row.
-        if all(i >= len(values) or is_empty(values[i]) for i in columns.values()):
-            continue
-        if len(data) == MAX_DATA_ROWS:
-            return (
-                columns,
-                [],
-                [
-                    ImportProblem.at(
-                        None,
-                        None,
-                        f"Tệp có hơn {MAX_DATA_ROWS} dòng dữ liệu; hãy kiểm tra lại tệp.",
-                    )
-                ],
-            )
-        data.append((number, values))
-    return columns, data, []
-
-
 def _phone(value) -> str:
     text = cell_text(value)
     # A phone typed into a number cell loses its leading zero: 0905123456 becomes 905123456.
@@ -408,6 +333,24 @@ def _max_length(field: str) -> int:
     return Person._meta.get_field(field).max_length
 
 
+SPEC = Spec(
+    sheet=SHEET,
+    columns=(
+        Column(NAME, required=True, max_length=_max_length("full_name")),
+        Column(SEX, required=True),
+        Column(TITLE, max_length=_max_length("title")),
+        Column(WORKPLACE, RAW),
+        Column(ROLE, required=True),
+        Column(REPRESENTED, RAW),
+        Column(PHONE, RAW),  # read by `_phone`, which puts back a number cell's leading zero
+        Column(EMAIL, max_length=_max_length("email")),
+        Column(TERM_END, DATE, example="31/12/2026", years_ahead=10),
+    ),
+    noun="thành viên",
+    max_rows=MAX_DATA_ROWS,
+)
+
+
 @dataclass
 class _Row:
     number: int
@@ -422,97 +365,66 @@ class _Row:
     term_end: datetime.date | None = None
 
 
-def _parse_row(number, cells, units: _Units, roles, problems) -> _Row:
-    row = _Row(number)
+def _parse_row(line: ImportRow, units: _Units, roles, table: Table) -> _Row:
+    """The member of a row the pipeline has read, with the committee's own checks added."""
+    number = line.number
+    row = _Row(
+        number,
+        full_name=line[NAME] or "",
+        title=line[TITLE] or "",
+        email=line[EMAIL] or "",
+        term_end=line[TERM_END],
+    )
+    row.phone = _phone(line[PHONE])
+    if len(row.phone) > _max_length("phone"):
+        table.problem(number, PHONE, f"dài quá {_max_length('phone')} ký tự.")
 
-    def problem(column: str, detail: str) -> None:
-        problems.append(ImportProblem.at(number, column, detail))
-
-    for column in REQUIRED:
-        if is_empty(cells[column]):
-            problem(column, "chưa ghi; cột này bắt buộc.")
-
-    def text(column: str, field: str) -> str:
-        value = _phone(cells[column]) if column == PHONE else cell_text(cells[column])
-        limit = _max_length(field)
-        if len(value) > limit:
-            problem(column, f"dài quá {limit} ký tự.")
-        return value
-
-    row.full_name = text(NAME, "full_name")
-    row.title = text(TITLE, "title")
-    row.phone = text(PHONE, "phone")
-    row.email = text(EMAIL, "email")
-
-    sex = cell_text(cells[SEX])
+    sex = line[SEX]
     if sex:
         row.sex = {fold_key(label): value for value, label in SEX_LABELS.items()}.get(
             fold_key(sex), ""
         )
         if not row.sex:
-            problem(SEX, f"“{sex}” không hợp lệ; ghi “Nữ” hoặc “Nam”.")
+            table.problem(number, SEX, f"“{sex}” không hợp lệ; ghi “Nữ” hoặc “Nam”.")
 
-    role = cell_text(cells[ROLE])
+    role = line[ROLE]
     if role:
         row.role = roles.get(fold_key(role), "")
         if not row.role:
             valid = "; ".join(role_labels().values())
-            problem(ROLE, f"không có vai trò “{role}”. Vai trò hợp lệ: {valid}.")
+            table.problem(number, ROLE, f"không có vai trò “{role}”. Vai trò hợp lệ: {valid}.")
 
     for column, attribute in ((WORKPLACE, "unit"), (REPRESENTED, "represented_unit")):
-        if is_empty(cells[column]):
+        if line[column] is None:
             continue
-        unit, reason = units.resolve(cells[column])
+        unit, reason = units.resolve(line[column])
         if reason:
-            problem(column, reason)
+            table.problem(number, column, reason)
         setattr(row, attribute, unit)
 
-    if row.email and len(row.email) <= _max_length("email"):
+    if row.email:
         try:
             validate_email(row.email)
         except ValidationError:
-            problem(EMAIL, f"“{row.email}” không phải địa chỉ thư điện tử hợp lệ.")
-
-    if not is_empty(cells[TERM_END]):
-        row.term_end = cell_date(cells[TERM_END])
-        if row.term_end is None:
-            problem(
-                TERM_END,
-                f"“{cell_text(cells[TERM_END])}” không phải ngày hợp lệ; ghi theo dạng dd/mm/yyyy, "
-                "ví dụ 31/12/2026.",
-            )
+            table.problem(number, EMAIL, f"“{row.email}” không phải địa chỉ thư điện tử hợp lệ.")
     return row
 
 
-def _check_across_rows(rows: list[_Row], problems: list[ImportProblem]) -> None:
+def _check_across_rows(rows: list[_Row], table: Table) -> None:
     """Refuse a person listed twice, or two holders of a role a committee has one of."""
-    first_row: dict[str, int] = {}
-    for row in rows:
+    table.refuse_duplicates(
         # Diacritics distinguish names ("Hà" and "Hạ"), so only case and spacing are ignored.
-        key = " ".join(row.full_name.casefold().split())
-        if not key:
-            continue
-        if key in first_row:
-            problems.append(
-                ImportProblem.at(
-                    row.number,
-                    NAME,
-                    f"“{row.full_name}” đã ghi ở dòng {first_row[key]}; mỗi người chỉ ghi một "
-                    "dòng.",
-                )
-            )
-        else:
-            first_row[key] = row.number
+        lambda row: " ".join(row.full_name.casefold().split()) or None,
+        NAME,
+        lambda row, first: f"“{row.full_name}” đã ghi ở dòng {first}; mỗi người chỉ ghi một dòng.",
+        rows=rows,
+    )
     labels = role_labels()
     for role in SINGLE_HOLDER_ROLES:
         holders = [row.number for row in rows if row.role == role]
         for number in holders[1:]:
-            problems.append(
-                ImportProblem.at(
-                    number,
-                    ROLE,
-                    f"Ban chỉ có một {labels[role]}, đã ghi ở dòng {holders[0]}.",
-                )
+            table.problem(
+                number, ROLE, f"Ban chỉ có một {labels[role]}, đã ghi ở dòng {holders[0]}."
             )
 
 
@@ -559,42 +471,18 @@ def parse_members(upload, unit: OrgUnit) -> list[MemberSpec]:
     A row naming someone already recorded (same name, same phone or e-mail) reuses that person,
     with the file's details copied onto it (saved only when the members are added).
     """
-    data = read_upload(upload)
-    workbook = open_workbook(data)
-    try:
-        columns, raw_rows, problems = _read_rows(workbook)
-    finally:
-        workbook.close()
-    if problems:
-        raise ImportErrors(problems)
-    if not raw_rows:
-        raise ImportErrors(
-            [
-                ImportProblem.at(
-                    None,
-                    None,
-                    f"Tệp không có dòng dữ liệu nào: ghi mỗi thành viên một dòng trên trang "
-                    f"“{SHEET}”, từ dòng 2.",
-                )
-            ]
-        )
-
-    def cells_of(values: tuple) -> dict:
-        return {h: values[i] if i < len(values) else None for h, i in columns.items()}
-
-    table = [(number, cells_of(values)) for number, values in raw_rows]
+    table = read_sheet(upload, SPEC)
     unit_values = [
-        cells[column]
-        for _, cells in table
+        line[column]
+        for line in table.rows
         for column in (WORKPLACE, REPRESENTED)
-        if not is_empty(cells[column])
+        if line[column] is not None
     ]
     units = _Units(unit_values, within=unit)
     roles = _role_names()
-    rows = [_parse_row(number, cells, units, roles, problems) for number, cells in table]
-    _check_across_rows(rows, problems)
-    if problems:
-        raise ImportErrors(problems)
+    rows = [_parse_row(line, units, roles, table) for line in table.rows]
+    _check_across_rows(rows, table)
+    table.raise_problems()
 
     existing = _existing_people(rows)
     specs = []

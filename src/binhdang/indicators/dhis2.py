@@ -13,6 +13,7 @@ import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +21,9 @@ from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
 from binhdang.core import exports
+from binhdang.core.imports import LONG_TEXT, NOT_JSON, check_row_count, read_json
+from binhdang.core.numbers import read_number
+from binhdang.core.spreadsheets import ImportErrors
 from binhdang.orgunits.models import OrgUnit
 
 from .models import DataValue, Indicator, Measure
@@ -117,31 +121,40 @@ class _Cell:
     record: dict
 
 
+def _not_a_set() -> ValidationError:
+    return ValidationError(_("The file is not a DHIS2 dataValueSets JSON document."))
+
+
 def parse(content: bytes, filename: str) -> list[_Cell]:
-    """Read a JSON or CSV data value set into records with their line (or item) numbers."""
+    """Read a JSON or CSV data value set into records with their line (or item) numbers,
+    through the import pipeline's limits: nesting depth, IMPORT_MAX_ROWS values."""
+    if filename.lower().endswith(".json"):
+        try:
+            document = read_json(content)
+        except ImportErrors as error:
+            if error.messages[0] == NOT_JSON:
+                raise _not_a_set() from None
+            raise
+        items = document.get("dataValues") if isinstance(document, dict) else None
+        if not isinstance(items, list):
+            raise _not_a_set()
+        check_row_count(len(items))
+        return [_Cell(n, item) for n, item in enumerate(items, start=1) if isinstance(item, dict)]
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(_("The file is not UTF-8 text.")) from None
-    if filename.lower().endswith(".json"):
-        try:
-            items = json.loads(text).get("dataValues")
-        except (json.JSONDecodeError, AttributeError):
-            raise ValidationError(
-                _("The file is not a DHIS2 dataValueSets JSON document.")
-            ) from None
-        if not isinstance(items, list):
-            raise ValidationError(_("The file is not a DHIS2 dataValueSets JSON document."))
-        return [_Cell(n, item) for n, item in enumerate(items, start=1) if isinstance(item, dict)]
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or [c.strip().lower() for c in rows[0][:6]] != CSV_HEADER[:6]:
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, [])
+    if [c.strip().lower() for c in header[:6]] != CSV_HEADER[:6]:
         raise ValidationError(
             _("The CSV file must start with the DHIS2 header: %s.") % ",".join(CSV_HEADER)
         )
     cells = []
-    for n, row in enumerate(rows[1:], start=2):
+    for n, row in enumerate(rows, start=2):
         if not any(row):
             continue
+        check_row_count(len(cells) + 1)
         row = row + [""] * (len(CSV_HEADER) - len(row))
         cells.append(
             _Cell(
@@ -159,13 +172,22 @@ def parse(content: bytes, filename: str) -> list[_Cell]:
     return cells
 
 
+def _value(raw) -> Decimal | None:
+    """A DHIS2 value: machine-written, a dot for the decimal mark whatever the language."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float | type(None)):
+        raise ValidationError(_("“%s” is not a number.") % raw)
+    return read_number(raw, language="en")
+
+
 @transaction.atomic
 def import_values(user, cells: list[_Cell]) -> int:
-    """Save every value of the set, or none; problems are listed by line in Vietnamese."""
+    """Save every value of the set, or none; problems are listed by line in Vietnamese, a value
+    given twice among them (DHIS2 would keep the last silently)."""
     indicators = {i.code: i for i in Indicator.objects.all()}
     units = {}
     problems: list[str] = []
     grouped: dict[tuple, dict] = defaultdict(dict)
+    first_line: dict[tuple, int] = {}
     for cell in cells:
         r = cell.record
         element = str(r.get("dataElement", "")).strip()
@@ -195,11 +217,28 @@ def import_values(user, cells: list[_Cell]) -> int:
             )
             continue
         key = (indicator, unit, int(period), str(r.get("categoryOptionCombo") or ""))
+        if (key, part) in first_line:
+            problems.append(
+                f"Dòng {cell.line}: trùng với dòng {first_line[(key, part)]} (cùng phần tử dữ "
+                "liệu, đơn vị, kỳ và phân tổ)."
+            )
+            continue
+        first_line[(key, part)] = cell.line
+        try:
+            number = _value(r.get("value"))
+        except ValidationError as error:
+            problems.append(f"Dòng {cell.line}: {error.messages[0]}")
+            continue
+        comment = str(r.get("comment") or "")
+        if len(comment) > LONG_TEXT:
+            problems.append(f"Dòng {cell.line}: ghi chú dài quá {LONG_TEXT} ký tự.")
+            continue
         entry = grouped[key]
         entry.setdefault("lines", []).append(cell.line)
-        entry[part] = r.get("value")
-        if r.get("comment"):
-            entry["note"] = str(r["comment"])
+        if number is not None:
+            entry[part] = number
+        if comment:
+            entry["note"] = comment
     entries = [
         Entry(
             indicator,

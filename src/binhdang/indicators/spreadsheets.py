@@ -6,7 +6,7 @@ officer fills the template offline and sends it back. Problems are named by row 
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +15,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from binhdang.accounts import permissions
-from binhdang.core.spreadsheets import fold_key, read_upload, sheet_rows, workbook_bytes
+from binhdang.core.imports import (
+    IGNORED,
+    INTEGER,
+    LINES,
+    LONG_TEXT,
+    NUMBER,
+    Column,
+    Spec,
+    read_sheet,
+    rehearse,
+)
+from binhdang.core.spreadsheets import fold_key, workbook_bytes
 from binhdang.orgunits.models import OrgUnit
 
 from .models import CATEGORIES, DataValue, Indicator, Measure
@@ -104,41 +115,59 @@ def _category_names(disaggregations: str) -> dict[str, str]:
     return names
 
 
+SPEC = Spec(
+    sheet=SHEET,
+    columns=(
+        Column(HEADERS[YEAR], INTEGER, required=True),
+        Column(HEADERS[UNIT], required=True),
+        Column(HEADERS[UNIT_NAME], IGNORED),  # shown to the officer, not read back
+        Column(HEADERS[CODE], required=True),
+        Column(HEADERS[NAME], IGNORED),
+        Column(HEADERS[CATEGORY]),
+        Column(HEADERS[NUM], NUMBER),
+        Column(HEADERS[DEN], NUMBER),
+        Column(HEADERS[VALUE], NUMBER),
+        # The data-entry form's limits: a note of 2,000 characters, a source of 255.
+        Column(HEADERS[NOTE], LINES, max_length=LONG_TEXT),
+        Column(HEADERS[SOURCE], max_length=255),
+    ),
+    noun="số liệu",
+    # The template lists every line pre-filled with names: a line counts once it has figures.
+    data_columns=(HEADERS[NUM], HEADERS[DEN], HEADERS[VALUE]),
+)
+
+
 @dataclass
 class Row:
-    """One filled line of an uploaded sheet."""
+    """One filled line of an uploaded sheet, its figures as exact Decimals."""
 
     line: int
     year: int
     unit_id: int
     indicator_id: int
     category: str
-    numerator: str
-    denominator: str
-    value: str
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value: Decimal | None
     note: str
     source: str
     status: str = ""
     where: str = ""  # "P51 · 3.2a · Giới tính: Nữ", for the preview
     before: str = ""  # the stored figures a changed row replaces, "30/100"
 
+    @property
+    def number(self) -> int:
+        """The row's number in the file (for `Table.refuse_duplicates`)."""
+        return self.line
 
-def _cell(values: tuple, index: int) -> str:
-    value = values[index] if index < len(values) else None
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+
+FIGURES = ("numerator", "denominator", "value")
 
 
 def parse(upload) -> list[Row]:
-    """Read an uploaded sheet; refuse it whole, naming rows and columns, if anything is wrong."""
-    lines = sheet_rows(read_upload(upload), SHEET)
-    if not lines or tuple(_cell(lines[0], i) for i in range(len(HEADERS))) != HEADERS:
-        raise ValidationError(
-            "Tệp không đúng biểu mẫu: dòng 1 phải có các cột " + ", ".join(HEADERS) + "."
-        )
+    """Read an uploaded sheet through the import pipeline; refuse it whole, naming rows and
+    columns, if anything is wrong, including the same cell written on two rows."""
+    table = read_sheet(upload, SPEC)
     units = dict(OrgUnit.objects.order_by().values_list("code", "pk"))
     indicators = {
         code: (pk, number, disaggregations)
@@ -147,44 +176,30 @@ def parse(upload) -> list[Row]:
         )
     }
     names: dict[str, dict[str, str]] = {}  # the accepted "Phân tổ" per set of breakdowns
-    rows, problems = [], []
-    for number, values in enumerate(lines[1:], start=2):
-        if not any(_cell(values, i) for i in (NUM, DEN, VALUE)):
-            continue
-        found = []
-        year_text = _cell(values, YEAR)
-        year = int(year_text) if year_text.isdigit() else None
-        if year not in STRATEGY_YEARS:
-            found.append(f"Dòng {number}, cột “Năm”: “{year_text}” không thuộc 2021–2030.")
-        unit_id = units.get(_cell(values, UNIT))
-        if unit_id is None:
-            found.append(
-                f"Dòng {number}, cột “Mã đơn vị”: không có đơn vị mã “{_cell(values, UNIT)}”."
-            )
-        indicator_id, indicator_number, disaggregations = indicators.get(
-            _cell(values, CODE), (None, "", "")
-        )
-        if indicator_id is None:
-            found.append(
-                f"Dòng {number}, cột “Mã chỉ tiêu”: không có chỉ tiêu mã “{_cell(values, CODE)}”."
-            )
-        category_text = _cell(values, CATEGORY)
+    rows = []
+    for line in table.rows:
+        number, before = line.number, len(table.problems)
+        year = line[HEADERS[YEAR]]
+        if year is not None and year not in STRATEGY_YEARS:
+            table.problem(number, HEADERS[YEAR], f"“{year}” không thuộc 2021–2030.")
+        unit_code, code = line[HEADERS[UNIT]] or "", line[HEADERS[CODE]] or ""
+        unit_id = units.get(unit_code)
+        if unit_id is None and unit_code:
+            table.problem(number, HEADERS[UNIT], f"không có đơn vị mã “{unit_code}”.")
+        indicator_id, indicator_number, disaggregations = indicators.get(code, (None, "", ""))
+        if indicator_id is None and code:
+            table.problem(number, HEADERS[CODE], f"không có chỉ tiêu mã “{code}”.")
+        category_text = line[HEADERS[CATEGORY]] or ""
         if disaggregations not in names:
             names[disaggregations] = _category_names(disaggregations)
         category = names[disaggregations].get(fold_key(category_text)) if category_text else ""
         if category is None and indicator_id is not None:
-            found.append(
-                f"Dòng {number}, cột “Phân tổ”: chỉ tiêu {_cell(values, CODE)} không có "
-                f"phân tổ “{category_text}”."
+            table.problem(
+                number,
+                HEADERS[CATEGORY],
+                f"chỉ tiêu {code} không có phân tổ “{category_text}”.",
             )
-        for index in (NUM, DEN, VALUE):
-            text = _cell(values, index)
-            try:
-                Decimal(text.replace(",", ".")) if text else None
-            except InvalidOperation:
-                found.append(f"Dòng {number}, cột “{HEADERS[index]}”: “{text}” không phải là số.")
-        problems += found
-        if not found:
+        if len(table.problems) == before:
             rows.append(
                 Row(
                     number,
@@ -192,31 +207,28 @@ def parse(upload) -> list[Row]:
                     unit_id,
                     indicator_id,
                     category,
-                    _cell(values, NUM),
-                    _cell(values, DEN),
-                    _cell(values, VALUE),
-                    _cell(values, NOTE),
-                    _cell(values, SOURCE),
-                    where=" · ".join(
-                        (_cell(values, UNIT), indicator_number, category_text or TOTAL)
-                    ),
+                    line[HEADERS[NUM]],
+                    line[HEADERS[DEN]],
+                    line[HEADERS[VALUE]],
+                    line[HEADERS[NOTE]] or "",
+                    line[HEADERS[SOURCE]] or "",
+                    where=" · ".join((unit_code, indicator_number, category_text or TOTAL)),
                 )
             )
-    if problems:
-        raise ValidationError(problems)
-    if not rows:
-        raise ValidationError("Tệp không có số liệu nào để nhập.")
+    table.refuse_duplicates(
+        lambda row: (row.year, row.unit_id, row.indicator_id, row.category),
+        describe=lambda _row, first: (
+            f"trùng với dòng {first} (cùng năm, đơn vị, chỉ tiêu và phân tổ); mỗi ô số liệu "
+            "chỉ ghi một dòng."
+        ),
+        rows=rows,
+    )
+    table.raise_problems()
     return rows
 
 
-def _same(stored: Decimal | None, text: str) -> bool:
-    if not text:
-        return stored is None
-    return stored is not None and stored == Decimal(text.replace(",", "."))
-
-
-def preview(rows: list[Row]) -> list[Row]:
-    """Mark each row new, changed or unchanged against what is stored."""
+def _mark(rows: list[Row]) -> list[Row]:
+    """Mark each row new, changed or unchanged against what is stored now."""
     stored = {
         (v.unit_id, v.indicator_id, v.year, v.category): v
         for v in DataValue.objects.filter(
@@ -228,10 +240,11 @@ def preview(rows: list[Row]) -> list[Row]:
         if old is None:
             row.status = "new"
         elif (
-            _same(old.numerator, row.numerator)
-            and _same(old.denominator, row.denominator)
-            and (row.numerator or _same(old.value, row.value))
+            old.numerator == row.numerator
+            and old.denominator == row.denominator
+            and (row.numerator is not None or old.value == row.value)
             and old.note == row.note
+            and old.source == row.source
         ):
             row.status = "unchanged"
         else:
@@ -240,29 +253,33 @@ def preview(rows: list[Row]) -> list[Row]:
     return rows
 
 
+def preview(user, rows: list[Row]) -> list[Row]:
+    """Mark each row new, changed or unchanged, after rehearsing the save (rolled back): a
+    row the save would refuse refuses the preview, by row, with the save's own message."""
+    rehearse(save, user, rows)
+    return _mark(rows)
+
+
 @transaction.atomic
 def save(user, rows: list[Row]) -> int:
-    """Save the new and changed rows: all of them, or none, with problems named by row."""
+    """Save the new and changed rows, as they compare with what is stored now: all of them,
+    or none, with problems named by row. Returns how many figures were written."""
     units = OrgUnit.objects.in_bulk({r.unit_id for r in rows})
     indicators = Indicator.objects.in_bulk({r.indicator_id for r in rows})
-    entries = []
-    for row in rows:
-        if row.status == "unchanged":
-            continue
-        fields = {"note": row.note, "source": row.source}
-        for name in ("numerator", "denominator", "value"):
-            if getattr(row, name):
-                fields[name] = getattr(row, name)
-        entries.append(
-            Entry(
-                indicators[row.indicator_id],
-                units[row.unit_id],
-                row.year,
-                category=row.category,
-                ref=row.line,
-                **fields,
-            )
+    entries = [
+        Entry(
+            indicators[row.indicator_id],
+            units[row.unit_id],
+            row.year,
+            category=row.category,
+            ref=row.line,
+            note=row.note,
+            source=row.source,
+            **{name: getattr(row, name) for name in FIGURES if getattr(row, name) is not None},
         )
+        for row in _mark(rows)
+        if row.status != "unchanged"
+    ]
     try:
         return record_values_bulk(user, entries, origin="Excel")
     except EntriesRefused as error:
@@ -272,13 +289,24 @@ def save(user, rows: list[Row]) -> int:
 
 
 def rows_to_session(rows: list[Row]) -> list[dict]:
-    """Rows as plain data, kept in the session between the preview and the save."""
-    return [asdict(row) for row in rows]
+    """Rows as plain data, kept in the session between the preview and the save (figures as
+    text: the session holds JSON)."""
+    data = []
+    for row in rows:
+        item = asdict(row)
+        for name in FIGURES:
+            item[name] = None if item[name] is None else str(item[name])
+        data.append(item)
+    return data
 
 
 def rows_from_session(data: list[dict]) -> list[Row]:
-    """Rows back from the session."""
-    return [Row(**item) for item in data]
+    """Rows back from the session, figures as Decimals again."""
+    rows = []
+    for item in data:
+        figures = {n: None if item[n] is None else Decimal(item[n]) for n in FIGURES}
+        rows.append(Row(**{**item, **figures}))
+    return rows
 
 
 def template_units(user, unit: OrgUnit, year: int, with_children: bool) -> list[OrgUnit]:

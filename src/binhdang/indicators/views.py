@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
 from binhdang.core.forms import add_service_errors
+from binhdang.core.spreadsheets import read_upload
 from binhdang.orgunits.queries import breadcrumb
 
 from . import charts, dhis2, queries, services, spreadsheets
@@ -363,7 +364,7 @@ def dhis2_import(request, pk):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            cells = dhis2.parse(upload.read(), upload.name)
+            cells = dhis2.parse(read_upload(upload), upload.name)
             saved = dhis2.import_values(request.user, cells)
         except ValidationError as error:
             problems = error.messages
@@ -400,12 +401,21 @@ SESSION_KEY = "indicator_excel_rows"
 def excel_import(request, pk):
     """Upload the filled sheet, see what is new, changed or unchanged, then confirm."""
     unit = permissions.get_unit(request.user, pk, "edit")
-    form = ImportFileForm(request.POST or None, request.FILES or None)
     problems, rows = [], None
-    if request.method == "POST" and "confirm" in request.POST:
-        rows = spreadsheets.rows_from_session(request.session.get(SESSION_KEY, []))
+    confirming = request.method == "POST" and "confirm" in request.POST
+    # The confirm step posts no file: its form stays unbound, or it would say a file is required.
+    form = (
+        ImportFileForm()
+        if confirming
+        else ImportFileForm(request.POST or None, request.FILES or None)
+    )
+    if confirming:
+        pending = request.session.get(SESSION_KEY)
+        if not pending or pending.get("unit") != unit.pk:
+            messages.error(request, _("Nothing to save: check the file again."))
+            return redirect("indicators:excel_import", pk=unit.pk)
         try:
-            saved = spreadsheets.save(request.user, rows)
+            saved = spreadsheets.save(request.user, spreadsheets.rows_from_session(pending["rows"]))
         except ValidationError as error:
             problems = error.messages
         else:
@@ -413,12 +423,16 @@ def excel_import(request, pk):
             messages.success(request, _("%d values imported.") % saved)
             return redirect("indicators:overview", pk=unit.pk)
     elif request.method == "POST" and form.is_valid():
+        request.session.pop(SESSION_KEY, None)
         try:
-            rows = spreadsheets.preview(spreadsheets.parse(form.cleaned_data["file"]))
+            rows = spreadsheets.preview(request.user, spreadsheets.parse(form.cleaned_data["file"]))
         except ValidationError as error:
             problems = error.messages
         else:
-            request.session[SESSION_KEY] = spreadsheets.rows_to_session(rows)
+            request.session[SESSION_KEY] = {
+                "unit": unit.pk,
+                "rows": spreadsheets.rows_to_session(rows),
+            }
     counts = {}
     for row in rows or []:
         counts[row.status] = counts.get(row.status, 0) + 1

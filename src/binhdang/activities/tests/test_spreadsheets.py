@@ -232,9 +232,10 @@ def test_too_large_a_file(personas, tree, settings):
 def test_wrong_columns(personas, tree):
     headers = [h for h in HEADERS if h != spreadsheets.KIND] + ["Màu sắc"]
     found = problems([{spreadsheets.TITLE: "A"}], personas["commune_officer"], headers)
+    # The missing column first (every import lists header problems alike), then the unknown.
     assert found == [
-        "Dòng 1, cột “Màu sắc”: cột này không có trong mẫu; hãy xóa cột hoặc dùng tệp mẫu.",
         "Dòng 1: tệp không đúng mẫu, thiếu cột “Loại hoạt động”. Hãy dùng tệp mẫu tải từ nền tảng.",
+        "Dòng 1, cột “Màu sắc”: cột này không có trong mẫu; hãy xóa cột hoặc dùng tệp mẫu.",
     ]
 
 

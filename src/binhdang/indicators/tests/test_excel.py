@@ -96,7 +96,7 @@ def test_bad_cells_are_named_by_row_and_column(client, personas, tree, catalogue
     out = io.BytesIO()
     book.save(out)
     page = _upload(client, tree["province"], out.getvalue()).content.decode()
-    assert "Dòng 2, cột “Tử số”: “mười” không phải là số." in page
+    assert "Dòng 2, cột “Tử số”: Không đọc được “mười” là một số." in page
     assert "Dòng 3, cột “Mã đơn vị”: không có đơn vị mã “X00000”." in page
     assert "Dòng 4, cột “Năm”: “2035” không thuộc 2021–2030." in page
     assert not DataValue.objects.exists()
@@ -111,11 +111,9 @@ def test_rule_violations_on_save_write_nothing(client, personas, tree, catalogue
             ("P51", catalogue["2.2"].code): (950, 900, None),
         },
     )
-    _upload(client, tree["province"], content)
-    page = client.post(
-        reverse("indicators:excel_import", args=[tree["province"].pk]), {"confirm": "1"}
-    ).content.decode()
-    assert "Tử số không được lớn hơn mẫu số" in page
+    # The preview rehearses the save: the refusal shows before anything can be confirmed.
+    page = _upload(client, tree["province"], content).content.decode()
+    assert "Tử số không được lớn hơn mẫu số" in page and 'id="preview"' not in page
     assert not DataValue.objects.exists()
 
 
@@ -212,11 +210,10 @@ def test_parts_over_the_total_in_a_file_are_refused_by_row(client, personas, tre
     victims = catalogue["3.2a"]
     record_value(admin, victims, tree["province"], 2025, numerator=10, denominator=20)
     client.force_login(admin)
-    _upload(client, tree["province"], _single_line(2025, "P51", victims.code, "Nam", 15, 20))
-    page = client.post(
-        reverse("indicators:excel_import", args=[tree["province"].pk]), {"confirm": "1"}
+    page = _upload(
+        client, tree["province"], _single_line(2025, "P51", victims.code, "Nam", 15, 20)
     ).content.decode()
-    assert "Dòng 2:" in page
+    assert "Dòng 2:" in page and 'id="preview"' not in page
     assert DataValue.objects.count() == 1
 
 
