@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from binhdang.accounts import permissions
 from binhdang.orgunits.models import OrgUnit
 
-from .models import DataValue, Indicator, Measure
+from .measures import QUOTIENTS
+from .models import DataValue, Indicator
 from .services import EntriesRefused, Entry, record_values_bulk
 
-QUOTIENTS = (Measure.SHARE, Measure.RATIO, Measure.RATE)
 CSV_HEADER = [
     "dataelement",
     "period",

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from binhdang.core.forms import StyledForm
+from binhdang.core.forms import IntegerNumberField, StyledForm
 from binhdang.indicators.models import Indicator, Objective
 from binhdang.orgunits.models import Level, OrgUnit
 
@@ -176,8 +176,8 @@ class UpdateForm(StyledForm):
     new_status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("(unchanged)")), *TaskStatus.choices], required=False
     )
-    percent = forms.IntegerField(
-        label=_("Progress (%)"), required=False, min_value=0, max_value=100
+    percent = IntegerNumberField(
+        label=_("Progress (%)"), required=False, min_value=0, max_value=100, below=1000
     )
     link = forms.URLField(
         label=_("Link to evidence"),
@@ -207,8 +207,8 @@ class TaskFilterForm(StyledForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All")), *DisplayStatus.choices], required=False
     )
-    due_within = forms.IntegerField(
-        label=_("Due within (days)"), required=False, min_value=0, max_value=366
+    due_within = IntegerNumberField(
+        label=_("Due within (days)"), required=False, min_value=0, max_value=366, below=1000
     )
     relation = forms.ChoiceField(
         label=_("Tasks"),
