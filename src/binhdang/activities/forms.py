@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from binhdang.accounts import permissions
 from binhdang.core.concurrency import StaleCheckForm
-from binhdang.core.forms import StyledForm
+from binhdang.core.forms import IntegerNumberField, StyledForm
 from binhdang.orgunits.models import Level, OrgUnit
 
 from . import services
@@ -57,8 +57,12 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-def _count(label, help_text=""):
-    return forms.IntegerField(label=label, required=False, help_text=help_text)
+def _count(label, help_text="", below=10**9):
+    """A count typed as the language writes it (1.250 people; 45.000.000 đồng)."""
+    # No minimum here: the service names a negative count in its own words.
+    return IntegerNumberField(
+        label=label, required=False, help_text=help_text, below=below, min_value=None
+    )
 
 
 class ActivityForm(StaleCheckForm, StyledForm):
@@ -116,7 +120,7 @@ class ActivityForm(StaleCheckForm, StyledForm):
             "before the link, e.g. “Tin bài trên Cổng TTĐT tỉnh - https://…”."
         ),
     )
-    cost = _count(_("Cost (VND)"))
+    cost = _count(_("Cost (VND)"), below=10**15)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -26,10 +26,10 @@ from binhdang.core.numbers import read_number
 from binhdang.core.spreadsheets import ImportErrors
 from binhdang.orgunits.models import OrgUnit
 
-from .models import DataValue, Indicator, Measure
+from .measures import QUOTIENTS
+from .models import DataValue, Indicator
 from .services import EntriesRefused, Entry, record_values_bulk
 
-QUOTIENTS = (Measure.SHARE, Measure.RATIO, Measure.RATE)
 CSV_HEADER = [
     "dataelement",
     "period",

@@ -1,20 +1,24 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from binhdang.core.forms import StyledForm
+from binhdang.core.forms import NumberField, StyledForm
 
-from .models import Comparator, Dimension, Direction, Measure
+from . import measures, services
+from .models import Comparator, Dimension, Direction, Indicator, Measure
 
 
 class TargetForm(StyledForm):
     comparator = forms.ChoiceField(
         label=_("Comparator"), choices=[("", "—"), *Comparator.choices], required=False
     )
-    value = forms.DecimalField(
+    value = NumberField(
         label=_("Target value"),
         required=False,
-        max_digits=14,
+        below=services.TARGET_LIMIT,
         decimal_places=4,
         help_text=_("Leave empty while no source confirms it: it is shown as unknown."),
     )
@@ -40,75 +44,205 @@ class YearForm(StyledForm):
     )
 
 
+@dataclass
+class EntryLine:
+    """A line of the entry form: an indicator's total (`category` "") or one of its breakdowns.
+    Its fields are named `<prefix><name>`; `was` holds the figures the page showed."""
+
+    indicator: Indicator
+    category: str
+    label: str
+    names: tuple[str, ...]
+    yes_no: bool
+
+    @property
+    def prefix(self) -> str:
+        pk = self.indicator.pk
+        return f"{pk}-{self.category}-" if self.category else f"{pk}-"
+
+    @property
+    def keys(self) -> list[str]:
+        return [self.prefix + name for name in self.names]
+
+    @property
+    def was(self) -> str:
+        return self.prefix + "was"
+
+
 class DataEntryForm(StyledForm):
-    """One line per indicator; the fields follow the indicator's measure. Blank lines are skipped.
+    """One line per indicator (and per breakdown); the fields follow the indicator's measure
+    (`indicators.measures`). Numbers are read as the active language writes them.
 
-    Numbers are read as text and checked by the service, so that a bad cell gets the service's
-    Vietnamese message naming it.
-    """
+    Only the lines the officer changed are saved, and each carries what the page showed when it
+    was opened (a hidden field), so that a line someone else saved since is refused rather than
+    silently overwritten. A locked year's fields are read-only."""
 
-    def __init__(self, *args, indicators, yes_no: set[int], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.lines = []
+    def __init__(self, *args, indicators, yes_no: set[int], stored: dict, locked=False, **kw):
+        self.stored = stored
+        super().__init__(*args, initial=self._initial(indicators, yes_no, stored), **kw)
+        self.lines: list[tuple[EntryLine, list[EntryLine]]] = []
         for indicator in indicators:
-            names = []
-            if indicator.pk in yes_no:
-                names.append(("answer", forms.ChoiceField(choices=YES_NO, required=False)))
-            elif indicator.measure == Measure.COUNT:
-                names.append(("value", forms.CharField(required=False, max_length=32)))
-            else:
-                names.append(("numerator", forms.CharField(required=False, max_length=32)))
-                names.append(("denominator", forms.CharField(required=False, max_length=32)))
-            figure_names = [name for name, _field in names]
-            names.append(("note", forms.CharField(required=False, max_length=2000)))
-            names.append(("source", forms.CharField(required=False, max_length=255)))
-            keys = []
-            for name, field in names:
-                key = f"{indicator.pk}-{name}"
-                field.label = FIELD_LABELS[name]
-                self.fields[key] = field
-                keys.append(key)
+            asks = indicator.pk in yes_no
+            names = measures.figure_names(indicator, asks)
+            total = EntryLine(indicator, "", "", names, asks)
+            for name, key in zip(names, total.keys, strict=True):
+                self.fields[key] = self._figure_field(indicator, name, FIELD_LABELS[name])
+            self.fields[f"{indicator.pk}-note"] = forms.CharField(
+                label=FIELD_LABELS["note"], required=False, max_length=2000
+            )
+            self.fields[f"{indicator.pk}-source"] = forms.CharField(
+                label=FIELD_LABELS["source"], required=False, max_length=255
+            )
             parts = []
-            if indicator.pk not in yes_no:
+            if not asks:
                 for category, label in indicator.categories():
-                    part_keys = [f"{indicator.pk}-{category}-{name}" for name in figure_names]
-                    for key, name in zip(part_keys, figure_names, strict=True):
-                        self.fields[key] = forms.CharField(
-                            required=False, max_length=32, label=f"{label}: {FIELD_LABELS[name]}"
+                    part = EntryLine(indicator, category, label, names, False)
+                    for name, key in zip(names, part.keys, strict=True):
+                        self.fields[key] = self._figure_field(
+                            indicator, name, f"{label}: {FIELD_LABELS[name]}"
                         )
-                    parts.append((category, label, part_keys))
-            # (indicator, figure fields, note field, source field, breakdown lines)
-            self.lines.append((indicator, keys[:-2], keys[-2], keys[-1], parts))
+                    parts.append(part)
+            for line in (total, *parts):
+                self.fields[line.was] = forms.CharField(required=False, widget=forms.HiddenInput)
+            self.lines.append((total, parts))
+        if locked:
+            for field in self.fields.values():
+                field.disabled = True
         self._style_fields()
 
-    def entries(self) -> dict:
-        """The filled lines as keyword arguments of services.record_value, by indicator."""
-        result = {}
-        for indicator, *_keys, parts in self.lines:
-            data = {
-                name: self.cleaned_data.get(f"{indicator.pk}-{name}", "")
-                for name in ("numerator", "denominator", "value", "answer", "note", "source")
-            }
-            breakdown = {}
-            for category, _label, keys in parts:
-                values = {key.rsplit("-", 1)[1]: self.cleaned_data.get(key, "") for key in keys}
-                if any(values.values()):
-                    breakdown[category] = {k: v for k, v in values.items() if v}
-                    breakdown[category].update(note=data["note"], source=data["source"])
-            if not any(data[name] for name in ("numerator", "denominator", "value", "answer")):
-                if breakdown:
-                    result[indicator] = {"parts": breakdown}
-                continue
-            answer = data.pop("answer")
-            if answer:
-                if indicator.measure != Measure.MILESTONE:
-                    data.update(numerator=answer, denominator="1")
-                else:
-                    data["value"] = answer
-            result[indicator] = {k: v for k, v in data.items() if v not in ("", None)}
-            if breakdown:
-                result[indicator]["parts"] = breakdown
+    @staticmethod
+    def _figure_field(indicator, name: str, label) -> forms.Field:
+        if name == "answer":
+            return forms.ChoiceField(label=label, choices=YES_NO, required=False)
+        whole = name == "value" and indicator.measure == Measure.COUNT
+        return NumberField(
+            label=label,
+            required=False,
+            below=measures.FIGURE_LIMIT,
+            decimal_places=0 if whole else measures.PLACES,
+        )
+
+    @staticmethod
+    def _initial(indicators, yes_no: set[int], stored: dict) -> dict:
+        """The stored figures as the form's values, and each line's `was`."""
+        initial = {}
+        for indicator in indicators:
+            asks = indicator.pk in yes_no
+            categories = [""] if asks else ["", *(c for c, _l in indicator.categories())]
+            for category in categories:
+                prefix = f"{indicator.pk}-{category}-" if category else f"{indicator.pk}-"
+                row = stored.get((indicator.pk, category))
+                for name, value in measures.to_line(indicator, asks, row).items():
+                    initial[prefix + name] = value
+                initial[prefix + "was"] = row.to_text() if row else ""
+                if not category and row:
+                    initial[f"{indicator.pk}-note"] = row.note
+                    initial[f"{indicator.pk}-source"] = row.source
+        return initial
+
+    def _typed(self, line: EntryLine) -> dict:
+        return {name: self.cleaned_data.get(line.prefix + name) for name in line.names}
+
+    def _texts(self, line: EntryLine) -> tuple[str, str]:
+        pk = line.indicator.pk
+        return (
+            (self.cleaned_data.get(f"{pk}-note") or "").strip(),
+            (self.cleaned_data.get(f"{pk}-source") or "").strip(),
+        )
+
+    def _shown(self, line: EntryLine) -> tuple[bool, measures.Stored | None]:
+        """(seen, what the page showed): from the posted `was`, else what is stored now."""
+        if line.was in self.data:
+            text = self.data.get(line.was, "")
+            shown = measures.Stored.from_text(text) if text else None
+            if not text or shown is not None:
+                return True, shown
+        return False, self.stored.get((line.indicator.pk, line.category))
+
+    def to_save(self) -> list[services.Line]:
+        """The lines the officer filled in or changed, as `services.record_values` takes them;
+        untouched lines are left out, so they are never rewritten."""
+        result = []
+        for total, parts in self.lines:
+            note, source = self._texts(total)
+            for line in (total, *parts):
+                typed = self._typed(line)
+                if all(v in (None, "") for v in typed.values()):
+                    continue  # blank lines are skipped
+                seen, shown = self._shown(line)
+                before = measures.to_line(line.indicator, line.yes_no, shown)
+                texts_before = (shown.note.strip(), shown.source.strip()) if shown else ("", "")
+                unchanged = typed == before and (line.category or (note, source) == texts_before)
+                if unchanged:
+                    continue
+                figures = measures.from_line(line.indicator, line.yes_no, typed)
+                result.append(
+                    services.Line(
+                        line.indicator,
+                        {**figures, "note": note, "source": source},
+                        line.category,
+                        shown,
+                        seen,
+                        line.prefix,
+                    )
+                )
         return result
+
+    def _line_of(self, key: str) -> EntryLine | None:
+        for total, parts in self.lines:
+            for line in (total, *parts):
+                if key.startswith(line.prefix) and key[len(line.prefix) :].count("-") == 0:
+                    return line
+        return None
+
+    def add_refusal(self, error: ValidationError) -> None:
+        """Show the service's refusal: each on its line's field (the line's first figure field
+        when the refusal concerns the whole line), the rest above the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, errors in error.error_dict.items():
+            line = self._line_of(key)
+            if key not in self.fields and line is not None:
+                key = line.keys[0]
+            if key in self.fields and not self.fields[key].disabled:
+                self.add_error(key, errors)
+                css = self.fields[key].widget.attrs.get("class", "")
+                if "is-invalid" not in css:
+                    self.fields[key].widget.attrs["class"] = f"{css} is-invalid".strip()
+            else:
+                self.add_error(None, errors)
+
+    def show_conflicts(self, conflicts: list[services.Conflict], stored: dict) -> None:
+        """After a save with conflicts: the saved lines show what is stored now, each refused
+        line keeps what the officer typed beside what the other person stored, and every `was`
+        is brought up to date (saving again then replaces theirs, knowingly)."""
+        data = self.data.copy()
+        refused = {conflict.line.key: conflict for conflict in conflicts}
+        for total, parts in self.lines:
+            for line in (total, *parts):
+                now = stored.get((line.indicator.pk, line.category))
+                data[line.was] = now.to_text() if now else ""
+                if line.prefix in refused:
+                    continue
+                for name, value in measures.to_line(line.indicator, line.yes_no, now).items():
+                    data[line.prefix + name] = self.fields[line.prefix + name].prepare_value(value)
+        self.data = data
+        for conflict in conflicts:
+            line = self._line_of(conflict.line.key + "was")
+            figures = conflict.line.figures
+            yours = measures.Stored(*(figures.get(n) for n in measures.FIGURES))
+            self.add_error(
+                line.keys[0],
+                _(
+                    "Someone else saved %(theirs)s here since you opened this page; you typed "
+                    "%(yours)s. Yours was not saved: check it and save again to replace theirs."
+                )
+                % {
+                    "theirs": measures.describe(line.indicator, line.yes_no, conflict.theirs),
+                    "yours": measures.describe(line.indicator, line.yes_no, yours),
+                },
+            )
 
 
 class DataFileForm(StyledForm):
@@ -140,11 +274,11 @@ class LocalIndicatorForm(StyledForm):
         label=_("Wording (English)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     measure = forms.ChoiceField(label=_("Measure"), choices=Measure.choices)
-    multiplier = forms.DecimalField(
+    multiplier = NumberField(
         label=_("Multiplier"),
         required=False,
         min_value=1,
-        max_digits=12,
+        below=10**12,
         decimal_places=0,
         help_text=_("For a rate, e.g. 1000 for “per 1,000”; a share is always ×100."),
     )

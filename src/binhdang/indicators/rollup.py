@@ -27,9 +27,8 @@ from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, Value, W
 
 from binhdang.orgunits.models import OrgUnit
 
+from .measures import QUOTIENTS
 from .models import DataValue, Indicator, Measure
-
-QUOTIENTS = (Measure.SHARE, Measure.RATIO, Measure.RATE)
 
 
 @dataclass

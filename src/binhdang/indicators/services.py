@@ -3,7 +3,7 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import NamedTuple
 
 from auditlog.cid import get_cid
@@ -18,12 +18,17 @@ from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
 from binhdang.core.audit import UNIT_KEY
+from binhdang.core.numbers import read_number, write_number
 from binhdang.orgunits.models import Level, OrgUnit
 
+from . import measures
 from .models import Comparator, DataValue, Dimension, Direction, Indicator, Lock, Measure, Target
-from .rollup import QUOTIENTS
 
 STRATEGY_YEARS = range(2021, 2031)
+
+
+# The target column holds 14 digits with 4 decimals.
+TARGET_LIMIT = 10**10
 
 
 def _check_value(indicator: Indicator, value: Decimal | None) -> None:
@@ -31,6 +36,10 @@ def _check_value(indicator: Indicator, value: Decimal | None) -> None:
         return
     if value < 0:
         raise ValidationError({"value": _("A target cannot be negative.")})
+    if value >= TARGET_LIMIT:
+        raise ValidationError(
+            {"value": _("A target must be below %s.") % write_number(TARGET_LIMIT)}
+        )
     if indicator.measure == Measure.SHARE and value > 100:
         raise ValidationError({"value": _("A percentage cannot exceed 100.")})
     if indicator.measure == Measure.MILESTONE and value not in (0, 1):
@@ -133,19 +142,18 @@ def _unit_existed(unit: OrgUnit, year: int) -> bool:
 
 
 def _number(value, field: str, *, whole: bool = False) -> Decimal | None:
-    """A number from a form or a file, or a Vietnamese refusal naming the field."""
-    if value in (None, ""):
+    """A figure as a bounded Decimal, or a Vietnamese refusal naming the field.
+
+    Forms and importers pass numbers already read; text is read the platform's one way
+    (`core.numbers.read_number`, in the active language), never guessed: "1.250" is 1250 in
+    Vietnamese, and text another convention reads differently is refused."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        number = Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation:
-        raise ValidationError({field: _("“%s” is not a number.") % value}) from None
-    if not number.is_finite():
-        raise ValidationError({field: _("“%s” is not a number.") % value})
-    if number < 0:
-        raise ValidationError({field: _("A figure cannot be negative.")})
-    if whole and number != number.to_integral_value():
-        raise ValidationError({field: _("A count is a whole number.")})
+        number = read_number(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+    measures.check_figure(number, field, whole=whole)
     return number
 
 
@@ -205,29 +213,64 @@ def _check_sharp_change(indicator, unit, year, category, value, note: str) -> No
     _refuse_sharp_change(value, last, note)
 
 
+@dataclass
+class Line:
+    """One line of the entry form for `record_values`: an indicator's total or one of its
+    breakdowns, with the figures to record (`record_value`'s keyword arguments). When `seen`,
+    `shown` is what the page showed when it was opened (None: nothing was stored), and the line
+    is refused if someone else changed it since. `key` names the line's form fields in refusals."""
+
+    indicator: Indicator
+    figures: dict
+    category: str = ""
+    shown: measures.Stored | None = None
+    seen: bool = False
+    key: str = ""
+
+
+class Conflict(NamedTuple):
+    """A line someone else changed since the page was opened: what they stored."""
+
+    line: Line
+    theirs: measures.Stored | None
+
+
+@dataclass
+class Saved:
+    count: int
+    conflicts: list[Conflict]
+
+
 @transaction.atomic
-def record_values(actor, unit: OrgUnit, year: int, entries: dict[Indicator, dict]) -> int:
-    """Save a whole entry form: every figure, or none, with each refusal keyed by indicator."""
+def record_values(actor, unit: OrgUnit, year: int, lines: list[Line]) -> Saved:
+    """Save the changed lines of an entry form: every figure, or none, with each refusal keyed
+    by the line's `key`. A line someone else changed since the page was shown is not written
+    (it comes back as a `Conflict`, with their figures); the other lines are saved."""
+    _check_unit_year(actor, unit, year)  # one refusal for a locked year, not one per line
+    # Saves of one unit's figures wait for each other here, so that the second one compares
+    # with what the first one stored (PostgreSQL; SQLite writes one transaction at a time).
+    list(OrgUnit.objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True))
+    current = {
+        (row.indicator_id, row.category): measures.Stored.of(row)
+        for row in DataValue.objects.filter(unit=unit, year=year)
+    }
     errors: dict[str, list[str]] = {}
+    conflicts: list[Conflict] = []
     saved = 0
-    for indicator, fields in entries.items():
-        parts = fields.pop("parts", {})
-        lines = [("", fields)] if fields else []
-        lines += [
-            (category, {**values, "category": category}) for category, values in parts.items()
-        ]
-        for category, line in lines:
-            prefix = f"{indicator.pk}-{category}-" if category else f"{indicator.pk}-"
-            try:
-                record_value(actor, indicator, unit, year, **line)
-                saved += 1
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    key = prefix + (field if field != "__all__" else "value")
-                    errors.setdefault(key, []).extend(messages)
+    for line in lines:
+        now = current.get((line.indicator.pk, line.category))
+        if line.seen and not measures.same(now, line.shown):
+            conflicts.append(Conflict(line, now))
+            continue
+        try:
+            record_value(actor, line.indicator, unit, year, category=line.category, **line.figures)
+            saved += 1
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(f"{line.key}{field}", []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    return saved
+    return Saved(saved, conflicts)
 
 
 def active_lock(unit: OrgUnit, year: int) -> Lock | None:
@@ -307,25 +350,7 @@ def _clean_figures(
     numerator = _number(numerator, "numerator")
     denominator = _number(denominator, "denominator")
     value = _number(value, "value", whole=indicator.measure == Measure.COUNT)
-    if indicator.measure in (Measure.SHARE, Measure.RATIO, Measure.RATE):
-        if numerator is None or denominator is None:
-            raise ValidationError(_("Enter both the numerator and the denominator."))
-        if denominator == 0:
-            raise ValidationError({"denominator": _("The denominator cannot be zero.")})
-        if indicator.measure == Measure.SHARE and numerator > denominator:
-            raise ValidationError(
-                {"numerator": _("The numerator cannot be greater than the denominator.")}
-            )
-        value = numerator / denominator * indicator.multiplier
-    elif indicator.measure == Measure.MILESTONE:
-        if value not in (0, 1):
-            raise ValidationError({"value": _("Answer yes (1) or no (0).")})
-        numerator = denominator = None
-    else:
-        if value is None:
-            raise ValidationError({"value": _("Enter the figure.")})
-        numerator = denominator = None
-    return numerator, denominator, value
+    return measures.clean_figures(indicator, numerator, denominator, value)
 
 
 def _refuse_sharp_change(value, last, note: str) -> None:
@@ -355,7 +380,7 @@ def _refuse_parts_over_total(indicator: Indicator, rows: dict) -> None:
     total = rows.get("")
     if total is None:
         return
-    fields = ("numerator", "denominator") if indicator.measure in QUOTIENTS else ("value",)
+    fields = ("numerator", "denominator") if measures.is_quotient(indicator) else ("value",)
     for dimension in indicator.dimensions:
         parts = [r for key, r in rows.items() if key.startswith(f"{dimension.value}:")]
         for field in fields:

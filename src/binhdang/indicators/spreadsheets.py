@@ -29,7 +29,8 @@ from binhdang.core.imports import (
 from binhdang.core.spreadsheets import fold_key, workbook_bytes
 from binhdang.orgunits.models import OrgUnit
 
-from .models import CATEGORIES, DataValue, Indicator, Measure
+from .measures import QUOTIENTS
+from .models import CATEGORIES, DataValue, Indicator
 from .services import STRATEGY_YEARS, EntriesRefused, Entry, figure_text, record_values_bulk
 
 SHEET = "Số liệu"
@@ -48,7 +49,6 @@ HEADERS = (
 )
 YEAR, UNIT, UNIT_NAME, CODE, NAME, CATEGORY, NUM, DEN, VALUE, NOTE, SOURCE = range(len(HEADERS))
 TOTAL = "Tổng số"  # the "Phân tổ" of a total; an empty cell means the same
-QUOTIENTS = (Measure.SHARE, Measure.RATIO, Measure.RATE)
 
 
 def _text(value) -> str:

@@ -15,7 +15,7 @@ from binhdang.core.forms import add_service_errors
 from binhdang.core.spreadsheets import read_upload
 from binhdang.orgunits.queries import breadcrumb
 
-from . import charts, dhis2, queries, services, spreadsheets
+from . import charts, dhis2, measures, queries, services, spreadsheets
 from . import forecast as forecasting
 from .evaluation import Verdict, summary_line
 from .forms import (
@@ -26,6 +26,7 @@ from .forms import (
     TargetForm,
     YearForm,
 )
+from .measures import Stored
 from .models import DataValue, Framework, Indicator, Target
 from .rollup import rollup
 
@@ -271,38 +272,50 @@ def enter(request, pk):
         Indicator.objects.filter(framework=_framework()).order_by("objective__number", "number")
     ) + list(queries.local_indicators(unit))
     yes_no = {i.pk for i in indicators if i.asks_yes_no(unit)}
-    current = {
-        (v.indicator_id, v.category): v for v in DataValue.objects.filter(unit=unit, year=year)
-    }
-    last = {
-        v.indicator_id: v for v in DataValue.objects.filter(unit=unit, year=year - 1, category="")
-    }
+    lock = services.active_lock(unit, year)
     form = DataEntryForm(
         request.POST or None,
         indicators=indicators,
         yes_no=yes_no,
-        initial=_initial(current, yes_no),
+        stored=_stored(unit, year),
+        locked=lock is not None,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.record_values(request.user, unit, year, form.entries())
+            result = services.record_values(request.user, unit, year, form.to_save())
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_refusal(error)
         else:
-            messages.success(
-                request, _("%(n)d figures saved for %(year)d.") % {"n": saved, "year": year}
+            if not result.conflicts:
+                messages.success(
+                    request,
+                    _("%(n)d figures saved for %(year)d.") % {"n": result.count, "year": year},
+                )
+                return redirect(f"{reverse('indicators:overview', args=[unit.pk])}?year={year}")
+            form.show_conflicts(result.conflicts, _stored(unit, year))
+            messages.warning(
+                request,
+                _(
+                    "%(n)d figures saved. %(k)d lines were changed by someone else since you "
+                    "opened this page and were not saved: see them below."
+                )
+                % {"n": result.count, "k": len(result.conflicts)},
             )
-            return redirect(f"{reverse('indicators:overview', args=[unit.pk])}?year={year}")
+    last = {
+        v.indicator_id: Stored.of(v)
+        for v in DataValue.objects.filter(unit=unit, year=year - 1, category="")
+    }
     lines = [
         (
-            indicator,
-            [form[key] for key in keys],
-            form[note],
-            form[source],
-            last.get(indicator.pk),
-            [(label, [form[key] for key in part_keys]) for _category, label, part_keys in parts],
+            total.indicator,
+            [form[key] for key in total.keys],
+            form[f"{total.indicator.pk}-note"],
+            form[f"{total.indicator.pk}-source"],
+            measures.describe(total.indicator, total.yes_no, last.get(total.indicator.pk)),
+            [(part.label, [form[key] for key in part.keys]) for part in parts],
+            [form[line.was] for line in (total, *parts)],
         )
-        for indicator, keys, note, source, parts in form.lines
+        for total, parts in form.lines
     ]
     return render(
         request,
@@ -314,32 +327,18 @@ def enter(request, pk):
             "form": form,
             "lines": lines,
             "years": YEARS,
+            "lock": lock,
+            "unlockers": unit.parent,
         },
     )
 
 
-def _initial(current: dict, yes_no: set[int]) -> dict:
-    initial = {}
-    for (indicator_id, category), row in current.items():
-        if category:
-            prefix = f"{indicator_id}-{category}"
-            if row.numerator is not None:
-                initial[f"{prefix}-numerator"] = row.numerator.normalize()
-                initial[f"{prefix}-denominator"] = row.denominator.normalize()
-            elif row.value is not None:
-                initial[f"{prefix}-value"] = row.value.normalize()
-            continue
-        if indicator_id in yes_no:
-            initial[f"{indicator_id}-answer"] = "1" if row.numerator else "0"
-        elif row.numerator is not None:
-            initial[f"{indicator_id}-numerator"] = row.numerator.normalize()
-            initial[f"{indicator_id}-denominator"] = row.denominator.normalize()
-        elif row.value is not None:
-            initial[f"{indicator_id}-value"] = row.value.normalize()
-            initial[f"{indicator_id}-answer"] = str(int(row.value))
-        initial[f"{indicator_id}-note"] = row.note
-        initial[f"{indicator_id}-source"] = row.source
-    return initial
+def _stored(unit, year: int) -> dict:
+    """The unit's stored figures of the year, by (indicator id, category)."""
+    return {
+        (v.indicator_id, v.category): Stored.of(v)
+        for v in DataValue.objects.filter(unit=unit, year=year)
+    }
 
 
 def dhis2_export(request, pk, fmt):

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.concurrency import StaleCheckForm, display
-from binhdang.core.forms import StyledForm
+from binhdang.core.forms import IntegerNumberField, StyledForm
 from binhdang.indicators.models import Indicator, Objective
 from binhdang.orgunits.models import Level, OrgUnit
 
@@ -182,8 +182,8 @@ class UpdateForm(StaleCheckForm, StyledForm):
     new_status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("(unchanged)")), *TaskStatus.choices], required=False
     )
-    percent = forms.IntegerField(
-        label=_("Progress (%)"), required=False, min_value=0, max_value=100
+    percent = IntegerNumberField(
+        label=_("Progress (%)"), required=False, min_value=0, max_value=100, below=1000
     )
     link = forms.URLField(
         label=_("Link to evidence"),
@@ -213,8 +213,8 @@ class TaskFilterForm(StyledForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All")), *DisplayStatus.choices], required=False
     )
-    due_within = forms.IntegerField(
-        label=_("Due within (days)"), required=False, min_value=0, max_value=366
+    due_within = IntegerNumberField(
+        label=_("Due within (days)"), required=False, min_value=0, max_value=366, below=1000
     )
     relation = forms.ChoiceField(
         label=_("Tasks"),

@@ -48,7 +48,11 @@ def test_bad_cells_are_named_and_nothing_is_saved(client, personas, tree, catalo
         **_entry(catalogue, "2.3", numerator="3", denominator="10"),
     }
     page = client.post(url, data).content.decode()
-    assert "Tử số không được lớn hơn mẫu số" in page and "“abc” không phải là số" in page
+    assert "Không đọc được “abc” là một số" in page and "1.234.567" in page
+    assert not DataValue.objects.exists()
+    data.update(_entry(catalogue, "2.2", numerator="4", denominator="10"))
+    page = client.post(url, data).content.decode()
+    assert "Tử số không được lớn hơn mẫu số" in page
     assert not DataValue.objects.exists()
 
 

@@ -9,7 +9,12 @@ from django.urls import reverse
 from binhdang.indicators.models import DataValue, Indicator, Target
 from binhdang.indicators.queries import applicable_target
 from binhdang.indicators.rollup import rollup
-from binhdang.indicators.services import record_value, record_values, save_local_indicator
+from binhdang.indicators.services import (
+    Line,
+    record_value,
+    record_values,
+    save_local_indicator,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -142,13 +147,10 @@ def test_a_breakdown_by_sex_is_entered_rolled_up_and_never_exceeds_the_total(
         officer,
         commune,
         2025,
-        {
-            victims: {
-                "numerator": "8",
-                "denominator": "10",
-                "parts": {"sex:female": {"numerator": "7", "denominator": "8"}},
-            }
-        },
+        [
+            Line(victims, {"numerator": 8, "denominator": 10}),
+            Line(victims, {"numerator": 7, "denominator": 8}, "sex:female"),
+        ],
     )
     assert rollup(victims, tree["province"], 2025, "sex:female").numerator == 7
 

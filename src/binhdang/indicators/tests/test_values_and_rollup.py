@@ -120,7 +120,7 @@ def test_text_in_a_number_field_is_named_in_vietnamese(catalogue, personas, tree
             numerator="mười",
             denominator=10,
         )
-    assert "“mười” không phải là số" in error.value.message_dict["numerator"][0]
+    assert "Không đọc được “mười” là một số" in error.value.message_dict["numerator"][0]
 
 
 @pytest.mark.parametrize("persona", ["neighbour_officer", "province_viewer", "ministry_officer"])
