@@ -62,10 +62,10 @@ class TwoFactorMiddleware:
             elif services.two_factor_required(user):
                 target = reverse("account:two_factor")
             if target:
-                open_paths = (target, reverse("logout"), reverse("set_language"), "/static/")
-                if target.endswith("/two-factor/"):
-                    open_paths += (reverse("account:two_factor_qr"),)
-                if not (request.path in open_paths or request.path.startswith("/static/")):
+                open_paths = {target, reverse("logout"), reverse("set_language")}
+                if target == reverse("account:two_factor"):
+                    open_paths.add(reverse("account:two_factor_qr"))
+                if request.path not in open_paths:
                     query = urlencode({"next": request.get_full_path()})
                     return redirect(f"{target}?{query}")
         return self.get_response(request)
