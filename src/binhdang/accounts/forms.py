@@ -70,7 +70,3 @@ class CodeForm(StyledForm):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
-
-
-class TwoFactorRequirementForm(forms.Form):
-    required = forms.BooleanField(required=False)

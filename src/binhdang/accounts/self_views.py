@@ -90,7 +90,7 @@ def _grouped_secret(device: TOTPDevice) -> str:
 
 def two_factor_qr(request):
     """The QR code of the authenticator being enrolled, as an SVG image (no script, no style)."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    device = services.pending_device(request.user, create=False)
     if device is None:
         raise Http404(_("There is no authenticator being set up."))
     buffer = io.BytesIO()

@@ -129,10 +129,12 @@ def set_two_factor_requirement(actor: User, unit: OrgUnit, required: bool) -> No
             rule.delete()  # one by one, so that the audit log records it
 
 
-def pending_device(user: User) -> TOTPDevice:
-    """The authenticator being enrolled: a new secret, shown once as a QR code until confirmed."""
+def pending_device(user: User, create: bool = True) -> TOTPDevice | None:
+    """The authenticator being enrolled: a new secret, shown as a QR code until confirmed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
+    if device is None and create:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
+    return device
 
 
 @transaction.atomic
@@ -161,6 +163,10 @@ def remove_two_factor(actor: User, account: User, code: str = "") -> None:
     """Remove an account's authenticator: the user with a current code, or an administrator
     who manages the account (a lost phone)."""
     if actor.pk == account.pk:
+        if two_factor_required(account):
+            raise ValidationError(
+                _("Your unit requires two-factor login; it cannot be turned off.")
+            )
         if verify_code(account, code) is None:
             raise ValidationError({"code": _("The code is wrong or has expired. Try the new one.")})
     elif not permissions.can_reset_two_factor(actor, account):

@@ -162,6 +162,12 @@ def test_a_unit_administrator_requires_it_for_approvers_and_administrators(clien
     assert client.get(reverse("orgunits:home"), follow=True).status_code == 200
     page = client.get(reverse("account:two_factor")).content.decode()
     assert 'name="remove"' not in page
+    device = TOTPDevice.objects.get(user=personas["province_approver"])
+    refused = client.post(
+        reverse("account:two_factor"), {"code": code_for(device, 1), "remove": ""}
+    )
+    assert "không tắt được" in refused.content.decode()
+    assert services.has_two_factor(personas["province_approver"])
 
     # Stopping the requirement: the approver may keep using it.
     client.force_login(admin)
