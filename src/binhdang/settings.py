@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "binhdang.core",
     "binhdang.orgunits",
     "binhdang.accounts",

@@ -63,8 +63,8 @@ class CodeForm(StyledForm):
 
     code = forms.RegexField(
         label=_("Code from the authenticator app"),
-        regex=r"^\s*\d{3}\s?\d{3}\s*$",
-        max_length=8,
+        regex=r"^\s*(\d{3}\s?\d{3}|[A-Za-z2-7]{8})\s*$",
+        max_length=10,
         error_messages={"invalid": _("Type the 6 digits the app shows, e.g. 123456.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}

@@ -55,6 +55,13 @@ def two_factor(request):
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
         try:
+            if "recovery" in request.POST and enrolled:
+                if services.verify_code(user, code) is None:
+                    raise ValidationError(
+                        {"code": _("The code is wrong or has expired. Try the new one.")}
+                    )
+                codes = services.make_recovery_codes(user)
+                return render(request, "accounts/recovery_codes.html", {"codes": codes})
             if "remove" in request.POST and enrolled:
                 services.remove_two_factor(user, user, code)
                 messages.success(request, _("Two-factor login is off for your account."))
@@ -76,6 +83,7 @@ def two_factor(request):
             "form": form,
             "enrolled": enrolled,
             "required": services.two_factor_required(user),
+            "recovery_left": services.recovery_codes_left(user) if enrolled else 0,
             "secret": _grouped_secret(device) if device else "",
             "next": request.GET.get("next", ""),
         },

@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from binhdang.orgunits.models import OrgUnit
@@ -149,14 +150,36 @@ def confirm_device(user: User, code: str) -> TOTPDevice:
     return device
 
 
-def verify_code(user: User, code: str) -> TOTPDevice | None:
-    """The user's authenticator that accepts the code, if any (wrong codes slow the next try)."""
-    code = code.strip().replace(" ", "")
+def verify_code(user: User, code: str) -> TOTPDevice | StaticDevice | None:
+    """The user's device that accepts the code, if any (wrong codes slow the next try): six
+    digits are checked against the authenticator, anything else against the recovery codes."""
+    code = code.strip().replace(" ", "").lower()
+    model = TOTPDevice if code.isdigit() else StaticDevice
     with transaction.atomic():
-        for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+        for device in model.objects.select_for_update().filter(user=user, confirmed=True):
             if device.verify_token(code):
                 return device
     return None
+
+
+RECOVERY_CODES = 10
+
+
+@transaction.atomic
+def make_recovery_codes(user: User) -> list[str]:
+    """Single-use codes for logging in without the phone, shown once; new ones cancel the old."""
+    if not has_two_factor(user):
+        raise ValidationError(_("Set up two-factor login first."))
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    """How many recovery codes the user has not used yet."""
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def remove_two_factor(actor: User, account: User, code: str = "") -> None:
@@ -172,3 +195,4 @@ def remove_two_factor(actor: User, account: User, code: str = "") -> None:
     elif not permissions.can_reset_two_factor(actor, account):
         raise PermissionDenied(_("This account is outside your scope."))
     TOTPDevice.objects.filter(user=account).delete()
+    StaticDevice.objects.filter(user=account).delete()

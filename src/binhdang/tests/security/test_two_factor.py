@@ -212,3 +212,26 @@ def test_an_administrator_removes_a_lost_authenticator(client, personas, tree):
     assert "Xóa xác thực hai lớp" in client.get(edit).content.decode()
     client.post(edit, {"reset_two_factor": ""})
     assert not services.has_two_factor(user)
+
+
+def test_recovery_codes_log_in_once_without_the_phone(client, personas):
+    user = personas["commune_officer"]
+    client.force_login(user)
+    device = enrol(client, user)
+    page = client.post(reverse("account:two_factor"), {"code": code_for(device, 1), "recovery": ""})
+    codes = re.findall(r"<li>([a-z2-7]{8})</li>", page.content.decode())
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert services.recovery_codes_left(user) == 10
+    client.logout()
+
+    log_in(client, user)
+    verify = reverse("account:two_factor_verify")
+    assert client.post(verify, {"code": codes[0].upper()})["Location"] == reverse("orgunits:home")
+    assert services.recovery_codes_left(user) == 9
+    client.logout()
+    log_in(client, user)
+    reused = client.post(verify, {"code": codes[0]})
+    assert "Mã không đúng hoặc đã hết hạn" in reused.content.decode()
+    # An administrator's reset removes the recovery codes too.
+    services.remove_two_factor(personas["province_admin"], user)
+    assert services.recovery_codes_left(user) == 0 and not services.has_two_factor(user)
