@@ -1,5 +1,6 @@
 """Every write to accounts, with its rules: scope, roles, and no self-demotion."""
 
+from auditlog.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -196,3 +197,7 @@ def remove_two_factor(actor: User, account: User, code: str = "") -> None:
         raise PermissionDenied(_("This account is outside your scope."))
     TOTPDevice.objects.filter(user=account).delete()
     StaticDevice.objects.filter(user=account).delete()
+    # In the account's unit history: who removed whose second factor.
+    LogEntry.objects.log_create(
+        account, action=LogEntry.Action.UPDATE, actor=actor, changes={"two_factor": ["on", "off"]}
+    )

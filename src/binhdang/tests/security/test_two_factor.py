@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from binhdang.accounts import services
 from binhdang.accounts.models import TwoFactorRequirement
 from binhdang.conftest import make_user
+from binhdang.core.audit import unit_history
 
 PASSWORD = "pw-binhdang-2026"
 
@@ -212,6 +213,9 @@ def test_an_administrator_removes_a_lost_authenticator(client, personas, tree):
     assert "Xóa xác thực hai lớp" in client.get(edit).content.decode()
     client.post(edit, {"reset_two_factor": ""})
     assert not services.has_two_factor(user)
+    entry = unit_history(user.unit_id).first()
+    assert entry.actor == personas["province_admin"] and entry.object_repr == user.username
+    assert entry.changes == {"two_factor": ["on", "off"]}
 
 
 def test_recovery_codes_log_in_once_without_the_phone(client, personas):
