@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -61,6 +62,9 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "binhdang.core",
     "binhdang.orgunits",
     "binhdang.accounts",
@@ -74,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "binhdang.core.middleware.LanguageMiddleware",
@@ -81,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "binhdang.accounts.middleware.NoStoreForSignedInMiddleware",
+    "binhdang.accounts.middleware.TwoFactorMiddleware",
     "binhdang.accounts.middleware.UnitRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -174,7 +182,10 @@ STORAGES = {
     },
 }
 
-# Without EMAIL_HOST, messages are written to the log rather than lost silently.
+# Without EMAIL_HOST, messages are written to the log rather than lost silently. That is for trying
+# the platform only: `check --deploy` refuses it (mail.E001), since password reset and reminders
+# need real mail; a server with its own mail relay sets EMAIL_HOST=localhost, EMAIL_PORT=25,
+# EMAIL_USE_TLS=0.
 _email_host = os.environ.get("EMAIL_HOST", "")
 MAILERS = {
     "default": {
@@ -198,6 +209,39 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# HTTPS. Behind a reverse proxy that terminates TLS, the proxy names the scheme in a header
+# (SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto, which it must always set or overwrite); without it
+# the platform would think every request is plain http, redirect forever under SECURE_SSL_REDIRECT
+# and build http:// links (the calendar address).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy: scripts, styles, fonts and images only from the platform itself, no
+# inline script, style or event handler anywhere (templates keep theirs in static/binhdang/), so
+# an injected tag cannot run. `data:` images are Bootstrap's own SVG icons inside its CSS.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Two-factor login (TOTP) with django-otp: the issuer name shown in the authenticator app.
+OTP_TOTP_ISSUER = "Binhdang"
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

@@ -11,6 +11,7 @@ from binhdang.core import views as core_views
 urlpatterns = [
     path("", include("binhdang.orgunits.urls")),
     path("users/", include("binhdang.accounts.urls")),
+    path("account/", include("binhdang.accounts.self_urls")),
     path("committees/", include("binhdang.committees.urls")),
     path("indicators/", include("binhdang.indicators.urls")),
     path("plans/", include("binhdang.plans.urls")),

@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from binhdang.core import audit
 
-        from .models import User
+        from .models import TwoFactorRequirement, User
 
         audit.register(User, exclude_fields=["password", "last_login", "updated_at"])
+        audit.register(TwoFactorRequirement)

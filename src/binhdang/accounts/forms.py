@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.forms import StyledForm
@@ -44,3 +45,28 @@ class UserEditForm(_AccountFields):
 
 class PasswordForm(StyledForm):
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+
+
+def _styled(form_class):
+    """Django's own auth form with Bootstrap's classes on its widgets."""
+
+    return type(form_class.__name__, (form_class, StyledForm), {})
+
+
+OwnPasswordChangeForm = _styled(PasswordChangeForm)
+ResetRequestForm = _styled(PasswordResetForm)
+ResetPasswordForm = _styled(SetPasswordForm)
+
+
+class CodeForm(StyledForm):
+    """The six-digit code an authenticator app shows."""
+
+    code = forms.RegexField(
+        label=_("Code from the authenticator app"),
+        regex=r"^\s*(\d{3}\s?\d{3}|[A-Za-z2-7]{8})\s*$",
+        max_length=10,
+        error_messages={"invalid": _("Type the 6 digits the app shows, e.g. 123456.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

@@ -52,3 +52,29 @@ class User(AuditedMixin, AbstractUser):
     @property
     def is_system_admin(self) -> bool:
         return self.is_superuser or self.role == Role.SYSTEM_ADMIN
+
+
+class TwoFactorRequirement(AuditedMixin, models.Model):
+    """A unit's rule that its approvers and administrators, and those of every unit below it,
+    sign in with a second factor (a code from an authenticator app)."""
+
+    unit = models.OneToOneField(
+        "orgunits.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="two_factor_requirement",
+    )
+    set_by = models.ForeignKey(
+        User, verbose_name=_("set by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("two-factor requirement")
+        verbose_name_plural = _("two-factor requirements")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id

@@ -112,6 +112,24 @@ def assignable_roles(user) -> list[Role]:
     return [role for role in Role if role != Role.SYSTEM_ADMIN]
 
 
+def can_require_two_factor(user, unit: OrgUnit) -> bool:
+    """Whether the user may require (or stop requiring) two-factor login for the approvers and
+    administrators of the unit's subtree: that unit's administrators and those above it."""
+    return can_administer(user, unit)
+
+
+def must_use_two_factor_by_role(user) -> bool:
+    """Whether the user's role is one a unit may require two-factor login for: approvers and
+    administrators, who accept reports, unlock figures and manage accounts."""
+    return _active(user) and (user.is_system_admin or user.has_role(Role.APPROVER))
+
+
+def can_reset_two_factor(user, account: User) -> bool:
+    """Whether the user may remove another account's second factor (a lost phone): an
+    administrator who manages that account; never one's own (that needs its code)."""
+    return account.pk != user.pk and visible_users(user).filter(pk=account.pk).exists()
+
+
 def restrict(user, queryset: QuerySet, unit_field: str = "unit") -> QuerySet:
     """Filter any queryset of unit-owned records to those the user may see."""
     if sees_everything(user):

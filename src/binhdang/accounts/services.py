@@ -1,14 +1,17 @@
 """Every write to accounts, with its rules: scope, roles, and no self-demotion."""
 
+from auditlog.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from binhdang.orgunits.models import OrgUnit
 
 from . import permissions
-from .models import Role, User
+from .models import Role, TwoFactorRequirement, User
 
 
 def _check_assignment(actor: User, unit: OrgUnit | None, role: str) -> None:
@@ -90,3 +93,111 @@ def set_password(actor: User, user: User, password: str) -> None:
         raise ValidationError({"password": error.messages}) from None
     user.set_password(password)
     user.save(update_fields=["password"])
+
+
+# Two-factor login (TOTP) -------------------------------------------------------------------------
+
+
+def has_two_factor(user: User) -> bool:
+    """Whether the user has a confirmed authenticator, so that signing in asks for its code."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def requirement_for(unit: OrgUnit) -> TwoFactorRequirement | None:
+    """The rule that covers the unit: its own, or that of the nearest unit above it."""
+    rules = TwoFactorRequirement.objects.filter(unit_id__in=[*unit.ancestor_ids(), unit.pk])
+    return max(rules.select_related("unit"), key=lambda rule: rule.unit.depth, default=None)
+
+
+def two_factor_required(user: User) -> bool:
+    """Whether the user must sign in with a second factor: an approver or administrator of a
+    unit whose subtree lies under a two-factor requirement."""
+    if not permissions.must_use_two_factor_by_role(user):
+        return False
+    unit = permissions.home_unit(user)
+    return unit is not None and requirement_for(unit) is not None
+
+
+@transaction.atomic
+def set_two_factor_requirement(actor: User, unit: OrgUnit, required: bool) -> None:
+    """Require, or stop requiring, two-factor login for the approvers and administrators of the
+    unit's subtree; only an administrator of the unit may."""
+    if not permissions.can_require_two_factor(actor, unit):
+        raise PermissionDenied(_("Your role does not allow this action in this unit."))
+    if required:
+        TwoFactorRequirement.objects.get_or_create(unit=unit, defaults={"set_by": actor})
+    else:
+        for rule in TwoFactorRequirement.objects.filter(unit=unit):
+            rule.delete()  # one by one, so that the audit log records it
+
+
+def pending_device(user: User, create: bool = True) -> TOTPDevice | None:
+    """The authenticator being enrolled: a new secret, shown as a QR code until confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None and create:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def confirm_device(user: User, code: str) -> TOTPDevice:
+    """Confirm the enrolment with a code from the app; the user's older authenticators go."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token(code.strip().replace(" ", "")):
+        raise ValidationError({"code": _("The code is wrong or has expired. Try the new one.")})
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return device
+
+
+def verify_code(user: User, code: str) -> TOTPDevice | StaticDevice | None:
+    """The user's device that accepts the code, if any (wrong codes slow the next try): six
+    digits are checked against the authenticator, anything else against the recovery codes."""
+    code = code.strip().replace(" ", "").lower()
+    model = TOTPDevice if code.isdigit() else StaticDevice
+    with transaction.atomic():
+        for device in model.objects.select_for_update().filter(user=user, confirmed=True):
+            if device.verify_token(code):
+                return device
+    return None
+
+
+RECOVERY_CODES = 10
+
+
+@transaction.atomic
+def make_recovery_codes(user: User) -> list[str]:
+    """Single-use codes for logging in without the phone, shown once; new ones cancel the old."""
+    if not has_two_factor(user):
+        raise ValidationError(_("Set up two-factor login first."))
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    """How many recovery codes the user has not used yet."""
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def remove_two_factor(actor: User, account: User, code: str = "") -> None:
+    """Remove an account's authenticator: the user with a current code, or an administrator
+    who manages the account (a lost phone)."""
+    if actor.pk == account.pk:
+        if two_factor_required(account):
+            raise ValidationError(
+                _("Your unit requires two-factor login; it cannot be turned off.")
+            )
+        if verify_code(account, code) is None:
+            raise ValidationError({"code": _("The code is wrong or has expired. Try the new one.")})
+    elif not permissions.can_reset_two_factor(actor, account):
+        raise PermissionDenied(_("This account is outside your scope."))
+    TOTPDevice.objects.filter(user=account).delete()
+    StaticDevice.objects.filter(user=account).delete()
+    # In the account's unit history: who removed whose second factor.
+    LogEntry.objects.log_create(
+        account, action=LogEntry.Action.UPDATE, actor=actor, changes={"two_factor": ["on", "off"]}
+    )

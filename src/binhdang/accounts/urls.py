@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.user_list, name="list"),
     path("new/<int:unit_pk>/", views.user_create, name="create"),
     path("<int:pk>/", views.user_edit, name="edit"),
+    path("two-factor/<int:unit_pk>/", views.two_factor_policy, name="two_factor_policy"),
 ]

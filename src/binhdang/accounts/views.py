@@ -95,6 +95,10 @@ def user_edit(request, pk):
             services.update_user(request.user, account, **changes)
             messages.success(request, _("Saved."))
             return redirect("accounts:edit", pk=account.pk)
+        if "reset_two_factor" in request.POST:
+            services.remove_two_factor(request.user, account)
+            messages.success(request, _("Two-factor login removed; the user can set it up again."))
+            return redirect("accounts:edit", pk=account.pk)
         if password_form.is_bound and password_form.is_valid():
             services.set_password(request.user, account, password_form.cleaned_data["password"])
             messages.success(request, _("Password changed."))
@@ -110,5 +114,29 @@ def user_edit(request, pk):
             "account": account,
             "unit": account.unit,
             "breadcrumb": breadcrumb(account.unit) if account.unit else [],
+            "has_two_factor": services.has_two_factor(account),
+            "can_reset_two_factor": permissions.can_reset_two_factor(request.user, account),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_policy(request, unit_pk):
+    """Whether the unit's approvers and administrators (and those below) must use two-factor."""
+    unit = permissions.get_unit(request.user, unit_pk, "view")
+    if not permissions.can_require_two_factor(request.user, unit):
+        raise PermissionDenied(_("Your role does not allow this action in this unit."))
+    if request.method == "POST":
+        required = request.POST.get("required") == "1"
+        services.set_two_factor_requirement(request.user, unit, required)
+        if required:
+            messages.success(request, _("Two-factor login is now required in this unit."))
+        else:
+            messages.success(request, _("Two-factor login is no longer required by this unit."))
+        return redirect("accounts:two_factor_policy", unit_pk=unit.pk)
+    rule = services.requirement_for(unit)
+    return render(
+        request,
+        "accounts/two_factor_policy.html",
+        {"unit": unit, "rule": rule, "breadcrumb": breadcrumb(unit)},
     )

@@ -189,7 +189,7 @@ def test_page_polls_while_running_and_stops_when_done(officer, client):
     assert "Đang tổng hợp 12/34 tỉnh" in full
     part = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in part and part.lstrip().startswith('<div id="job-status"')
-    assert 'style="width: 35%"' in part
+    assert "pct-35" in part
     Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, progress=100, message="Xong")
     part = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in part and 'aria-valuenow="100"' in part
