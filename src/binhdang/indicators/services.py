@@ -260,7 +260,8 @@ def record_values(actor, unit: OrgUnit, year: int, lines: list[Line]) -> Saved:
     for line in lines:
         now = current.get((line.indicator.pk, line.category))
         if line.seen and not measures.same(now, line.shown):
-            conflicts.append(Conflict(line, now))
+            if not _same_as(line, unit, now):  # both typed the same: nothing to refuse
+                conflicts.append(Conflict(line, now))
             continue
         try:
             record_value(actor, line.indicator, unit, year, category=line.category, **line.figures)
@@ -271,6 +272,21 @@ def record_values(actor, unit: OrgUnit, year: int, lines: list[Line]) -> Saved:
     if errors:
         raise ValidationError(errors)
     return Saved(saved, conflicts)
+
+
+def _same_as(line: Line, unit: OrgUnit, stored: measures.Stored | None) -> bool:
+    """Whether a line would store exactly what is stored already."""
+    if stored is None:
+        return False
+    figures = {k: line.figures.get(k) for k in measures.FIGURES}
+    try:
+        cleaned = _clean_figures(line.indicator, unit, line.category, *figures.values())
+    except ValidationError:
+        return False
+    if measures.is_quotient(line.indicator):  # the derived value is rounded when stored
+        cleaned = (*cleaned[:2], stored.value)
+    texts = (line.figures.get("note", "").strip(), line.figures.get("source", "").strip())
+    return measures.same(measures.Stored(*cleaned, *texts), stored)
 
 
 def active_lock(unit: OrgUnit, year: int) -> Lock | None:

@@ -1,6 +1,7 @@
 """Indicator pages: the catalogue, a unit's figures, the ranking of sub-units, data entry."""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
 from binhdang.core.forms import add_service_errors
+from binhdang.core.numbers import write_number
 from binhdang.core.spreadsheets import read_upload
 from binhdang.orgunits.queries import breadcrumb
 
@@ -329,6 +331,7 @@ def enter(request, pk):
             "years": YEARS,
             "lock": lock,
             "unlockers": unit.parent,
+            "examples": (write_number(1250), write_number(Decimal("12.5"))),
         },
     )
 

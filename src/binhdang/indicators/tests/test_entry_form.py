@@ -377,3 +377,16 @@ def test_resaving_an_unchanged_form_changes_nothing(client, forms, data):
         again = opened(client, url)
     assert _snapshot() == stored
     assert LogEntry.objects.count() == entries
+
+
+def test_two_tabs_typing_the_same_correction_is_no_conflict(client, officer, url, catalogue):
+    wage = catalogue["2.1"]
+    first, second = opened(client, url), opened(client, url)
+    for tab in (first, second):
+        tab.data.update({key(wage, "numerator"): "1", key(wage, "denominator"): "3"})
+        assert client.post(url, tab.data).status_code == 302
+    assert DataValue.objects.get(indicator=wage).numerator == 1
+
+
+def test_the_form_says_how_to_write_numbers(client, officer, url, catalogue):
+    assert "1.250 là một nghìn hai trăm năm mươi, 12,5" in client.get(url).content.decode()
