@@ -45,8 +45,11 @@ EXTENSIONS = {kind.extension for kind in KINDS}
 SCANS = (PDF, PNG, JPEG)
 DOCUMENTS = (PDF, DOCX, PNG, JPEG)
 
-# Files stored before detection was enforced may be anything: served as an opaque download.
+# Files stored before detection was enforced may be anything: served as an opaque download, except
+# old Word files (OLE2), which plans accepted then and are still downloaded as such.
 UNKNOWN = Kind("bin", "application/octet-stream", False)
+LEGACY_DOC = Kind("doc", "application/msword", False)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _SIGNATURES = (
     (b"%PDF-", PDF),
@@ -157,7 +160,7 @@ def serve(field_file, name: str) -> FileResponse:
         handle = field_file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404(_("This file is no longer on the server.")) from None
-    kind = detect(handle) or UNKNOWN
+    kind = detect(handle) or (LEGACY_DOC if _head(handle).startswith(_OLE2) else UNKNOWN)
     # The name only labels the download; strip what could break the header or a path.
     download = f"{_UNSAFE_NAME.sub('-', name).strip() or 'tep'}.{kind.extension}"
     response = FileResponse(

@@ -14,6 +14,7 @@ from binhdang.committees.models import Role as MemberRole
 from binhdang.committees.services import MemberSpec
 from binhdang.indicators.services import save_local_indicator
 from binhdang.plans import services as plans
+from binhdang.reporting import services as reporting
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -152,6 +153,17 @@ def objects(catalogue, personas, tree):
         ),
     )
     local = local_indicator(personas["province_approver"], tree["province"])
+    round_ = reporting.open_round(
+        personas["province_approver"],
+        tree["province"],
+        name="Báo cáo công tác bình đẳng giới năm 2026",
+        kind="annual",
+        year=2026,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+        deadline=datetime.date(2030, 12, 15),
+        units=[tree["commune"]],
+    )
     return {
         "committee": committee,
         "decision": decision,
@@ -162,5 +174,7 @@ def objects(catalogue, personas, tree):
         "activity": activity,
         "commendation": commendation,
         "local": local,
+        "round": round_,
+        "submission": round_.submissions.get(),
         "province": tree["province"],
     }

@@ -171,6 +171,13 @@ def test_a_file_stored_before_the_check_is_served_by_its_content(client, persona
     response = client.get(reverse("plans:update_file", args=[update.pk]))
     assert response["Content-Type"] == "application/pdf"
 
+    # An old Word file, accepted before: still downloaded as one.
+    update.file.save("old.doc", ContentFile(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 32))
+    response = client.get(reverse("plans:update_file", args=[update.pk]))
+    assert response["Content-Type"] == "application/msword"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert f'minh-chung-{update.pk}.doc"' in response["Content-Disposition"]
+
 
 def test_a_missing_file_is_a_vietnamese_404(client, personas, province_task, province_decision):
     update = plans.add_update(
