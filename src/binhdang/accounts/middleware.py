@@ -19,7 +19,13 @@ class UnitRequiredMiddleware:
         user = request.user
         if user.is_authenticated and user.unit_id is None and not user.is_system_admin:
             if self.allowed_prefixes is None:
-                self.allowed_prefixes = (reverse("logout"), reverse("set_language"), "/static/")
+                # Their own account (password, two-factor login) stays theirs to manage.
+                self.allowed_prefixes = (
+                    reverse("logout"),
+                    reverse("set_language"),
+                    reverse("account:home"),
+                    "/static/",
+                )
             if not request.path.startswith(self.allowed_prefixes):
                 return render(request, "accounts/no_unit.html", status=403)
         return self.get_response(request)

@@ -120,3 +120,24 @@ def test_reset_does_not_reveal_which_addresses_have_an_account(client, personas)
         "account:password_reset_sent"
     )
     assert mail.outbox == []
+
+
+def test_a_user_without_a_unit_still_manages_their_own_password(client, tree):
+    from binhdang.conftest import make_user
+
+    orphan = make_user("chua.co.don.vi", None, "viewer")
+    client.force_login(orphan)
+    assert client.get(reverse("orgunits:home")).status_code == 403
+    assert client.get(reverse("account:home")).status_code == 200
+    assert client.get(reverse("account:password_change")).status_code == 200
+
+
+def test_the_reset_link_is_https_behind_a_tls_proxy(client, personas, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLOWED_HOSTS = ["binhdang.example.gov.vn"]
+    user = personas["province_viewer"]
+    user.email = "xem@quangngai.gov.vn"
+    user.save()
+    proxied = {"Host": "binhdang.example.gov.vn", "X-Forwarded-Proto": "https"}
+    client.post(reverse("account:password_reset"), {"email": user.email}, headers=proxied)
+    assert "https://binhdang.example.gov.vn/account/reset/" in mail.outbox[0].body
