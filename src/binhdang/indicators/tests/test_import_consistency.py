@@ -139,3 +139,31 @@ def test_dhis2_duplicate_values_are_refused_by_line(personas, tree, catalogue):
         dhis2.import_values(personas["province_admin"], cells)
     assert "Dòng 2: trùng với dòng 1" in "\n".join(error.value.messages)
     assert not DataValue.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_dhis2_sets_past_the_row_limit_are_refused(settings, fmt):
+    settings.IMPORT_MAX_ROWS = 2
+    item = {"dataElement": "X", "period": "2025", "orgUnit": "P51", "value": "1"}
+    if fmt == "json":
+        content = json.dumps({"dataValues": [item] * 3}).encode()
+    else:
+        content = (
+            "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\n"
+            + "X,2025,P51,,,1\n" * 3
+        ).encode()
+    with pytest.raises(Exception) as error:
+        dhis2.parse(content, f"set.{fmt}")
+    assert "Tệp có hơn 2 dòng" in error.value.messages[0]
+
+
+def test_dhis2_values_are_read_as_machine_numbers_and_saved_as_decimals(personas, tree, catalogue):
+    code = catalogue["2.1"].code
+    items = [
+        {"dataElement": f"{code}.NUM", "period": "2025", "orgUnit": "P51", "value": "412.5"},
+        {"dataElement": f"{code}.DEN", "period": "2025", "orgUnit": "P51", "value": 903},
+    ]
+    cells = dhis2.parse(json.dumps({"dataValues": items}).encode(), "set.json")
+    assert dhis2.import_values(personas["province_admin"], cells) == 1
+    stored = DataValue.objects.get()
+    assert (stored.numerator, stored.denominator) == (Decimal("412.5"), Decimal("903"))
