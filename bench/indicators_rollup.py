@@ -751,7 +751,7 @@ def upload_once(actor, content: bytes) -> dict:
     start = time.perf_counter()
     rows = spreadsheets.parse(SimpleUploadedFile("so-lieu.xlsx", content))
     times["parse"] = time.perf_counter()
-    rows = spreadsheets.preview(rows)
+    rows = spreadsheets.preview(actor, rows)
     times["preview"] = time.perf_counter()
     saved = spreadsheets.save(actor, rows)
     times["save"] = time.perf_counter()
@@ -775,7 +775,7 @@ def upload_restore(units, snapshot) -> None:
 def one_by_one_save(actor, content: bytes) -> float:
     """For comparison: the rows the bulk save writes (new and changed), through `record_value`,
     one call per value."""
-    rows = spreadsheets.preview(spreadsheets.parse(SimpleUploadedFile("s.xlsx", content)))
+    rows = spreadsheets.preview(actor, spreadsheets.parse(SimpleUploadedFile("s.xlsx", content)))
     units = OrgUnit.objects.in_bulk({r.unit_id for r in rows})
     indicators = Indicator.objects.in_bulk({r.indicator_id for r in rows})
     start = time.perf_counter()
@@ -785,7 +785,7 @@ def one_by_one_save(actor, content: bytes) -> float:
                 continue
             fields = {"note": row.note, "source": row.source}
             for name in ("numerator", "denominator", "value"):
-                if getattr(row, name):
+                if getattr(row, name) is not None:
                     fields[name] = getattr(row, name)
             unit, indicator = units[row.unit_id], indicators[row.indicator_id]
             record_value(actor, indicator, unit, row.year, category=row.category, **fields)

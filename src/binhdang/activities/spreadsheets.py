@@ -91,7 +91,6 @@ HEADERS = (
     COST,
     NOTE,
 )
-REQUIRED = (TITLE, KIND, START, ORGANISER)
 NUMBERS = {
     SITE_COUNT: "online_site_count",
     TOTAL: "participants",

@@ -54,7 +54,6 @@ PHONE = "Điện thoại"
 EMAIL = "Thư điện tử"
 TERM_END = "Hết nhiệm kỳ (dd/mm/yyyy)"
 HEADERS = (NAME, SEX, TITLE, WORKPLACE, ROLE, REPRESENTED, PHONE, EMAIL, TERM_END)
-REQUIRED = (NAME, SEX, ROLE)
 WIDTHS = {
     NAME: 28,
     SEX: 11,

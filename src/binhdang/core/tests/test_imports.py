@@ -321,3 +321,30 @@ def test_rehearse_runs_the_save_and_rolls_it_back():
     assert imports.rehearse(save, "P51") == "Đổi tên"
     assert OrgUnit.objects.get(code="P51").name == before
     assert connection.in_atomic_block  # the test's own transaction is still usable
+
+
+@override_settings(IMPORT_MAX_ROWS=1000, IMPORT_MAX_MB=5)
+def test_a_file_past_the_row_limit_is_refused_in_bounded_memory():
+    """200,000 rows (what a 5 MB upload can hold) are counted while the XML streams: the refusal
+    allocates a few chunks, not the sheet (the old reader peaked at 135 MB of Python objects)."""
+    import tracemalloc
+
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>Hội LHPN</t></is></c></row>'
+        for n in range(1, 200_001)
+    )
+    data = _with_part(
+        "xl/worksheets/sheet1.xml",
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{rows}</sheetData></worksheet>",
+    )
+    upload = SimpleUploadedFile("lon.xlsx", data)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportErrors) as caught:
+            read_sheet(upload, SPEC)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "Tệp có hơn 1.000 dòng" in caught.value.messages[0]
+    assert peak < 3 * len(data) + 2_000_000  # the upload's bytes read once, plus chunks

@@ -7,8 +7,12 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from binhdang.indicators import dhis2, spreadsheets
@@ -139,3 +143,70 @@ def test_dhis2_duplicate_values_are_refused_by_line(personas, tree, catalogue):
         dhis2.import_values(personas["province_admin"], cells)
     assert "Dòng 2: trùng với dòng 1" in "\n".join(error.value.messages)
     assert not DataValue.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_dhis2_sets_past_the_row_limit_are_refused(settings, fmt):
+    settings.IMPORT_MAX_ROWS = 2
+    item = {"dataElement": "X", "period": "2025", "orgUnit": "P51", "value": "1"}
+    if fmt == "json":
+        content = json.dumps({"dataValues": [item] * 3}).encode()
+    else:
+        content = (
+            "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\n"
+            + "X,2025,P51,,,1\n" * 3
+        ).encode()
+    with pytest.raises(Exception) as error:
+        dhis2.parse(content, f"set.{fmt}")
+    assert "Tệp có hơn 2 dòng" in error.value.messages[0]
+
+
+def test_dhis2_values_are_read_as_machine_numbers_and_saved_as_decimals(personas, tree, catalogue):
+    code = catalogue["2.1"].code
+    items = [
+        {"dataElement": f"{code}.NUM", "period": "2025", "orgUnit": "P51", "value": "412.5"},
+        {"dataElement": f"{code}.DEN", "period": "2025", "orgUnit": "P51", "value": 903},
+    ]
+    cells = dhis2.parse(json.dumps({"dataValues": items}).encode(), "set.json")
+    assert dhis2.import_values(personas["province_admin"], cells) == 1
+    stored = DataValue.objects.get()
+    assert (stored.numerator, stored.denominator) == (Decimal("412.5"), Decimal("903"))
+
+
+def _vi(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+@given(
+    numerator=st.integers(min_value=-5, max_value=3000),
+    denominator=st.integers(min_value=0, max_value=3000),
+    as_text=st.booleans(),
+)
+@hypothesis_settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_the_preview_accepts_exactly_what_the_save_accepts(
+    personas, tree, catalogue, numerator, denominator, as_text
+):
+    """Whatever the figures, a file the preview accepts is saved as previewed, and a file the
+    preview refuses is one the save would refuse too."""
+    DataValue.objects.all().delete()
+    admin = personas["province_admin"]
+    num, den = (_vi(numerator), _vi(denominator)) if as_text else (numerator, denominator)
+    content = _sheet((2025, "P51", catalogue["2.2"].code, "", num, den, None, ""))
+    rows = spreadsheets.parse(SimpleUploadedFile("s.xlsx", content))
+    try:
+        spreadsheets.preview(admin, rows)
+        previewed = True
+    except ValidationError:
+        previewed = False
+    assert not DataValue.objects.exists()  # the rehearsal left nothing behind
+    pending = spreadsheets.rows_from_session(spreadsheets.rows_to_session(rows))
+    try:
+        saved = spreadsheets.save(admin, pending)
+    except ValidationError:
+        saved = 0
+    assert previewed == (saved == 1)
+    if previewed:
+        stored = DataValue.objects.get()
+        assert (stored.numerator, stored.denominator) == (Decimal(numerator), Decimal(denominator))
