@@ -16,30 +16,174 @@ summed per parent unit, since siblings never hide one another: whether they coun
 their parent's line, and nothing lies below them. A national roll-up thus reads a few thousand
 sums instead of every commune's row, and the choice of counted entries stays exactly the one the
 row-by-row pass (`_counted`) makes.
+
+Every figure says where it comes from (`Provenance`): the rule that made it (the unit's own
+figure, the sum of N sub-units, the answers of N of M units), how many units of each level below
+entered a figure of how many existed that year, and, where the unit has its own figure and its
+sub-units have theirs, both figures with the precedence that chose one. All of it is read off the
+same grouped rows; only the expected units per level take one more (small) query, and only when
+a page shows them.
 """
 
+import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
+from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, Value, When
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from binhdang.orgunits.models import OrgUnit
+from binhdang.core.numbers import write_number
+from binhdang.orgunits.models import Level, OrgUnit
 
 from .models import DataValue, Indicator, Measure
 
 QUOTIENTS = (Measure.SHARE, Measure.RATIO, Measure.RATE)
 
 
+class Rule(models.TextChoices):
+    """How a rolled-up figure was obtained."""
+
+    NONE = "none", _("No figure entered yet")
+    OWN = "own", _("The unit's own figure")
+    SUM = "sum", _("The sum of the sub-units' figures")
+    ANSWERS = "answers", _("The answers of the units")
+
+
+class Precedence(models.TextChoices):
+    """Which figure counts where a unit entered its own and its sub-units entered theirs."""
+
+    OWN_FIRST = (
+        "own_first",
+        _(
+            "Rule: the unit's own figure stands for its whole subtree; the sub-units' figure is "
+            "shown beside it and not added."
+        ),
+    )
+    LOWER_FIRST = (
+        "lower_first",
+        _(
+            "Rule: for this target the lower units' answers count first; the unit's own figure is "
+            "shown beside them and not used."
+        ),
+    )
+
+
+class _ExpectedUnits:
+    """How many units of each level lay below a unit in a year (existing at any time of it, as
+    for entering figures); read in one query the first time a page shows a coverage."""
+
+    def __init__(self, unit: OrgUnit, year: int):
+        self.unit, self.year = unit, year
+
+    @cached_property
+    def by_level(self) -> dict[int, int]:
+        first, last = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
+        rows = (
+            OrgUnit.objects.filter(path__startswith=self.unit.path)
+            .exclude(pk=self.unit.pk)
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+            .values_list("level")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return dict(rows)
+
+
+@dataclass
+class Coverage:
+    """How many units of one level below the unit entered a figure, of how many existed."""
+
+    level: int
+    entered: int
+    expected_units: _ExpectedUnits | None = field(default=None, repr=False)
+
+    @property
+    def expected(self) -> int | None:
+        if self.expected_units is None:
+            return None
+        return max(self.expected_units.by_level.get(self.level, 0), self.entered)
+
+    @property
+    def level_label(self) -> str:
+        return Level(self.level).label
+
+    def __str__(self) -> str:
+        """ "Cấp xã: 12/96 đơn vị đã nhập"."""
+        if self.expected is None:
+            return gettext("%(level)s: %(entered)s units entered") % {
+                "level": self.level_label,
+                "entered": write_number(self.entered),
+            }
+        return gettext("%(level)s: %(entered)s/%(expected)s units entered") % {
+            "level": self.level_label,
+            "entered": write_number(self.entered),
+            "expected": write_number(self.expected),
+        }
+
+
+@dataclass
+class Provenance:
+    """Where a rolled-up figure comes from: its rule, the units it counts, the coverage below,
+    and, where both exist, the unit's own figure and its sub-units' one with the precedence."""
+
+    rule: str
+    counted: int
+    coverage: list[Coverage] = field(default_factory=list)
+    own: "RollUp | None" = None
+    below: "RollUp | None" = None
+    precedence: str = ""
+
+    @property
+    def both(self) -> bool:
+        """Whether the unit's own figure and its sub-units' figure both exist."""
+        return self.own is not None and self.below is not None
+
+    @property
+    def precedence_label(self) -> str:
+        return str(Precedence(self.precedence).label) if self.precedence else ""
+
+    @property
+    def answering_of(self) -> int | None:
+        """How many units could have answered at the levels whose answers count."""
+        counted_levels = [c for c in self.coverage if c.entered]
+        if not counted_levels or any(c.expected is None for c in counted_levels):
+            return None
+        return sum(c.expected for c in counted_levels)
+
+    def __str__(self) -> str:
+        """ "Tổng số liệu của 3 đơn vị cấp dưới", "Câu trả lời của 12/96 đơn vị"..."""
+        if self.rule == Rule.SUM:
+            return ngettext(
+                "The sum of %(n)s sub-unit's figure",
+                "The sum of %(n)s sub-units' figures",
+                self.counted,
+            ) % {"n": write_number(self.counted)}
+        if self.rule == Rule.ANSWERS:
+            of = self.answering_of
+            if of is None:
+                return gettext("The answers of %(n)s units") % {"n": write_number(self.counted)}
+            return gettext("The answers of %(n)s of %(m)s units") % {
+                "n": write_number(self.counted),
+                "m": write_number(of),
+            }
+        return str(Rule(self.rule).label)
+
+
 @dataclass
 class RollUp:
-    """A unit's figure for a year, and how many entries it was made from."""
+    """A unit's figure for a year, how many entries it was made from, and (`provenance`) how
+    it was obtained."""
 
     numerator: Decimal | None
     denominator: Decimal | None
     value: Decimal | None
     entries: int
+    provenance: Provenance | None = field(default=None, compare=False)
 
     @property
     def has_data(self) -> bool:
@@ -101,6 +245,7 @@ class _Group:
     numerator: Decimal | None
     denominator: Decimal | None
     value: Decimal | None
+    level: int = -1  # the level of the unit(s) that entered them
 
 
 @lru_cache(maxsize=4096)
@@ -117,9 +262,12 @@ def _groups(
 
     With `split_children`, entries of the unit's direct sub-units also come back one by one, so
     that each sub-unit's figure can be told apart."""
-    one_by_one = Q(unit_id__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id"))
+    # The unit's own entry always comes back on its own line, to be told from its sub-units'.
+    one_by_one = Q(
+        unit_id__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id")
+    ) | Q(unit_id=unit.pk)
     if split_children:
-        one_by_one |= Q(unit__parent_id=unit.pk) | Q(unit_id=unit.pk)
+        one_by_one |= Q(unit__parent_id=unit.pk)
     # Grouped by integers (cheap to sort or hash); a group's paths come from MIN(path): a unit's
     # own path, or any of the siblings' paths, from which the parent's path follows.
     own_id = Case(
@@ -133,7 +281,7 @@ def _groups(
             unit__path__startswith=unit.path,
         )
         .annotate(own_id=own_id)
-        .values_list("indicator_id", "unit__parent_id", "own_id")
+        .values_list("indicator_id", "unit__parent_id", "own_id", "unit__level")
         .annotate(
             entries=Count("pk"),
             a_path=Min("unit__path"),
@@ -144,13 +292,12 @@ def _groups(
         .order_by()
     )
     groups: dict[int, list[_Group]] = defaultdict(list)
-    for indicator_id, parent_id, own_id, entries, path, numerator, denominator, value in rows:
-        if own_id:
-            group = _Group(indicator_id, path, True, entries, numerator, denominator, value)
-        else:
-            parent_path = path[: path.rstrip("/").rfind("/") + 1] if parent_id else ""
-            group = _Group(indicator_id, parent_path, False, entries, numerator, denominator, value)
-        groups[indicator_id].append(group)
+    for indicator_id, parent_id, own_id, level, entries, path, num, den, value in rows:
+        if not own_id:
+            path = path[: path.rstrip("/").rfind("/") + 1] if parent_id else ""
+        groups[indicator_id].append(
+            _Group(indicator_id, path, bool(own_id), entries, num, den, value, level)
+        )
     return groups
 
 
@@ -196,17 +343,60 @@ def _combine_groups(indicator: Indicator, groups: list[_Group]) -> RollUp:
     return RollUp(None, None, total, entries)
 
 
+def answered_yes_no(indicator: Indicator) -> bool:
+    """Whether the units' entries are answers counted as "k of n" (milestones, and targets
+    computed from lower units such as 1.1) rather than figures summed."""
+    return indicator.measure == Measure.MILESTONE or indicator.computed_from_children
+
+
+def _explain(
+    indicator: Indicator,
+    groups: list[_Group],
+    path: str,
+    expected: _ExpectedUnits | None = None,
+) -> RollUp:
+    """The figure of the unit at `path` from its subtree's groups, with its provenance."""
+    deepest = indicator.computed_from_children
+    figure = _combine_groups(indicator, _counted_groups(groups, deepest))
+    own_groups = [g for g in groups if g.own and g.path == path]
+    below_groups = [g for g in groups if not (g.own and g.path == path)]
+    own = _combine_groups(indicator, own_groups) if own_groups else None
+    below = _combine_groups(indicator, _counted_groups(below_groups, deepest))
+    entered: dict[int, int] = defaultdict(int)
+    for group in below_groups:
+        entered[group.level] += group.entries
+    coverage = [Coverage(level, n, expected) for level, n in sorted(entered.items())]
+    if not figure.entries:
+        rule, counted = Rule.NONE, 0
+    elif own is not None and (not below.entries or not deepest):
+        rule, counted = Rule.OWN, 1
+    else:
+        rule = Rule.ANSWERS if answered_yes_no(indicator) else Rule.SUM
+        counted = below.entries
+    precedence = ""
+    if own is not None and below.entries:
+        precedence = Precedence.LOWER_FIRST if deepest else Precedence.OWN_FIRST
+    figure.provenance = Provenance(
+        rule=rule,
+        counted=counted,
+        coverage=coverage,
+        own=own,
+        below=below if below.entries else None,
+        precedence=precedence,
+    )
+    return figure
+
+
 def rollup_many(
     indicators: list[Indicator], unit: OrgUnit, year: int, category: str = ""
 ) -> dict[int, RollUp]:
-    """Each indicator's figure for the unit and the year, by indicator id, in one query
-    whatever the number of indicators and the size of the subtree."""
+    """Each indicator's figure for the unit and the year, by indicator id, with its provenance,
+    in one query whatever the number of indicators and the size of the subtree (and one more,
+    for the expected units, if a coverage is shown)."""
     groups = _groups([i.pk for i in indicators], unit, year, category)
+    expected = _ExpectedUnits(unit, year)
     return {
-        indicator.pk: _combine_groups(
-            indicator,
-            _counted_groups(groups.get(indicator.pk, []), indicator.computed_from_children),
-        )
+        indicator.pk: _explain(indicator, groups.get(indicator.pk, []), unit.path, expected)
         for indicator in indicators
     }
 
@@ -227,12 +417,14 @@ def rollup_children(
         )
         if not (g.own and g.path == unit.path)
     ]
-    counted = _counted_groups(groups, indicator.computed_from_children)
     by_child: dict[int, list[_Group]] = defaultdict(list)
     depth = unit.depth + 1
-    for group in counted:
+    for group in groups:
         by_child[int(group.path.strip("/").split("/")[depth])].append(group)
-    return {child: _combine_groups(indicator, parts) for child, parts in by_child.items()}
+    return {
+        child: _explain(indicator, parts, f"{unit.path}{child}/")
+        for child, parts in by_child.items()
+    }
 
 
 UNIT_LIST = 3000  # up to this many units, `rollup_years` names them instead of their paths
