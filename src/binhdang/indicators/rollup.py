@@ -27,7 +27,7 @@ a page shows them.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
 
@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from binhdang.core.numbers import write_number
 from binhdang.orgunits.models import Level, OrgUnit
 
-from .models import DataValue, Indicator, Measure
+from .models import DataValue, Dimension, Indicator, Measure
 
 QUOTIENTS = (Measure.SHARE, Measure.RATIO, Measure.RATE)
 
@@ -176,18 +176,57 @@ class Provenance:
 
 @dataclass
 class RollUp:
-    """A unit's figure for a year, how many entries it was made from, and (`provenance`) how
-    it was obtained."""
+    """A unit's figure for a year, how many entries it was made from, (`provenance`) how it was
+    obtained, and (`levels`) for a target judged per level, its figure for each level."""
 
     numerator: Decimal | None
     denominator: Decimal | None
     value: Decimal | None
     entries: int
     provenance: Provenance | None = field(default=None, compare=False)
+    levels: "list[LevelFigure]" = field(default_factory=list, compare=False)
 
     @property
     def has_data(self) -> bool:
         return self.entries > 0 and self.value is not None
+
+
+@dataclass
+class LevelFigure:
+    """A target judged per level: the unit's figure for the agencies or governments of one level
+    ("105/173 commune governments"), and the verdict the overview gives it."""
+
+    level: int
+    figure: RollUp
+    verdict: str = ""
+
+    @property
+    def label(self) -> str:
+        return Level(self.level).label
+
+
+# The breakdown category holding a unit's figure for one level (Dimension.LEVEL), and the levels
+# whose units answer for themselves in their total (they have no sub-units).
+LEVEL_CATEGORY = {
+    Level.CENTRAL: "level:central",
+    Level.PROVINCE: "level:province",
+    Level.DISTRICT: "level:district",
+    Level.COMMUNE: "level:commune",
+    Level.DEPARTMENT: "level:department",
+}
+ANSWERING_LEVELS = (Level.COMMUNE, Level.DEPARTMENT)
+
+
+def judged_per_level(indicator: Indicator) -> bool:
+    """Whether the target is held and judged per level of government (1.1)."""
+    return Dimension.LEVEL in indicator.dimensions
+
+
+def deepest_first(indicator: Indicator) -> bool:
+    """Whether the lowest entries count first (targets computed from lower units); a target
+    judged per level keeps the usual rule, so that a commune's early answer never replaces the
+    province's own figure."""
+    return indicator.computed_from_children and not judged_per_level(indicator)
 
 
 def _counted(rows: list[DataValue], deepest: bool) -> list[DataValue]:
@@ -246,6 +285,7 @@ class _Group:
     denominator: Decimal | None
     value: Decimal | None
     level: int = -1  # the level of the unit(s) that entered them
+    category: str = ""
 
 
 @lru_cache(maxsize=4096)
@@ -256,12 +296,19 @@ def _lines(path: str) -> tuple[str, ...]:
 
 
 def _groups(
-    indicator_ids, unit: OrgUnit, year: int, category: str, *, split_children: bool = False
+    indicator_ids,
+    unit: OrgUnit,
+    year: int,
+    category: str,
+    *,
+    split_children: bool = False,
+    per_level=(),
 ) -> dict[int, list[_Group]]:
     """The subtree's entries of the year for the indicators, grouped as `_Group`s (one query).
 
     With `split_children`, entries of the unit's direct sub-units also come back one by one, so
-    that each sub-unit's figure can be told apart."""
+    that each sub-unit's figure can be told apart. For the indicators `per_level` (ids), their
+    entries for each level (category "level:…") come back too, in groups of their own."""
     # The unit's own entry always comes back on its own line, to be told from its sub-units'.
     one_by_one = Q(
         unit_id__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id")
@@ -273,15 +320,18 @@ def _groups(
     own_id = Case(
         When(one_by_one, then=F("unit_id")), default=Value(0), output_field=IntegerField()
     )
+    categories = Q(category=category)
+    if per_level:
+        categories |= Q(indicator_id__in=list(per_level), category__startswith="level:")
     rows = (
         DataValue.objects.filter(
+            categories,
             indicator_id__in=list(indicator_ids),
             year=year,
-            category=category,
             unit__path__startswith=unit.path,
         )
         .annotate(own_id=own_id)
-        .values_list("indicator_id", "unit__parent_id", "own_id", "unit__level")
+        .values_list("indicator_id", "unit__parent_id", "own_id", "unit__level", "category")
         .annotate(
             entries=Count("pk"),
             a_path=Min("unit__path"),
@@ -292,11 +342,11 @@ def _groups(
         .order_by()
     )
     groups: dict[int, list[_Group]] = defaultdict(list)
-    for indicator_id, parent_id, own_id, level, entries, path, num, den, value in rows:
+    for indicator_id, parent_id, own_id, level, of, entries, path, num, den, value in rows:
         if not own_id:
             path = path[: path.rstrip("/").rfind("/") + 1] if parent_id else ""
         groups[indicator_id].append(
-            _Group(indicator_id, path, bool(own_id), entries, num, den, value, level)
+            _Group(indicator_id, path, bool(own_id), entries, num, den, value, level, of)
         )
     return groups
 
@@ -356,12 +406,17 @@ def _explain(
     expected: _ExpectedUnits | None = None,
 ) -> RollUp:
     """The figure of the unit at `path` from its subtree's groups, with its provenance."""
-    deepest = indicator.computed_from_children
-    figure = _combine_groups(indicator, _counted_groups(groups, deepest))
+    deepest = deepest_first(indicator)
     own_groups = [g for g in groups if g.own and g.path == path]
     below_groups = [g for g in groups if not (g.own and g.path == path)]
     own = _combine_groups(indicator, own_groups) if own_groups else None
     below = _combine_groups(indicator, _counted_groups(below_groups, deepest))
+    # The counted entries, without counting twice: the own entry hides the subtree's, or (lowest
+    # answers first) is used only where nothing below was entered.
+    if own is not None and (not deepest or not below.entries):
+        figure = replace(own)
+    else:
+        figure = replace(below)
     entered: dict[int, int] = defaultdict(int)
     for group in below_groups:
         entered[group.level] += group.entries
@@ -393,12 +448,40 @@ def rollup_many(
     """Each indicator's figure for the unit and the year, by indicator id, with its provenance,
     in one query whatever the number of indicators and the size of the subtree (and one more,
     for the expected units, if a coverage is shown)."""
-    groups = _groups([i.pk for i in indicators], unit, year, category)
+    per_level = {i.pk for i in indicators if judged_per_level(i)} if not category else set()
+    groups = _groups([i.pk for i in indicators], unit, year, category, per_level=per_level)
     expected = _ExpectedUnits(unit, year)
-    return {
-        indicator.pk: _explain(indicator, groups.get(indicator.pk, []), unit.path, expected)
-        for indicator in indicators
-    }
+    figures = {}
+    for indicator in indicators:
+        totals = [g for g in groups.get(indicator.pk, []) if g.category == category]
+        figures[indicator.pk] = figure = _explain(indicator, totals, unit.path, expected)
+        if indicator.pk in per_level:
+            parts = [g for g in groups.get(indicator.pk, []) if g.category != category]
+            figure.levels = _level_figures(indicator, totals, parts, unit.path, expected)
+    return figures
+
+
+def _level_figures(
+    indicator: Indicator,
+    totals: list[_Group],
+    parts: list[_Group],
+    path: str,
+    expected: _ExpectedUnits | None,
+) -> list[LevelFigure]:
+    """The unit's figure for each level that has one: the entries for that level (a unit's
+    "level:commune" line stands for the communes of its subtree, as any own figure does), and
+    where none stands above them, the answers of that level's units in their totals."""
+    lines = []
+    for level, category in LEVEL_CATEGORY.items():
+        candidates = [g for g in parts if g.category == category]
+        if level in ANSWERING_LEVELS:
+            candidates += [g for g in totals if g.level == level]
+        if not candidates:
+            continue
+        figure = _explain(indicator, candidates, path, expected)
+        figure.provenance.coverage = [c for c in figure.provenance.coverage if c.level == level]
+        lines.append(LevelFigure(level, figure))
+    return lines
 
 
 def rollup(indicator: Indicator, unit: OrgUnit, year: int, category: str = "") -> RollUp:
@@ -484,9 +567,7 @@ def rollup_years(
                 buckets[(asked[line], indicator_id, year)].append(group)
     by_pk = {i.pk: i for i in indicators}
     return {
-        key: _combine_groups(
-            by_pk[key[1]], _counted_groups(groups, by_pk[key[1]].computed_from_children)
-        )
+        key: _combine_groups(by_pk[key[1]], _counted_groups(groups, deepest_first(by_pk[key[1]])))
         for key, groups in buckets.items()
     }
 

@@ -100,3 +100,101 @@ def test_each_sub_unit_of_the_ranking_says_where_its_figure_comes_from(catalogue
     assert children[tree["province"].pk].provenance.rule == Rule.OWN
     hanoi = children[tree["other_province"].pk].provenance
     assert hanoi.rule == Rule.SUM and hanoi.counted == 1
+
+
+# Target 1.1 ("60% ... at every level") is held and judged per level.
+
+
+def test_target_1_1_reads_one_line_per_level_each_with_its_verdict(
+    client, catalogue, personas, tree
+):
+    leaders = catalogue["1.1"]
+    admin = personas["system_admin"]
+    province = tree["legacy_province"]  # before 2025: province, districts, communes
+    commune = OrgUnit.objects.subtree(province).filter(level=Level.COMMUNE).first()
+    record_value(
+        admin, leaders, province, 2024, numerator=1, denominator=1, category="level:province"
+    )
+    record_value(
+        admin, leaders, province, 2024, numerator=9, denominator=13, category="level:district"
+    )
+    record_value(
+        admin, leaders, province, 2024, numerator=105, denominator=173, category="level:commune"
+    )
+    record_value(admin, leaders, commune, 2024, numerator=1, denominator=1)  # an early answer
+
+    lines = {line.level: line.figure for line in rollup(leaders, province, 2024).levels}
+    assert {level: (f.numerator, f.denominator) for level, f in lines.items()} == {
+        Level.PROVINCE: (1, 1),
+        Level.DISTRICT: (9, 13),
+        Level.COMMUNE: (105, 173),  # the commune's early answer does not replace it
+    }
+    communes = lines[Level.COMMUNE].provenance
+    assert communes.rule == Rule.OWN and communes.precedence == Precedence.OWN_FIRST
+    assert (communes.below.numerator, communes.below.denominator) == (1, 1)
+    assert [(c.level, c.entered) for c in communes.coverage] == [(Level.COMMUNE, 1)]
+
+    client.force_login(admin)
+    url = reverse("indicators:overview", args=[province.pk])
+    page = client.get(url, {"year": 2024}).content.decode()
+    assert "Đánh giá theo từng cấp" in page
+    assert "Cấp huyện (trước 1/7/2025): <strong>9/13</strong> (69,2%)" in page
+    assert "Cấp xã: <strong>105/173</strong> (60,7%)" in page
+    assert page.count("text-bg-success") >= 3  # each level met, and so the target
+
+
+def test_one_level_not_met_and_the_target_is_not_met(catalogue, personas, tree):
+    from binhdang.indicators.evaluation import Verdict
+    from binhdang.indicators.models import Framework
+    from binhdang.indicators.queries import unit_overview
+
+    leaders = catalogue["1.1"]
+    admin = personas["system_admin"]
+    record_value(
+        admin,
+        leaders,
+        tree["province"],
+        2026,
+        numerator=1,
+        denominator=1,
+        category="level:province",
+    )
+    record_value(
+        admin,
+        leaders,
+        tree["province"],
+        2026,
+        numerator=50,
+        denominator=96,
+        category="level:commune",
+    )
+    row = next(
+        r
+        for r in unit_overview(Framework.objects.get(), tree["province"], 2026)
+        if r.indicator == leaders
+    )
+    verdicts = {line.level: line.verdict for line in row.figure.levels}
+    assert verdicts == {Level.PROVINCE: Verdict.MET, Level.COMMUNE: Verdict.NOT_MET}
+    assert row.verdict == Verdict.NOT_MET
+
+
+def test_levels_computed_from_the_answering_units_at_the_nation(catalogue, personas, tree):
+    leaders = catalogue["1.1"]
+    admin = personas["system_admin"]
+    record_value(admin, leaders, tree["commune"], 2026, numerator=1, denominator=1)
+    record_value(admin, leaders, tree["neighbour"], 2026, numerator=0, denominator=1)
+    record_value(admin, leaders, tree["far_commune"], 2026, numerator=1, denominator=1)
+    for unit, answer in ((tree["province"], 1), (tree["other_province"], 0)):
+        record_value(
+            admin, leaders, unit, 2026, numerator=answer, denominator=1, category="level:province"
+        )
+    figure = rollup(leaders, tree["nation"], 2026)
+    lines = {line.level: line.figure for line in figure.levels}
+    assert (lines[Level.PROVINCE].numerator, lines[Level.PROVINCE].denominator) == (1, 2)
+    assert (lines[Level.COMMUNE].numerator, lines[Level.COMMUNE].denominator) == (2, 3)
+    answers = lines[Level.COMMUNE].provenance
+    assert answers.rule == Rule.ANSWERS and answers.counted == 3
+    communes = OrgUnit.objects.filter(level=Level.COMMUNE).live().count()
+    assert str(answers) == f"Câu trả lời của 3/{communes:,} đơn vị".replace(",", ".")
+    # The total: the commune answers (no province typed a total), never counted twice.
+    assert (figure.numerator, figure.denominator) == (2, 3)
