@@ -104,6 +104,7 @@ from binhdang.indicators.rollup import (  # noqa: E402
     _combine,
     _combine_groups,
     _counted,
+    deepest_first,
     subtree_rows,
 )
 from binhdang.indicators.services import record_value  # noqa: E402
@@ -443,7 +444,7 @@ def previous_platform(framework, nation, year):
         "objective__number", "number"
     ):
         rows = subtree_rows(indicator, nation, year)
-        figure = _combine(indicator, _counted(rows, indicator.computed_from_children))
+        figure = _combine(indicator, _counted(rows, deepest_first(indicator)))
         own_line = [*nation.ancestor_ids(), nation.pk]
         candidates = Target.objects.filter(indicator=indicator, year__gte=year).filter(
             Q(unit__isnull=True) | Q(unit_id__in=own_line)
@@ -468,7 +469,7 @@ def orm_walk(framework, root, year):
     children that existed in the year), choosing the counted entries on the way back up."""
     indicators = list(Indicator.objects.filter(framework=framework))
     ids = [i.pk for i in indicators]
-    deepest = {i.pk: i.computed_from_children for i in indicators}
+    deepest = {i.pk: deepest_first(i) for i in indicators}
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
     def visit(unit):
@@ -577,7 +578,7 @@ def duckdb_load(workdir: Path):
     duck.execute("CREATE TABLE ind (id INTEGER, deepest BOOLEAN)")
     duck.executemany(
         "INSERT INTO ind VALUES (?, ?)",
-        list(Indicator.objects.values_list("pk", "computed_from_children")),
+        [(i.pk, deepest_first(i)) for i in Indicator.objects.all()],
     )
     rows = duck.execute("SELECT count(*) FROM dv").fetchone()[0]
     return duck, rows, time.perf_counter() - start

@@ -43,6 +43,15 @@ def evaluate(
     return Verdict.MET if met else Verdict.NOT_MET
 
 
+def per_level_verdict(levels: list[Verdict], overall: Verdict) -> Verdict:
+    """A target judged per level (1.1, "at every level") is met when every level that has a
+    figure meets it, and not met as soon as one does not; with no level figure, `overall`."""
+    judged = [v for v in levels if v in (Verdict.MET, Verdict.NOT_MET)]
+    if not judged:
+        return overall
+    return Verdict.NOT_MET if Verdict.NOT_MET in judged else Verdict.MET
+
+
 def summary_line(verdicts: list[Verdict]) -> str:
     """ "16/19 chỉ tiêu đạt và vượt (84,2%)": met over the targets that have a target value."""
     judged = [v for v in verdicts if v != Verdict.NO_TARGET]

@@ -47,6 +47,10 @@ class Dimension(models.TextChoices):
     AGE = "age", _("Age group")
     ETHNICITY = "ethnicity", _("Ethnicity")
     RESIDENCE = "residence", _("Urban / rural")
+    # A target judged per level of government (1.1): a unit's figure for the agencies or
+    # governments of one level of its subtree; a commune's or department's own total is its
+    # answer for its level (decision NN).
+    LEVEL = "level", _("Level of government")
 
 
 # The categories of each dimension; a value's `category` is written "dimension:category".
@@ -60,6 +64,13 @@ CATEGORIES = {
     ],
     Dimension.ETHNICITY: [("minority", _("Ethnic minorities")), ("kinh", _("Kinh"))],
     Dimension.RESIDENCE: [("urban", _("Urban")), ("rural", _("Rural"))],
+    Dimension.LEVEL: [
+        ("central", Level.CENTRAL.label),
+        ("province", Level.PROVINCE.label),
+        ("district", Level.DISTRICT.label),
+        ("commune", Level.COMMUNE.label),
+        ("department", Level.DEPARTMENT.label),
+    ],
 }
 
 

@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Q
 
 from binhdang.orgunits.models import OrgUnit
 
-from .evaluation import Verdict, evaluate
+from .evaluation import Verdict, evaluate, per_level_verdict
 from .models import Direction, Framework, Indicator, Objective, Target
 from .rollup import RollUp, combine, rollup, rollup_children, rollup_many
 
@@ -52,14 +52,24 @@ def unit_overview(framework: Framework, unit: OrgUnit, year: int) -> list[Indica
     for indicator in indicators:
         figure = figures[indicator.pk]
         target = targets.get(indicator.pk)
-        verdict = evaluate(
-            figure.value,
+        rows.append(IndicatorRow(indicator, figure, target, _judge(indicator, figure, target)))
+    return rows
+
+
+def _judge(indicator: Indicator, figure: RollUp, target: Target | None) -> Verdict:
+    """The figure's verdict; a target judged per level gets one on each level's figure too."""
+
+    def judge(value):
+        return evaluate(
+            value,
             target.value if target else None,
             target.comparator if target else "",
             indicator.direction,
         )
-        rows.append(IndicatorRow(indicator, figure, target, verdict))
-    return rows
+
+    for line in figure.levels:
+        line.verdict = judge(line.figure.value)
+    return per_level_verdict([line.verdict for line in figure.levels], judge(figure.value))
 
 
 def ranked_children(indicator: Indicator, unit: OrgUnit, year: int) -> list[tuple[OrgUnit, RollUp]]:
@@ -128,13 +138,7 @@ def local_overview(unit: OrgUnit, year: int) -> list[IndicatorRow]:
     for indicator in local_indicators(unit):
         figure = rollup(indicator, unit, year)
         target = applicable_target(indicator, unit, year)
-        verdict = evaluate(
-            figure.value,
-            target.value if target else None,
-            target.comparator if target else "",
-            indicator.direction,
-        )
-        rows.append(IndicatorRow(indicator, figure, target, verdict))
+        rows.append(IndicatorRow(indicator, figure, target, _judge(indicator, figure, target)))
     return rows
 
 

@@ -16,33 +16,216 @@ summed per parent unit, since siblings never hide one another: whether they coun
 their parent's line, and nothing lies below them. A national roll-up thus reads a few thousand
 sums instead of every commune's row, and the choice of counted entries stays exactly the one the
 row-by-row pass (`_counted`) makes.
+
+Every figure says where it comes from (`Provenance`): the rule that made it (the unit's own
+figure, the sum of N sub-units, the answers of N of M units), how many units of each level below
+entered a figure of how many existed that year, and, where the unit has its own figure and its
+sub-units have theirs, both figures with the precedence that chose one. All of it is read off the
+same grouped rows; only the expected units per level take one more (small) query, and only when
+a page shows them.
 """
 
+import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
+from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, Value, When
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from binhdang.orgunits.models import OrgUnit
+from binhdang.core.numbers import write_number
+from binhdang.orgunits.models import Level, OrgUnit
 
 from .measures import QUOTIENTS
-from .models import DataValue, Indicator, Measure
+from .models import DataValue, Dimension, Indicator, Measure
+
+
+class Rule(models.TextChoices):
+    """How a rolled-up figure was obtained."""
+
+    NONE = "none", _("No figure entered yet")
+    OWN = "own", _("The unit's own figure")
+    SUM = "sum", _("The sum of the sub-units' figures")
+    ANSWERS = "answers", _("The answers of the units")
+
+
+class Precedence(models.TextChoices):
+    """Which figure counts where a unit entered its own and its sub-units entered theirs."""
+
+    OWN_FIRST = (
+        "own_first",
+        _(
+            "Rule: the unit's own figure stands for its whole subtree; the sub-units' figure is "
+            "shown beside it and not added."
+        ),
+    )
+    LOWER_FIRST = (
+        "lower_first",
+        _(
+            "Rule: for this target the lower units' answers count first; the unit's own figure is "
+            "shown beside them and not used."
+        ),
+    )
+
+
+class _ExpectedUnits:
+    """How many units of each level lay below a unit in a year (existing at any time of it, as
+    for entering figures); read in one query the first time a page shows a coverage."""
+
+    def __init__(self, unit: OrgUnit, year: int):
+        self.unit, self.year = unit, year
+
+    @cached_property
+    def by_level(self) -> dict[int, int]:
+        first, last = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
+        rows = (
+            OrgUnit.objects.filter(path__startswith=self.unit.path)
+            .exclude(pk=self.unit.pk)
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+            .values_list("level")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return dict(rows)
+
+
+@dataclass
+class Coverage:
+    """How many units of one level below the unit entered a figure, of how many existed."""
+
+    level: int
+    entered: int
+    expected_units: _ExpectedUnits | None = field(default=None, repr=False)
+
+    @property
+    def expected(self) -> int | None:
+        if self.expected_units is None:
+            return None
+        return max(self.expected_units.by_level.get(self.level, 0), self.entered)
+
+    @property
+    def level_label(self) -> str:
+        return Level(self.level).label
+
+    def __str__(self) -> str:
+        """ "Cấp xã: 12/96 đơn vị đã nhập"."""
+        if self.expected is None:
+            return gettext("%(level)s: %(entered)s units entered") % {
+                "level": self.level_label,
+                "entered": write_number(self.entered),
+            }
+        return gettext("%(level)s: %(entered)s/%(expected)s units entered") % {
+            "level": self.level_label,
+            "entered": write_number(self.entered),
+            "expected": write_number(self.expected),
+        }
+
+
+@dataclass
+class Provenance:
+    """Where a rolled-up figure comes from: its rule, the units it counts, the coverage below,
+    and, where both exist, the unit's own figure and its sub-units' one with the precedence."""
+
+    rule: str
+    counted: int
+    coverage: list[Coverage] = field(default_factory=list)
+    own: "RollUp | None" = None
+    below: "RollUp | None" = None
+    precedence: str = ""
+
+    @property
+    def both(self) -> bool:
+        """Whether the unit's own figure and its sub-units' figure both exist."""
+        return self.own is not None and self.below is not None
+
+    @property
+    def precedence_label(self) -> str:
+        return str(Precedence(self.precedence).label) if self.precedence else ""
+
+    @property
+    def answering_of(self) -> int | None:
+        """How many units could have answered at the levels whose answers count."""
+        counted_levels = [c for c in self.coverage if c.entered]
+        if not counted_levels or any(c.expected is None for c in counted_levels):
+            return None
+        return sum(c.expected for c in counted_levels)
+
+    def __str__(self) -> str:
+        """ "Tổng số liệu của 3 đơn vị cấp dưới", "Câu trả lời của 12/96 đơn vị"..."""
+        if self.rule == Rule.SUM:
+            return ngettext(
+                "The sum of %(n)s sub-unit's figure",
+                "The sum of %(n)s sub-units' figures",
+                self.counted,
+            ) % {"n": write_number(self.counted)}
+        if self.rule == Rule.ANSWERS:
+            of = self.answering_of
+            if of is None:
+                return gettext("The answers of %(n)s units") % {"n": write_number(self.counted)}
+            return gettext("The answers of %(n)s of %(m)s units") % {
+                "n": write_number(self.counted),
+                "m": write_number(of),
+            }
+        return str(Rule(self.rule).label)
 
 
 @dataclass
 class RollUp:
-    """A unit's figure for a year, and how many entries it was made from."""
+    """A unit's figure for a year, how many entries it was made from, (`provenance`) how it was
+    obtained, and (`levels`) for a target judged per level, its figure for each level."""
 
     numerator: Decimal | None
     denominator: Decimal | None
     value: Decimal | None
     entries: int
+    provenance: Provenance | None = field(default=None, compare=False)
+    levels: "list[LevelFigure]" = field(default_factory=list, compare=False)
 
     @property
     def has_data(self) -> bool:
         return self.entries > 0 and self.value is not None
+
+
+@dataclass
+class LevelFigure:
+    """A target judged per level: the unit's figure for the agencies or governments of one level
+    ("105/173 commune governments"), and the verdict the overview gives it."""
+
+    level: int
+    figure: RollUp
+    verdict: str = ""
+
+    @property
+    def label(self) -> str:
+        return Level(self.level).label
+
+
+# The breakdown category holding a unit's figure for one level (Dimension.LEVEL), and the levels
+# whose units answer for themselves in their total (they have no sub-units).
+LEVEL_CATEGORY = {
+    Level.CENTRAL: "level:central",
+    Level.PROVINCE: "level:province",
+    Level.DISTRICT: "level:district",
+    Level.COMMUNE: "level:commune",
+    Level.DEPARTMENT: "level:department",
+}
+ANSWERING_LEVELS = (Level.COMMUNE, Level.DEPARTMENT)
+
+
+def judged_per_level(indicator: Indicator) -> bool:
+    """Whether the target is held and judged per level of government (1.1)."""
+    return Dimension.LEVEL in indicator.dimensions
+
+
+def deepest_first(indicator: Indicator) -> bool:
+    """Whether the lowest entries count first (targets computed from lower units); a target
+    judged per level keeps the usual rule, so that a commune's early answer never replaces the
+    province's own figure."""
+    return indicator.computed_from_children and not judged_per_level(indicator)
 
 
 def _counted(rows: list[DataValue], deepest: bool) -> list[DataValue]:
@@ -100,6 +283,8 @@ class _Group:
     numerator: Decimal | None
     denominator: Decimal | None
     value: Decimal | None
+    level: int = -1  # the level of the unit(s) that entered them
+    category: str = ""
 
 
 @lru_cache(maxsize=4096)
@@ -110,29 +295,42 @@ def _lines(path: str) -> tuple[str, ...]:
 
 
 def _groups(
-    indicator_ids, unit: OrgUnit, year: int, category: str, *, split_children: bool = False
+    indicator_ids,
+    unit: OrgUnit,
+    year: int,
+    category: str,
+    *,
+    split_children: bool = False,
+    per_level=(),
 ) -> dict[int, list[_Group]]:
     """The subtree's entries of the year for the indicators, grouped as `_Group`s (one query).
 
     With `split_children`, entries of the unit's direct sub-units also come back one by one, so
-    that each sub-unit's figure can be told apart."""
-    one_by_one = Q(unit_id__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id"))
+    that each sub-unit's figure can be told apart. For the indicators `per_level` (ids), their
+    entries for each level (category "level:…") come back too, in groups of their own."""
+    # The unit's own entry always comes back on its own line, to be told from its sub-units'.
+    one_by_one = Q(
+        unit_id__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id")
+    ) | Q(unit_id=unit.pk)
     if split_children:
-        one_by_one |= Q(unit__parent_id=unit.pk) | Q(unit_id=unit.pk)
+        one_by_one |= Q(unit__parent_id=unit.pk)
     # Grouped by integers (cheap to sort or hash); a group's paths come from MIN(path): a unit's
     # own path, or any of the siblings' paths, from which the parent's path follows.
     own_id = Case(
         When(one_by_one, then=F("unit_id")), default=Value(0), output_field=IntegerField()
     )
+    categories = Q(category=category)
+    if per_level:
+        categories |= Q(indicator_id__in=list(per_level), category__startswith="level:")
     rows = (
         DataValue.objects.filter(
+            categories,
             indicator_id__in=list(indicator_ids),
             year=year,
-            category=category,
             unit__path__startswith=unit.path,
         )
         .annotate(own_id=own_id)
-        .values_list("indicator_id", "unit__parent_id", "own_id")
+        .values_list("indicator_id", "unit__parent_id", "own_id", "unit__level", "category")
         .annotate(
             entries=Count("pk"),
             a_path=Min("unit__path"),
@@ -143,13 +341,12 @@ def _groups(
         .order_by()
     )
     groups: dict[int, list[_Group]] = defaultdict(list)
-    for indicator_id, parent_id, own_id, entries, path, numerator, denominator, value in rows:
-        if own_id:
-            group = _Group(indicator_id, path, True, entries, numerator, denominator, value)
-        else:
-            parent_path = path[: path.rstrip("/").rfind("/") + 1] if parent_id else ""
-            group = _Group(indicator_id, parent_path, False, entries, numerator, denominator, value)
-        groups[indicator_id].append(group)
+    for indicator_id, parent_id, own_id, level, of, entries, path, num, den, value in rows:
+        if not own_id:
+            path = path[: path.rstrip("/").rfind("/") + 1] if parent_id else ""
+        groups[indicator_id].append(
+            _Group(indicator_id, path, bool(own_id), entries, num, den, value, level, of)
+        )
     return groups
 
 
@@ -195,19 +392,95 @@ def _combine_groups(indicator: Indicator, groups: list[_Group]) -> RollUp:
     return RollUp(None, None, total, entries)
 
 
+def answered_yes_no(indicator: Indicator) -> bool:
+    """Whether the units' entries are answers counted as "k of n" (milestones, and targets
+    computed from lower units such as 1.1) rather than figures summed."""
+    return indicator.measure == Measure.MILESTONE or indicator.computed_from_children
+
+
+def _explain(
+    indicator: Indicator,
+    groups: list[_Group],
+    path: str,
+    expected: _ExpectedUnits | None = None,
+) -> RollUp:
+    """The figure of the unit at `path` from its subtree's groups, with its provenance."""
+    deepest = deepest_first(indicator)
+    own_groups = [g for g in groups if g.own and g.path == path]
+    below_groups = [g for g in groups if not (g.own and g.path == path)]
+    own = _combine_groups(indicator, own_groups) if own_groups else None
+    below = _combine_groups(indicator, _counted_groups(below_groups, deepest))
+    # The counted entries, without counting twice: the own entry hides the subtree's, or (lowest
+    # answers first) is used only where nothing below was entered.
+    if own is not None and (not deepest or not below.entries):
+        figure = replace(own)
+    else:
+        figure = replace(below)
+    entered: dict[int, int] = defaultdict(int)
+    for group in below_groups:
+        entered[group.level] += group.entries
+    coverage = [Coverage(level, n, expected) for level, n in sorted(entered.items())]
+    if not figure.entries:
+        rule, counted = Rule.NONE, 0
+    elif own is not None and (not below.entries or not deepest):
+        rule, counted = Rule.OWN, 1
+    else:
+        rule = Rule.ANSWERS if answered_yes_no(indicator) else Rule.SUM
+        counted = below.entries
+    precedence = ""
+    if own is not None and below.entries:
+        precedence = Precedence.LOWER_FIRST if deepest else Precedence.OWN_FIRST
+    figure.provenance = Provenance(
+        rule=rule,
+        counted=counted,
+        coverage=coverage,
+        own=own,
+        below=below if below.entries else None,
+        precedence=precedence,
+    )
+    return figure
+
+
 def rollup_many(
     indicators: list[Indicator], unit: OrgUnit, year: int, category: str = ""
 ) -> dict[int, RollUp]:
-    """Each indicator's figure for the unit and the year, by indicator id, in one query
-    whatever the number of indicators and the size of the subtree."""
-    groups = _groups([i.pk for i in indicators], unit, year, category)
-    return {
-        indicator.pk: _combine_groups(
-            indicator,
-            _counted_groups(groups.get(indicator.pk, []), indicator.computed_from_children),
-        )
-        for indicator in indicators
-    }
+    """Each indicator's figure for the unit and the year, by indicator id, with its provenance,
+    in one query whatever the number of indicators and the size of the subtree (and one more,
+    for the expected units, if a coverage is shown)."""
+    per_level = {i.pk for i in indicators if judged_per_level(i)} if not category else set()
+    groups = _groups([i.pk for i in indicators], unit, year, category, per_level=per_level)
+    expected = _ExpectedUnits(unit, year)
+    figures = {}
+    for indicator in indicators:
+        totals = [g for g in groups.get(indicator.pk, []) if g.category == category]
+        figures[indicator.pk] = figure = _explain(indicator, totals, unit.path, expected)
+        if indicator.pk in per_level:
+            parts = [g for g in groups.get(indicator.pk, []) if g.category != category]
+            figure.levels = _level_figures(indicator, totals, parts, unit.path, expected)
+    return figures
+
+
+def _level_figures(
+    indicator: Indicator,
+    totals: list[_Group],
+    parts: list[_Group],
+    path: str,
+    expected: _ExpectedUnits | None,
+) -> list[LevelFigure]:
+    """The unit's figure for each level that has one: the entries for that level (a unit's
+    "level:commune" line stands for the communes of its subtree, as any own figure does), and
+    where none stands above them, the answers of that level's units in their totals."""
+    lines = []
+    for level, category in LEVEL_CATEGORY.items():
+        candidates = [g for g in parts if g.category == category]
+        if level in ANSWERING_LEVELS:
+            candidates += [g for g in totals if g.level == level]
+        if not candidates:
+            continue
+        figure = _explain(indicator, candidates, path, expected)
+        figure.provenance.coverage = [c for c in figure.provenance.coverage if c.level == level]
+        lines.append(LevelFigure(level, figure))
+    return lines
 
 
 def rollup(indicator: Indicator, unit: OrgUnit, year: int, category: str = "") -> RollUp:
@@ -226,12 +499,14 @@ def rollup_children(
         )
         if not (g.own and g.path == unit.path)
     ]
-    counted = _counted_groups(groups, indicator.computed_from_children)
     by_child: dict[int, list[_Group]] = defaultdict(list)
     depth = unit.depth + 1
-    for group in counted:
+    for group in groups:
         by_child[int(group.path.strip("/").split("/")[depth])].append(group)
-    return {child: _combine_groups(indicator, parts) for child, parts in by_child.items()}
+    return {
+        child: _explain(indicator, parts, f"{unit.path}{child}/")
+        for child, parts in by_child.items()
+    }
 
 
 UNIT_LIST = 3000  # up to this many units, `rollup_years` names them instead of their paths
@@ -291,9 +566,7 @@ def rollup_years(
                 buckets[(asked[line], indicator_id, year)].append(group)
     by_pk = {i.pk: i for i in indicators}
     return {
-        key: _combine_groups(
-            by_pk[key[1]], _counted_groups(groups, by_pk[key[1]].computed_from_children)
-        )
+        key: _combine_groups(by_pk[key[1]], _counted_groups(groups, deepest_first(by_pk[key[1]])))
         for key, groups in buckets.items()
     }
 

@@ -34,7 +34,7 @@ def test_share_rolls_up_by_summing_numerators_and_denominators(catalogue, person
 
 
 def test_computed_target_counts_communes_answering_yes(catalogue, personas, tree):
-    leaders = catalogue["1.1"]
+    leaders = catalogue["4.4"]  # computed from lower units (1.1 is judged per level instead)
     admin = personas["system_admin"]
     record_value(admin, leaders, tree["commune"], 2026, numerator=1, denominator=1)
     record_value(admin, leaders, tree["neighbour"], 2026, numerator=0, denominator=1)
