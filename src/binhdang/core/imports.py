@@ -161,10 +161,6 @@ class Spec:
     # tens of members, not thousands).
     max_rows: int | None = None
 
-    def column(self, name: str) -> Column:
-        """The column of this heading."""
-        return next(c for c in self.columns if c.name == name)
-
 
 @dataclass(slots=True)
 class Row:
@@ -263,12 +259,11 @@ def read_sheet(upload, spec: Spec) -> Table:
     cells' problems are collected in the table for the importer to add its own to."""
     rows = iter_sheet(read_upload(upload), spec.sheet)
     positions = _map_header(next(rows, []), spec)
-    counted = spec.data_columns or tuple(positions)
     table = Table(order={c.name: i for i, c in enumerate(spec.columns)})
     read = [
         (c, positions[c.name]) for c in spec.columns if c.kind != IGNORED and c.name in positions
     ]
-    counted = [positions[name] for name in counted if name in positions]
+    counted = [positions[name] for name in spec.data_columns or positions if name in positions]
     # Codes, categories and years repeat on every line: one string object for each, not one per
     # cell, keeps a 50,000-line upload's memory down.
     shared: dict[str, str] = {}
