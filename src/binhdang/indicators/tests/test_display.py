@@ -96,11 +96,9 @@ def test_public_text_drops_research_notes():
 # --- Pages ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def figures(tree, personas, catalogue):
-    """Quảng Ngãi's 2025: a sex ratio of 230/205, unpaid care work 1,704 times men's against
+def record_figures(admin, province, catalogue) -> None:
+    """A province's 2025: a sex ratio of 230/205, unpaid care work 1,704 times men's against
     "≤ 1,7", and victims reached (3.2a) broken down by sex."""
-    admin, province = personas["system_admin"], tree["province"]
     record_value(admin, catalogue["4.1"], province, YEAR, numerator=230, denominator=205)
     record_value(admin, catalogue["3.1"], province, YEAR, numerator=1704, denominator=1000)
     record_value(admin, catalogue["3.2a"], province, YEAR, numerator=80, denominator=100)
@@ -114,6 +112,12 @@ def figures(tree, personas, catalogue):
             denominator=denominator,
             category=category,
         )
+
+
+@pytest.fixture
+def figures(tree, personas, catalogue):
+    """Quảng Ngãi's 2025 figures (`record_figures`)."""
+    record_figures(personas["system_admin"], tree["province"], catalogue)
     return catalogue
 
 
