@@ -11,9 +11,9 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from binhdang.core.numbers import read_number
+from binhdang.core.numbers import read_number, round_half_up
 from binhdang.indicators import display
-from binhdang.indicators.evaluation import evaluate
+from binhdang.indicators.evaluation import Verdict, evaluate, summarise
 from binhdang.indicators.loading import CATALOGUE
 from binhdang.indicators.models import Comparator, Direction, Indicator, Measure, Target
 from binhdang.indicators.rollup import RollUp
@@ -83,6 +83,24 @@ def test_the_digits_shown_reach_the_verdict_of_the_exact_value(
     exact = evaluate(value, target, comparator, direction)
     assert evaluate(shown, target, comparator, direction) == exact
     assert abs(shown - value) <= Decimal("0.5")  # rounded, not invented
+
+
+@given(st.lists(st.sampled_from(list(Verdict)), min_size=1, max_size=40))
+def test_the_summary_counts_every_target_once(verdicts):
+    summary = summarise(verdicts)
+    assert summary.total == len(verdicts)
+    assert (summary.met, summary.not_met) == (
+        verdicts.count(Verdict.MET),
+        verdicts.count(Verdict.NOT_MET),
+    )
+    with translation.override("vi"):
+        line = str(summary)
+    if not summary.met and not summary.not_met:
+        assert line == "Chưa có số liệu"
+    else:
+        share = round_half_up(Decimal(100 * summary.met) / len(verdicts), 1)
+        assert line.startswith(f"{summary.met}/{len(verdicts)} chỉ tiêu đạt và vượt (")
+        assert read_number(line.split("(")[1].split("%")[0], "vi") == share
 
 
 def test_public_text_drops_research_notes():
