@@ -5,8 +5,7 @@ format (a decimal comma) must not reach SVG attributes."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import formats
-
+from . import display
 from .queries import TrendPoint
 
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 48, 40, 16, 32
@@ -18,8 +17,8 @@ def _c(number: float) -> str:
 
 
 def _label(value: Decimal) -> str:
-    """A number for a reader, in the active language's format."""
-    return formats.number_format(round(value, 1), 1)
+    """A number for a reader, in the active language's format, rounded half up (`display`)."""
+    return display.number(value, 1)
 
 
 @dataclass

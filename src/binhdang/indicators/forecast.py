@@ -23,7 +23,7 @@ from binhdang.orgunits.models import OrgUnit
 
 from .evaluation import Verdict, evaluate
 from .models import Direction, Framework, Indicator, Measure, Target
-from .queries import milestone_targets
+from .queries import applicable_targets_by_unit, milestone_targets
 from .rollup import RollUp, combine, rollup_years
 
 MILESTONES = (2025, 2030)
@@ -76,6 +76,8 @@ class Forecast:
     target: Target | None
     projection: Projection | None
     outlook: str
+    # The target judging the last figure's year, so that the figure reads as on the other pages.
+    latest_target: Target | None = None
 
     @property
     def outlook_label(self):
@@ -195,7 +197,13 @@ def unit_forecasts(
     indicators = _framework_indicators(framework)
     prefetch_related_objects([unit], "predecessors")
     figures = _Figures(indicators, [unit, *unit.predecessors.all()])
-    return _forecasts(figures, indicators, unit, milestone_targets(indicators, unit), today)
+    forecasts = _forecasts(figures, indicators, unit, milestone_targets(indicators, unit), today)
+    for year in {f.latest[0] for f in forecasts if f.latest}:
+        judging = applicable_targets_by_unit(indicators, [unit], year)[unit.pk]
+        for item in forecasts:
+            if item.latest and item.latest[0] == year:
+                item.latest_target = judging.get(item.indicator.pk)
+    return forecasts
 
 
 def targets_at_risk(

@@ -2,6 +2,12 @@
 
 A target the file leaves empty (no source confirms it) is never overwritten with emptiness: if a
 system administrator has filled it in since, that value stays.
+
+The data file keeps its maintainers' research: every source consulted, notes on confidence and
+on what is unconfirmed. None of it is loaded: the database, hence every page and document, holds
+the public text only, i.e. the wording (an indicator's "public" block where the file has one,
+else its wording without bracketed notes: `display.public_text`), and the legal citation of the
+framework as the source of each indicator and target.
 """
 
 import json
@@ -11,21 +17,20 @@ from pathlib import Path
 
 from django.db import transaction
 
+from .display import public_text
 from .models import Framework, Indicator, Objective, Target
 
 CATALOGUE = Path(__file__).parent / "data" / "nsge_2021_2030.json"
-INDICATOR_FIELDS = (
-    "name_vi",
-    "name_en",
-    "measure",
-    "multiplier",
-    "unit_label_vi",
-    "unit_label_en",
-    "direction",
-    "computed_from_children",
-    "notes",
-    "source",
-)
+INDICATOR_FIELDS = ("measure", "multiplier", "direction", "computed_from_children")
+PUBLIC_FIELDS = ("name_vi", "name_en", "unit_label_vi", "unit_label_en")
+
+
+def public_fields(item: dict, legal_basis: str) -> dict:
+    """An indicator's texts as users read them: its "public" wording where the data file gives
+    one, else its wording without the maintainers' notes; the legal citation as its source."""
+    public = item.get("public", {})
+    texts = {name: public.get(name) or public_text(item.get(name, "")) for name in PUBLIC_FIELDS}
+    return {**texts, "notes": public.get("notes", ""), "source": legal_basis}
 
 
 @dataclass
@@ -67,7 +72,10 @@ def load_catalogue(path: Path = CATALOGUE) -> CatalogueReport:
     framework = _sync(
         Framework,
         {"code": spec["code"]},
-        {key: spec[key] for key in ("name_vi", "name_en", "legal_basis", "version", "source")},
+        {
+            **{key: spec[key] for key in ("name_vi", "name_en", "legal_basis", "version")},
+            "source": spec["legal_basis"],
+        },
         report,
     )
     objectives = {
@@ -81,6 +89,7 @@ def load_catalogue(path: Path = CATALOGUE) -> CatalogueReport:
     }
     for item in spec["indicators"]:
         values = {name: item[name] for name in INDICATOR_FIELDS}
+        values.update(public_fields(item, spec["legal_basis"]))
         values["multiplier"] = Decimal(str(values["multiplier"]))
         values["disaggregations"] = ",".join(item.get("disaggregations", []))
         indicator = _sync(
@@ -95,7 +104,7 @@ def load_catalogue(path: Path = CATALOGUE) -> CatalogueReport:
             report,
         )
         for target in item["targets"]:
-            _sync_target(indicator, target, item["source"], report)
+            _sync_target(indicator, target, spec["legal_basis"], report)
     return report
 
 

@@ -1,14 +1,17 @@
 """Reads of the catalogue that pages share."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
 from binhdang.orgunits.models import OrgUnit
 
-from .evaluation import Verdict, evaluate, per_level_verdict
-from .models import Direction, Framework, Indicator, Objective, Target
-from .rollup import RollUp, combine, rollup, rollup_children, rollup_many
+from . import display
+from .evaluation import Summary, Verdict, evaluate, per_level_verdict, summarise
+from .models import CATEGORIES, Dimension, Direction, Framework, Indicator, Objective, Target
+from .rollup import RollUp, combine, rollup, rollup_many, rollup_years
+
+NOTHING = RollUp(None, None, None, 0)
 
 
 def catalogue(framework: Framework):
@@ -27,32 +30,122 @@ def applicable_target(indicator: Indicator, unit: OrgUnit | None, year: int) -> 
 
 
 @dataclass
+class Part:
+    """A breakdown of a figure (women, men, urban, rural…): its category, label and figure."""
+
+    category: str
+    label: str
+    figure: RollUp
+
+    def text(self, indicator: Indicator) -> str:
+        return display.figure_text(self.figure, indicator)
+
+
+@dataclass
 class IndicatorRow:
-    """One line of a unit's table: the figure, the target that judges it, and the verdict."""
+    """One line of a unit's table: the figure, the target that judges it, the verdict, and the
+    figure's breakdowns that have entries (women/men, urban/rural…)."""
 
     indicator: Indicator
     figure: RollUp
     target: Target | None
     verdict: Verdict
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The figure as written for people, its digits agreeing with the verdict."""
+        return display.figure_text(self.figure, self.indicator, self.target)
+
+    @property
+    def fraction(self) -> str:
+        return display.fraction_text(self.figure)
+
+    @property
+    def digits(self) -> int | None:
+        """The decimals `text` is written with (for a spreadsheet cell's format)."""
+        return display.digits_for(self.figure.value, self.indicator, self.target)
+
+    @property
+    def part_lines(self) -> list[tuple[str, str, str]]:
+        """(label, figure, fraction) of each breakdown, as written for people."""
+        return [
+            (part.label, part.text(self.indicator), display.fraction_text(part.figure))
+            for part in self.parts
+        ]
 
 
-def unit_overview(framework: Framework, unit: OrgUnit, year: int) -> list[IndicatorRow]:
-    """Every indicator of the framework for a unit and a year, rolled up and evaluated.
-
-    Three queries whatever the number of indicators and the size of the subtree: the indicators,
-    every figure (`rollup_many`), every applicable target (`applicable_targets`)."""
-    rows = []
-    indicators = list(
-        Indicator.objects.filter(framework=framework)
+def framework_indicators(framework: Framework) -> list[Indicator]:
+    """The framework's own indicators (not units' local ones), in the catalogue's order."""
+    return list(
+        Indicator.objects.filter(framework=framework, owner_unit=None)
         .select_related("objective")
         .order_by("objective__number", "number")
     )
-    figures = rollup_many(indicators, unit, year)
-    targets = applicable_targets(indicators, unit, year)
+
+
+def _category_labels(indicators) -> dict[str, str]:
+    """Each breakdown asked for by the indicators, with its short label ("Nữ", "Thành thị")."""
+    labels = {}
     for indicator in indicators:
-        figure = figures[indicator.pk]
-        target = targets.get(indicator.pk)
-        rows.append(IndicatorRow(indicator, figure, target, _judge(indicator, figure, target)))
+        for dimension in indicator.dimensions:
+            if dimension == Dimension.LEVEL:
+                continue  # levels are shown as the figure's level lines (its provenance)
+            for key, label in CATEGORIES[dimension]:
+                labels[f"{dimension}:{key}"] = str(label)
+    return labels
+
+
+def _figures(indicators, units, year: int, category: str = "") -> dict[int, dict[int, RollUp]]:
+    """Each unit's figure for each indicator, by unit id then indicator id (one query)."""
+    if len(units) == 1:
+        return {units[0].pk: rollup_many(indicators, units[0], year, category)}
+    found = rollup_years(indicators, units, [year], category)
+    return {
+        unit.pk: {
+            indicator.pk: found.get((unit.pk, indicator.pk, year), NOTHING)
+            for indicator in indicators
+        }
+        for unit in units
+    }
+
+
+def figure_rows(
+    indicators: list[Indicator], units, year: int, *, breakdowns: bool = True
+) -> dict[int, list[IndicatorRow]]:
+    """The one reader of "figure, target, verdict" rows: for each unit (by id), each indicator's
+    figure for the year, the target that judges it, the verdict and, with `breakdowns`, the
+    figure's breakdowns that have entries.
+
+    Batched: one query for the totals, one per breakdown category asked (women, men…) and one
+    for the targets, whatever the number of units and indicators."""
+    units = list(units)
+    indicators = list(indicators)
+    if not units:
+        return {}
+    totals = _figures(indicators, units, year)
+    categories = _category_labels(indicators) if breakdowns else {}
+    parts = {
+        category: _figures(
+            [i for i in indicators if category in dict(i.categories())], units, year, category
+        )
+        for category in categories
+    }
+    targets = applicable_targets_by_unit(indicators, units, year)
+    rows: dict[int, list[IndicatorRow]] = {}
+    for unit in units:
+        rows[unit.pk] = []
+        for indicator in indicators:
+            figure = totals[unit.pk].get(indicator.pk, NOTHING)
+            target = targets[unit.pk].get(indicator.pk)
+            verdict = _judge(indicator, figure, target)
+            found = [
+                Part(category, label, parts[category][unit.pk][indicator.pk])
+                for category, label in categories.items()
+                if indicator.pk in parts[category][unit.pk]
+                and parts[category][unit.pk][indicator.pk].value is not None
+            ]
+            rows[unit.pk].append(IndicatorRow(indicator, figure, target, verdict, found))
     return rows
 
 
@@ -72,16 +165,35 @@ def _judge(indicator: Indicator, figure: RollUp, target: Target | None) -> Verdi
     return per_level_verdict([line.verdict for line in figure.levels], judge(figure.value))
 
 
-def ranked_children(indicator: Indicator, unit: OrgUnit, year: int) -> list[tuple[OrgUnit, RollUp]]:
-    """The unit's sub-units with their figures for the year, best first, missing last."""
-    figures = rollup_children(indicator, unit, year)
-    children = OrgUnit.objects.filter(parent=unit)
-    rows = [(child, figures.get(child.pk)) for child in children if child.pk in figures]
-    better_high = indicator.direction == Direction.HIGHER
-    rows.sort(
-        key=lambda r: (r[1].value is None, -(r[1].value or 0) if better_high else r[1].value or 0)
+def summary(rows: list[IndicatorRow]) -> Summary:
+    """The summary line's counts over the rows (every target of the framework)."""
+    return summarise(
+        [row.verdict for row in rows], sum(1 for row in rows if row.figure.value is not None)
     )
-    return rows
+
+
+def unit_overview(framework: Framework, unit: OrgUnit, year: int) -> list[IndicatorRow]:
+    """Every indicator of the framework for a unit and a year, rolled up and evaluated, with
+    their breakdowns (`figure_rows`)."""
+    return figure_rows(framework_indicators(framework), [unit], year)[unit.pk]
+
+
+def ranked_children(
+    indicator: Indicator, unit: OrgUnit, year: int
+) -> list[tuple[OrgUnit, IndicatorRow]]:
+    """The unit's sub-units that have figures for the year, each with its row (figure, target,
+    verdict, breakdowns: `figure_rows`), best first."""
+    children = list(OrgUnit.objects.filter(parent=unit))
+    rows = figure_rows([indicator], children, year)
+    ranked = [(child, rows[child.pk][0]) for child in children if rows[child.pk][0].figure.entries]
+    better_high = indicator.direction == Direction.HIGHER
+    ranked.sort(
+        key=lambda r: (
+            r[1].figure.value is None,
+            -(r[1].figure.value or 0) if better_high else r[1].figure.value or 0,
+        )
+    )
+    return ranked
 
 
 @dataclass
@@ -133,13 +245,9 @@ def milestone_targets(
 
 
 def local_overview(unit: OrgUnit, year: int) -> list[IndicatorRow]:
-    """The local indicators that apply to the unit, rolled up and evaluated (they are few)."""
-    rows = []
-    for indicator in local_indicators(unit):
-        figure = rollup(indicator, unit, year)
-        target = applicable_target(indicator, unit, year)
-        rows.append(IndicatorRow(indicator, figure, target, _judge(indicator, figure, target)))
-    return rows
+    """The local indicators that apply to the unit, rolled up and evaluated (`figure_rows`)."""
+    indicators = list(local_indicators(unit))
+    return figure_rows(indicators, [unit], year)[unit.pk] if indicators else []
 
 
 def _target_rank(target: Target) -> tuple:
@@ -159,4 +267,28 @@ def applicable_targets(indicators, unit: OrgUnit | None, year: int) -> dict[int,
         current = chosen.get(target.indicator_id)
         if current is None or _target_rank(target) < _target_rank(current):
             chosen[target.indicator_id] = target
+    return chosen
+
+
+def applicable_targets_by_unit(indicators, units, year: int) -> dict[int, dict[int, Target]]:
+    """`applicable_targets` for several units at once, by unit id then indicator id (one
+    query for every unit's line of ancestors)."""
+    lines = {unit.pk: [*unit.ancestor_ids(), unit.pk] for unit in units}
+    everyone = {pk for line in lines.values() for pk in line}
+    candidates = list(
+        Target.objects.filter(indicator_id__in=[i.pk for i in indicators], year__gte=year)
+        .filter(Q(unit__isnull=True) | Q(unit_id__in=everyone))
+        .select_related("unit")
+    )
+    chosen: dict[int, dict[int, Target]] = {}
+    for unit in units:
+        line = set(lines[unit.pk])
+        mine: dict[int, Target] = {}
+        for target in candidates:
+            if target.unit_id is not None and target.unit_id not in line:
+                continue
+            current = mine.get(target.indicator_id)
+            if current is None or _target_rank(target) < _target_rank(current):
+                mine[target.indicator_id] = target
+        chosen[unit.pk] = mine
     return chosen

@@ -19,7 +19,7 @@ from binhdang.orgunits.queries import breadcrumb
 
 from . import charts, dhis2, measures, queries, services, spreadsheets
 from . import forecast as forecasting
-from .evaluation import Verdict, summary_line
+from .evaluation import Verdict
 from .forms import (
     DataEntryForm,
     DataFileForm,
@@ -30,7 +30,6 @@ from .forms import (
 )
 from .measures import Stored
 from .models import DataValue, Framework, Indicator, Target
-from .rollup import rollup
 
 
 def catalogue(request):
@@ -106,7 +105,7 @@ def overview(request, pk):
             "year": str(year),
             "years": YEARS,
             "rows": rows,
-            "summary": summary_line([row.verdict for row in rows]),
+            "summary": queries.summary(rows),
             "not_met": [row for row in rows if row.verdict == Verdict.NOT_MET],
             "at_risk": forecasting.targets_at_risk(_framework(), unit),
             "local_rows": queries.local_overview(unit, year),
@@ -253,11 +252,7 @@ def ranking(request, pk, indicator_pk):
             "indicator": indicator,
             "year": str(year),
             "rows": queries.ranked_children(indicator, unit, year),
-            "figure": rollup(indicator, unit, year),
-            "breakdown": [
-                (label, rollup(indicator, unit, year, category))
-                for category, label in indicator.categories()
-            ],
+            "row": queries.figure_rows([indicator], [unit], year)[unit.pk][0],
             "chart": charts.trend_chart(points, milestones),
             "inherited": any(p.from_predecessors for p in points),
             "predecessors": unit.predecessors.all(),

@@ -36,11 +36,7 @@ from binhdang.committees.documents import (
 from binhdang.core import jobs
 from binhdang.core.models import Job
 from binhdang.core.text import fold
-from binhdang.indicators.evaluation import evaluate, summary_line
-from binhdang.indicators.models import Indicator, Target
-from binhdang.indicators.queries import applicable_targets
-from binhdang.indicators.rollup import RollUp, rollup_children, rollup_many
-from binhdang.indicators.templatetags.indicators import figure
+from binhdang.indicators import queries as indicator_queries
 from binhdang.orgunits.models import Kind, OrgUnit
 
 from . import narrative
@@ -52,13 +48,13 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 Progress = Callable[[int, int, str], None]
-NOTHING = RollUp(None, None, None, 0)
 
 
 @dataclass
 class SubunitLine:
     """A required sub-unit: its report's state, its figures (in the order of the report's
-    targets), its own summary line and its activities in the period."""
+    targets, as numbers, as written and the decimals written), the breakdowns of its figures by
+    (target code, label), its own summary line and its activities in the period."""
 
     name: str
     state: str = ""
@@ -67,6 +63,8 @@ class SubunitLine:
     texts: list[str] = field(default_factory=list)
     summary: str = ""
     activities: int = 0
+    digits: list[int | None] = field(default_factory=list)
+    parts: dict[tuple[str, str], Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -207,51 +205,6 @@ def _own_texts(round: ReportingRound, unit: OrgUnit) -> dict[str, str]:
     return texts
 
 
-def _framework_indicators(framework) -> list[Indicator]:
-    if framework is None:
-        return []
-    return list(
-        Indicator.objects.filter(framework=framework, owner_unit=None)
-        .select_related("objective")
-        .order_by("objective__number", "number")
-    )
-
-
-def _subunit_figures(indicators, unit: OrgUnit, children: list[OrgUnit], year: int) -> dict:
-    """Each sub-unit's figures by indicator id. Direct sub-units (the usual case: a province's
-    communes, the nation's provinces and agencies) come from one query per indicator over the
-    unit's subtree; others (a round asking units further down) from one query per sub-unit."""
-    if all(child.parent_id == unit.pk for child in children):
-        figures: dict[int, dict] = {child.pk: {} for child in children}
-        for indicator in indicators:
-            by_child = rollup_children(indicator, unit, year)
-            for child in children:
-                figures[child.pk][indicator.pk] = by_child.get(child.pk, NOTHING)
-        return figures
-    return {child.pk: rollup_many(indicators, child, year) for child in children}
-
-
-def _subunit_targets(indicators, unit: OrgUnit, children: list[OrgUnit], year: int) -> dict:
-    """The targets judging each sub-unit's figures (`applicable_targets`). A direct sub-unit
-    that set none of its own is judged by the same targets as the unit (same ancestors): one
-    query for all of those."""
-    if not indicators:
-        return {child.pk: {} for child in children}
-    direct = all(child.parent_id == unit.pk for child in children)
-    own = set(
-        Target.objects.filter(unit_id__in=[c.pk for c in children], indicator__in=indicators)
-        .values_list("unit_id", flat=True)
-        .distinct()
-    )
-    shared = applicable_targets(indicators, unit, year) if direct else {}
-    return {
-        child.pk: shared
-        if direct and child.pk not in own
-        else applicable_targets(indicators, child, year)
-        for child in children
-    }
-
-
 def _activity_counts(unit: OrgUnit, children: list[OrgUnit], start, end) -> dict[int, int]:
     """Activities organised in each sub-unit's subtree in the period."""
     if all(child.parent_id == unit.pk for child in children):
@@ -262,32 +215,22 @@ def _activity_counts(unit: OrgUnit, children: list[OrgUnit], start, end) -> dict
     return {child.pk: activity_queries.in_subtree(child, start, end).count() for child in children}
 
 
-def _subunit_line(
-    indicators, submission: Submission, figures: dict, targets: dict, activities: int
-) -> SubunitLine:
-    child = submission.unit
+def _subunit_line(submission: Submission, rows, activities: int) -> SubunitLine:
+    """A sub-unit's line from its figure rows (`indicators.queries.figure_rows`)."""
     line = SubunitLine(
-        name=child.name,
+        name=submission.unit.name,
         state=str(State(submission.state).label),
         accepted=submission.state == State.ACCEPTED,
         activities=activities,
     )
-    if indicators:
-        verdicts = []
-        for indicator in indicators:
-            value = figures.get(indicator.pk, NOTHING)
-            target = targets.get(indicator.pk)
-            line.values.append(value.value)
-            line.texts.append(figure(value, indicator))
-            verdicts.append(
-                evaluate(
-                    value.value,
-                    target.value if target else None,
-                    target.comparator if target else "",
-                    indicator.direction,
-                )
-            )
-        line.summary = summary_line(verdicts)
+    if rows:
+        for row in rows:
+            line.values.append(row.figure.value)
+            line.texts.append(row.text)
+            line.digits.append(row.digits)
+            for part in row.parts:
+                line.parts[(row.indicator.number, part.label)] = part.figure.value
+        line.summary = str(indicator_queries.summary(rows))
     return line
 
 
@@ -312,22 +255,15 @@ def build_report(
         facts = narrative.gather(framework, unit, round.year, round.period_start, round.period_end)
         tell(1, total, f"Đã tổng hợp số liệu của {unit.name}")
 
-        indicators = _framework_indicators(framework)
+        indicators = indicator_queries.framework_indicators(framework) if framework else []
         children = [submission.unit for submission in submissions]
-        figures = _subunit_figures(indicators, unit, children, round.year)
-        targets = _subunit_targets(indicators, unit, children, round.year)
+        rows = indicator_queries.figure_rows(indicators, children, round.year)
         activities = _activity_counts(unit, children, round.period_start, round.period_end)
         subunits = []
         for index, submission in enumerate(submissions, start=1):
             child = submission.unit
             subunits.append(
-                _subunit_line(
-                    indicators,
-                    submission,
-                    figures[child.pk],
-                    targets[child.pk],
-                    activities.get(child.pk, 0),
-                )
+                _subunit_line(submission, rows.get(child.pk, []), activities.get(child.pk, 0))
             )
             tell(
                 1 + index,

@@ -25,7 +25,9 @@ from openpyxl.utils import get_column_letter
 
 from binhdang.core import documents as word
 from binhdang.core.documents import dmy
+from binhdang.core.numbers import round_half_up
 from binhdang.core.spreadsheets import workbook_bytes
+from binhdang.indicators import display
 
 from .consolidated import ConsolidatedReport
 from .narrative import RISK_METHOD, TargetLine, whole
@@ -50,22 +52,35 @@ def _paragraphs(document, text: str) -> None:
             word.paragraph(document, block.strip(), indent=True)
 
 
+def _with_fraction(text: str, fraction: str, measure: str) -> str:
+    return f"{text} ({fraction})" if fraction and measure != "milestone" else text
+
+
 def _target_rows(lines: list[TargetLine]) -> list[list[str]]:
+    """One row per target, then one per breakdown of its figure ("– Nữ", "– Nam") under it."""
     rows = []
     for line in lines:
-        value = line.value_text
-        if line.fraction and line.measure != "milestone":
-            value = f"{value} ({line.fraction})"
         rows.append(
             [
                 line.code,
                 line.name,
                 line.last_text,
-                value,
+                _with_fraction(line.value_text, line.fraction, line.measure),
                 line.target_text or "—",
                 line.verdict_label,
             ]
         )
+        for part in line.parts:
+            rows.append(
+                [
+                    "",
+                    f"– {part.label}",
+                    part.last_text or "—",
+                    _with_fraction(part.value_text, part.fraction, line.measure),
+                    "",
+                    "",
+                ]
+            )
     return rows
 
 
@@ -102,14 +117,17 @@ def report_docx(report: ConsolidatedReport) -> bytes:
         word.paragraph(document, space_after=Pt(0))
         summary = word.paragraph(document, indent=True)
         word.add_run(summary, "Tổng hợp: ", bold=True)
-        word.add_run(summary, f"năm {year}, {facts.summary}.")
+        if any(line.value is not None for line in facts.targets):
+            word.add_run(summary, f"năm {year}, {facts.summary}.")
+        else:
+            word.add_run(summary, f"năm {year} chưa có số liệu.")
     else:
         word.paragraph(document, "Chưa có chỉ tiêu để đánh giá.", indent=True)
     for note in facts.notes:
         word.paragraph(document, note, italic=True, indent=True)
 
     word.heading(document, f"2. So sánh với năm {last}")
-    if facts.last_judged:
+    if facts.last_judged:  # at least one figure last year; else "no figures", not "0/19"
         word.paragraph(document, f"Năm {last}: {facts.last_summary}.", indent=True)
     else:
         word.paragraph(document, f"Chưa có số liệu năm {last} để so sánh.", indent=True)
@@ -189,8 +207,15 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _number(value):
-    """A figure as a number Excel computes with (4 decimals at most), or None."""
-    return None if value is None else float(round(value, 4))
+    """A figure as a number Excel computes with (4 decimals at most, half up), or None."""
+    return None if value is None else float(round_half_up(value, 4))
+
+
+def _figure_cell(sheet, row: int, column: int, value, digits: int | None):
+    """A figure's cell: the number, shown with the digits the Word report shows."""
+    cell = sheet.cell(row=row, column=column, value=_number(value))
+    cell.number_format = display.excel_format(digits)
+    return cell
 
 
 def _header(sheet, row: int, headers: list[str]) -> None:
@@ -207,6 +232,20 @@ def _titles(sheet, report: ConsolidatedReport, text: str) -> None:
         f"Kèm theo Báo cáo số {report.number} ngày {dmy(report.date)} của {report.issuer_text}"
     )
     sheet["A2"].font = Font(italic=True)
+
+
+def _unit_columns(report: ConsolidatedReport) -> list[tuple[str, str]]:
+    """The sub-units sheet's figure columns: each target code, followed by its breakdowns that
+    some sub-unit has ("3.2a", "Nữ"), in the report's order."""
+    found = {key for line in report.subunits for key in line.parts}
+    labels = [label for line in report.facts.targets for label in (p.label for p in line.parts)]
+    labels += [label for _code, label in sorted(found)]
+    order = list(dict.fromkeys(labels))
+    columns = []
+    for code in report.target_codes:
+        columns.append((code, ""))
+        columns += [(code, label) for label in order if (code, label) in found]
+    return columns
 
 
 def report_annex_xlsx(report: ConsolidatedReport) -> bytes:
@@ -251,7 +290,14 @@ def report_annex_xlsx(report: ConsolidatedReport) -> bytes:
             cell = targets.cell(row=row, column=column, value=value)
             if column == 2:
                 cell.alignment = WRAP
+        targets.cell(row=row, column=5).number_format = display.excel_format(line.digits)
         row += 1
+        for part in line.parts:  # the breakdowns, under their total
+            targets.cell(row=row, column=2, value=f"– {part.label}")
+            _figure_cell(targets, row, 5, part.value, line.digits)
+            targets.cell(row=row, column=6, value=_number(part.numerator))
+            targets.cell(row=row, column=7, value=_number(part.denominator))
+            row += 1
     targets.cell(row=row + 1, column=1, value="Tổng hợp").font = BOLD
     targets.cell(row=row + 1, column=2, value=facts.summary)
     for column, width in zip("ABCDEFGHIJ", (7, 60, 14, 11, 11, 11, 11, 11, 16, 12), strict=True):
@@ -259,13 +305,18 @@ def report_annex_xlsx(report: ConsolidatedReport) -> bytes:
 
     units = book.create_sheet("Theo đơn vị")
     _titles(units, report, f"Phụ lục 2. Số liệu các chỉ tiêu theo đơn vị năm {report.year}")
-    codes = report.target_codes
+    columns = _unit_columns(report)
+    codes = [f"{code} – {label}" if label else code for code, label in columns]
     _header(units, 4, ["Đơn vị", "Báo cáo", *codes, "Chỉ tiêu đạt", "Số hoạt động"])
+    position = {code: index for index, code in enumerate(report.target_codes)}
     for index, line in enumerate(report.subunits, start=5):
         units.cell(row=index, column=1, value=line.name)
         units.cell(row=index, column=2, value=line.state)
-        for offset, value in enumerate(line.values):
-            units.cell(row=index, column=3 + offset, value=_number(value))
+        for offset, (code, label) in enumerate(columns):
+            at = position[code]
+            value = line.parts.get((code, label)) if label else line.values[at]
+            digits = line.digits[at] if at < len(line.digits) else 1
+            _figure_cell(units, index, 3 + offset, value, digits)
         units.cell(row=index, column=3 + len(codes), value=line.summary)
         units.cell(row=index, column=4 + len(codes), value=line.activities)
     if not report.subunits:

@@ -17,16 +17,16 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import formats, translation
+from django.utils import translation
 
 from binhdang.activities import queries as activity_queries
+from binhdang.core.numbers import round_half_up, write_number
 from binhdang.core.text import fold
-from binhdang.indicators import forecast
-from binhdang.indicators.evaluation import Verdict, evaluate, summary_line
+from binhdang.indicators import display, forecast
+from binhdang.indicators.evaluation import Verdict, evaluate, summarise
 from binhdang.indicators.models import Comparator, Direction, Framework, Measure
-from binhdang.indicators.queries import unit_overview
+from binhdang.indicators.queries import summary, unit_overview
 from binhdang.indicators.rollup import RollUp, combine, rollup_many
-from binhdang.indicators.templatetags.indicators import figure, fraction
 from binhdang.orgunits.models import Kind, OrgUnit
 
 EXCEEDED = "exceeded"
@@ -57,6 +57,19 @@ RISK_METHOD = (
 
 
 @dataclass
+class PartLine:
+    """A breakdown of a target's figure (women, men, urban, rural…), as the report writes it."""
+
+    label: str
+    value: Decimal | None
+    value_text: str
+    fraction: str = ""
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    last_text: str = ""
+
+
+@dataclass
 class TargetLine:
     """One target of the strategy for the unit: this year's and last year's figure, the target
     and the verdict, as the report writes them."""
@@ -67,6 +80,7 @@ class TargetLine:
     measure: str = Measure.SHARE
     value: Decimal | None = None
     value_text: str = "—"
+    digits: int | None = 1  # the decimals value_text shows (for the annex's cell format)
     fraction: str = ""
     numerator: Decimal | None = None
     denominator: Decimal | None = None
@@ -78,6 +92,7 @@ class TargetLine:
     change_text: str = ""
     improved: bool | None = None
     at_risk: bool = False
+    parts: list[PartLine] = field(default_factory=list)
 
     @property
     def verdict_label(self) -> str:
@@ -125,7 +140,7 @@ class Facts:
     targets: list[TargetLine] = field(default_factory=list)
     summary: str = ""
     last_summary: str = ""
-    last_judged: int = 0
+    last_judged: int = 0  # how many targets had a figure last year
     at_risk: list[RiskLine] = field(default_factory=list)
     activities: list[ActivityLine] = field(default_factory=list)
     activity_summary: str = ""
@@ -136,14 +151,12 @@ class Facts:
 
 
 def number(value, digits: int = 1) -> str:
-    """1234.56 -> "1.234,6" (Vietnamese)."""
-    return formats.number_format(
-        round(Decimal(str(value)), digits), digits, use_l10n=True, force_grouping=True
-    )
+    """1234.56 -> "1.234,6" (Vietnamese), rounded half up (`indicators.display`)."""
+    return display.number(value, digits)
 
 
 def whole(value: int) -> str:
-    return formats.number_format(value, 0, use_l10n=True, force_grouping=True)
+    return write_number(value, 0)
 
 
 def in_sentence(unit: OrgUnit) -> str:
@@ -170,7 +183,7 @@ def _change(indicator, value, last) -> tuple[str, bool | None]:
     """ "tăng 2,3 điểm phần trăm", "giảm 1,5", "không đổi", and whether that is progress."""
     if value is None or last is None or indicator.measure == Measure.MILESTONE:
         return "", None
-    difference = round(Decimal(value) - Decimal(last), 1)
+    difference = round_half_up(Decimal(value) - Decimal(last), 1)
     if difference == 0:
         return "không đổi", None
     word = "tăng" if difference > 0 else "giảm"
@@ -179,12 +192,15 @@ def _change(indicator, value, last) -> tuple[str, bool | None]:
     return f"{word} {number(abs(difference))}{unit}", better
 
 
-def _last_year(framework, unit: OrgUnit, year: int, indicators) -> tuple[dict, dict]:
-    """Last year's figures and verdicts by indicator id; where the unit has no entries (it did
-    not exist yet), the units it was formed from, combined."""
-    rows = unit_overview(framework, unit, year) if year >= 2021 else []
-    figures = {row.indicator.pk: row.figure for row in rows}
-    targets = {row.indicator.pk: row.target for row in rows}
+def _last_year(framework, unit: OrgUnit, year: int, indicators) -> tuple[dict, dict, dict]:
+    """Last year's rows (figure, target, breakdowns) and verdicts by indicator id; where the
+    unit has no entries (it did not exist yet), the units it was formed from, combined."""
+    rows = (
+        {row.indicator.pk: row for row in unit_overview(framework, unit, year)}
+        if year >= 2021
+        else {}
+    )
+    figures = {pk: row.figure for pk, row in rows.items()}
     predecessors = list(unit.predecessors.all())
     missing = [i for i in indicators if not (figures.get(i.pk) and figures[i.pk].entries)]
     if predecessors and missing and year >= 2021:
@@ -193,7 +209,7 @@ def _last_year(framework, unit: OrgUnit, year: int, indicators) -> tuple[dict, d
             figures[indicator.pk] = combine(indicator, [part[indicator.pk] for part in parts])
     verdicts = {}
     for indicator in indicators:
-        target = targets.get(indicator.pk)
+        target = rows[indicator.pk].target if indicator.pk in rows else None
         value = figures.get(indicator.pk, RollUp(None, None, None, 0)).value
         verdicts[indicator.pk] = _verdict(
             evaluate(
@@ -206,7 +222,7 @@ def _last_year(framework, unit: OrgUnit, year: int, indicators) -> tuple[dict, d
             target,
             indicator,
         )
-    return figures, verdicts
+    return figures, verdicts, rows
 
 
 def _risks(framework, unit: OrgUnit, year: int) -> list[forecast.Forecast]:
@@ -253,11 +269,16 @@ def gather(
                 if row.indicator.owner_unit_id is None
             ]
             indicators = [row.indicator for row in rows]
-            last_figures, last_verdicts = _last_year(framework, unit, year - 1, indicators)
+            last_figures, last_verdicts, last_rows = _last_year(
+                framework, unit, year - 1, indicators
+            )
             risky = {item.indicator.pk: item for item in _risks(framework, unit, year)}
             for row in rows:
                 indicator = row.indicator
                 last = last_figures.get(indicator.pk)
+                last_row = last_rows.get(indicator.pk)
+                last_target = last_row.target if last_row else None
+                last_parts = {p.category: p for p in last_row.parts} if last_row else {}
                 value = row.figure.value
                 change, improved = _change(indicator, value, last.value if last else None)
                 facts.targets.append(
@@ -267,26 +288,45 @@ def gather(
                         unit_label=indicator.unit_label_vi,
                         measure=indicator.measure,
                         value=value,
-                        value_text=figure(row.figure, indicator),
-                        fraction=fraction(row.figure),
+                        value_text=row.text,
+                        digits=row.digits,
+                        fraction=row.fraction,
                         numerator=row.figure.numerator,
                         denominator=row.figure.denominator,
                         target_text=_target_text(indicator, row.target),
                         verdict=_verdict(row.verdict, value, row.target, indicator),
                         last_value=last.value if last else None,
-                        last_text=figure(last, indicator),
+                        last_text=display.figure_text(last, indicator, last_target),
                         last_verdict=last_verdicts[indicator.pk],
                         change_text=change,
                         improved=improved,
                         at_risk=indicator.pk in risky,
+                        parts=[
+                            PartLine(
+                                label=part.label,
+                                value=part.figure.value,
+                                value_text=part.text(indicator),
+                                fraction=display.fraction_text(part.figure),
+                                numerator=part.figure.numerator,
+                                denominator=part.figure.denominator,
+                                last_text=last_parts[part.category].text(indicator)
+                                if part.category in last_parts
+                                else "",
+                            )
+                            for part in row.parts
+                        ],
                     )
                 )
-            facts.summary = summary_line([row.verdict for row in rows])
+            facts.summary = str(summary(rows))
             last_plain = [
                 Verdict.MET if v == EXCEEDED else Verdict(v) for v in last_verdicts.values()
             ]
-            facts.last_summary = summary_line(last_plain)
-            facts.last_judged = sum(1 for v in last_plain if v != Verdict.NO_TARGET)
+            facts.last_judged = sum(
+                1
+                for i in indicators
+                if last_figures.get(i.pk) and last_figures[i.pk].value is not None
+            )
+            facts.last_summary = str(summarise(last_plain, facts.last_judged))
             for item in risky.values():
                 projection, interval = _projection_texts(item)
                 facts.at_risk.append(

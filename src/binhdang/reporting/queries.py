@@ -15,9 +15,7 @@ from django.utils import timezone
 from binhdang.accounts import permissions
 from binhdang.accounts.models import User
 from binhdang.core.formatting import percent
-from binhdang.indicators.evaluation import evaluate, summary_line
-from binhdang.indicators.queries import IndicatorRow, applicable_target
-from binhdang.indicators.rollup import rollup
+from binhdang.indicators.queries import IndicatorRow, figure_rows, summary
 from binhdang.orgunits.models import Level, OrgUnit
 
 from .models import ReportingRound, RoundSection, SectionText, State, Submission
@@ -369,27 +367,19 @@ def with_contacts(submissions: list[Submission]) -> list[MissingRow]:
 
 def submission_figures(submission: Submission) -> list[IndicatorRow]:
     """The requested indicators with the unit's figures for the round's year (rolled up live from
-    the indicator data, the same values the indicators pages show) and their verdicts."""
-    rows = []
+    the indicator data, the same rows the indicators pages show: `figure_rows`), their verdicts
+    and breakdowns."""
     unit, year = submission.unit, submission.round.year
-    indicators = submission.round.indicators.select_related("objective").order_by(
-        "framework", "objective__number", "number"
-    )
-    for indicator in indicators:
-        figure = rollup(indicator, unit, year)
-        target = applicable_target(indicator, unit, year)
-        verdict = evaluate(
-            figure.value,
-            target.value if target else None,
-            target.comparator if target else "",
-            indicator.direction,
+    indicators = list(
+        submission.round.indicators.select_related("objective").order_by(
+            "framework", "objective__number", "number"
         )
-        rows.append(IndicatorRow(indicator, figure, target, verdict))
-    return rows
+    )
+    return figure_rows(indicators, [unit], year)[unit.pk] if indicators else []
 
 
 def figures_summary(rows: list[IndicatorRow]) -> str:
-    return summary_line([row.verdict for row in rows])
+    return str(summary(rows))
 
 
 def section_texts(submission: Submission) -> list[tuple[RoundSection, str]]:

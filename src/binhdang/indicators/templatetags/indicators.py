@@ -1,12 +1,9 @@
-"""Showing figures as the reviews write them: 84,2%; 112,3; 1.234; 3/5."""
+"""Showing figures as the reviews write them (84,2%; 112,2; 1.234; 3/5), through
+`indicators.display`, the one writer of a figure for people."""
 
 from django import template
-from django.utils import formats
-from django.utils.translation import gettext as _
 
-from binhdang.core.formatting import percent
-
-from ..models import Measure
+from .. import display
 from ..rollup import RollUp
 
 register = template.Library()
@@ -15,25 +12,23 @@ register = template.Library()
 @register.simple_tag
 def fraction(rollup: RollUp | None) -> str:
     """ "105/173" for a quotient made of several entries."""
-    if rollup is None or rollup.denominator is None or rollup.numerator is None:
-        return ""
-    return (
-        f"{formats.number_format(rollup.numerator.normalize(), force_grouping=True)}/"
-        f"{formats.number_format(rollup.denominator.normalize(), force_grouping=True)}"
-    )
+    return display.fraction_text(rollup)
 
 
 @register.simple_tag
-def figure(rollup: RollUp | None, indicator) -> str:
-    """A rolled-up figure in the indicator's own form, or a dash when there is none."""
-    if rollup is None or rollup.value is None:
-        return "—"
-    if indicator.measure == Measure.SHARE:
-        return percent(rollup.value)
-    if indicator.measure == Measure.MILESTONE:
-        if rollup.denominator:
-            return fraction(rollup)
-        return _("Yes") if rollup.value else _("No")
-    if indicator.measure == Measure.COUNT:
-        return formats.number_format(rollup.value, 0, force_grouping=True)
-    return formats.number_format(rollup.value, 1, force_grouping=True)
+def figure(rollup: RollUp | None, indicator, target=None) -> str:
+    """A rolled-up figure in the indicator's own form (its digits agreeing with its verdict
+    against `target`), or a dash when there is none."""
+    return display.figure_text(rollup, indicator, target)
+
+
+@register.simple_tag
+def value(number, indicator, target=None) -> str:
+    """A single value of the indicator (e.g. a trend's last point), as `figure` writes it."""
+    return display.value_text(number, indicator, target)
+
+
+@register.simple_tag
+def decimal(number, digits: int = 1) -> str:
+    """A plain number rounded half up: a projection's interval "26,4"."""
+    return display.number(number, digits)

@@ -85,11 +85,22 @@ def test_evaluate_both_directions(value, target, comparator, direction, verdict)
 
 
 def test_summary_line_reads_like_the_annual_reviews():
-    verdicts = [Verdict.MET] * 16 + [Verdict.NOT_MET] * 2 + [Verdict.NO_DATA, Verdict.NO_TARGET]
+    """Over every target of the framework (19), then what the rest are."""
+    verdicts = [Verdict.MET] * 16 + [Verdict.NOT_MET, Verdict.NO_DATA, Verdict.NO_TARGET]
     with translation.override("vi"):
-        assert summary_line(verdicts) == "16/19 chỉ tiêu đạt và vượt (84,2%)"
+        assert summary_line(verdicts) == (
+            "16/19 chỉ tiêu đạt và vượt (84,2%); 1 chưa đạt, 1 chưa có số liệu, 1 chưa có mục tiêu"
+        )
+        assert summary_line([Verdict.MET] * 18 + [Verdict.NO_TARGET], figures=18) == (
+            "18/19 chỉ tiêu đạt và vượt (94,7%); 1 chưa có mục tiêu"
+        )
+        assert summary_line([Verdict.NO_DATA] * 18 + [Verdict.NO_TARGET]) == "Chưa có số liệu"
     with translation.override("en"):
-        assert summary_line(verdicts) == "16/19 targets met or exceeded (84.2%)"
+        assert summary_line(verdicts) == (
+            "16/19 targets met or exceeded (84.2%); 1 not met, 1 without a figure, "
+            "1 without a target value"
+        )
+        assert summary_line([Verdict.NO_DATA] * 19) == "No figures yet"
 
 
 def test_applicable_target_nearest_milestone_and_unit_precedence(nsge, personas, tree):

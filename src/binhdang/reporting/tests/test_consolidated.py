@@ -39,6 +39,13 @@ DATE = datetime.date(2025, 12, 5)
 COMMUNE_RESULTS = "Xã đã tổ chức 1 lớp tập huấn về bình đẳng giới cho 100 người."
 COMMUNE_LIMITS = "Kinh phí cho công tác bình đẳng giới còn hạn chế."
 NOT_ACCEPTED = "Nội dung của báo cáo chưa được tiếp nhận."
+# The summary lines over all 19 targets (6.2 has no target value).
+SUMMARY_2025 = (
+    "3/19 chỉ tiêu đạt và vượt (15,8%); 1 chưa đạt, 14 chưa có số liệu, 1 chưa có mục tiêu"
+)
+SUMMARY_2024 = (
+    "1/19 chỉ tiêu đạt và vượt (5,3%); 2 chưa đạt, 15 chưa có số liệu, 1 chưa có mục tiêu"
+)
 
 
 def _open(opener, units, name=NAME) -> ReportingRound:
@@ -145,10 +152,11 @@ def test_report_gathers_targets_summary_and_last_year(round, tree):
     assert lines["5.3"].target_text == "Có"  # a milestone's target, not "= 1"
     assert lines["1.1"].verdict_label == "Chưa có số liệu"
     assert lines["6.2"].verdict_label == "Chưa có chỉ tiêu"
-    # 18 targets have a target value; 3 are met or exceeded.
-    assert report.facts.summary == "3/18 chỉ tiêu đạt và vượt (16,7%)"
+    # Over all 19 targets: 3 met or exceeded, 1 not met, 14 without a figure, 6.2 without a
+    # target value.
+    assert report.facts.summary == SUMMARY_2025
     # Last year comes from the old province the new one was formed from.
-    assert report.facts.last_summary == "1/18 chỉ tiêu đạt và vượt (5,6%)"
+    assert report.facts.last_summary == SUMMARY_2024
     assert (lines["2.1"].last_text, lines["2.1"].change_text) == (
         "50,0%",
         "tăng 5,0 điểm phần trăm",
@@ -196,7 +204,7 @@ def test_report_compiles_accepted_narrative_by_section(round, tree):
     everything = str([s.entries for s in report.sections])
     assert NOT_ACCEPTED not in everything and neighbour.name not in everything
     # The province has no text of its own yet: the draft from the data stands in.
-    assert results.own_is_draft and "3/18 chỉ tiêu đạt và vượt (16,7%)" in results.own_text
+    assert results.own_is_draft and SUMMARY_2025 in results.own_text
     assert report.reporting_line == "Đã tiếp nhận báo cáo của 1/2 đơn vị."
     lines = {line.name: line for line in report.subunits}
     assert lines[commune.name].accepted and not lines[neighbour.name].accepted
@@ -206,7 +214,10 @@ def test_report_compiles_accepted_narrative_by_section(round, tree):
     assert lines[commune.name].values[index] == 75
     assert lines[commune.name].texts[index] == "75,0%"
     assert lines[neighbour.name].values[index] is None
-    assert lines[commune.name].summary == "1/18 chỉ tiêu đạt và vượt (5,6%)"
+    assert lines[commune.name].summary == (
+        "1/19 chỉ tiêu đạt và vượt (5,3%); 17 chưa có số liệu, 1 chưa có mục tiêu"
+    )
+    assert lines[neighbour.name].summary == "Chưa có số liệu"  # not "0/19 … (0,0%)"
 
 
 def test_subunit_figures_follow_their_own_targets_and_deeper_rounds(round, tree, personas):
@@ -225,14 +236,17 @@ def test_subunit_figures_follow_their_own_targets_and_deeper_rounds(round, tree,
     )
     report = consolidated.build_report(round, tree["province"], date=DATE)
     line = next(s for s in report.subunits if s.name == tree["commune"].name)
-    assert line.summary == "0/18 chỉ tiêu đạt và vượt (0,0%)"  # 75% misses its own 80%
+    # 75% misses its own 80%
+    assert line.summary == (
+        "0/19 chỉ tiêu đạt và vượt (0,0%); 1 chưa đạt, 17 chưa có số liệu, 1 chưa có mục tiêu"
+    )
     # A round asking communes directly from the nation: sub-units two levels down.
     national = _open(tree["nation"], [tree["commune"], tree["far_commune"]])
     report = consolidated.build_report(national, tree["nation"], date=DATE)
     lines = {s.name: s for s in report.subunits}
     index = report.target_codes.index("2.1")
     assert lines[tree["commune"].name].values[index] == 75
-    assert lines[tree["commune"].name].summary == "0/18 chỉ tiêu đạt và vượt (0,0%)"
+    assert lines[tree["commune"].name].summary.startswith("0/19 chỉ tiêu đạt và vượt (0,0%); 1 ")
     assert lines[tree["commune"].name].activities == 1
     assert lines[tree["far_commune"].name].values[index] is None
 
@@ -279,8 +293,7 @@ def test_draft_sections_are_written_from_the_data(round, tree):
     assert list(drafts) == [title for _key, title in DEFAULT_SECTIONS]
     results, limits, tasks = drafts.values()
     assert results.startswith(
-        "Năm 2025, tỉnh Quảng Ngãi có 3/18 chỉ tiêu đạt và vượt (16,7%); "
-        "năm 2024: 1/18 chỉ tiêu đạt và vượt (5,6%)."
+        f"Năm 2025, tỉnh Quảng Ngãi có {SUMMARY_2025}; năm 2024: {SUMMARY_2024}."
     )
     assert "chỉ tiêu 2.1 (55,0%, mục tiêu ≥ 50)" in results
     assert "So với năm 2024, 3 chỉ tiêu chuyển biến tích cực (2.1, 2.2, 2.3)." in results
@@ -324,7 +337,7 @@ def test_word_and_excel_from_real_data(round, tree):
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "Số:       /BC-UBND" in text
     assert "Quảng Ngãi, ngày 05 tháng 12 năm 2025" in text
-    assert "Tổng hợp: năm 2025, 3/18 chỉ tiêu đạt và vượt (16,7%)." in text
+    assert f"Tổng hợp: năm 2025, {SUMMARY_2025}." in text
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Mã")
     row = next(r for r in table.rows if r.cells[0].text == "2.1")
     assert [c.text for c in row.cells][2:] == ["50,0%", "55,0% (55/100)", "≥ 50", "Vượt"]

@@ -52,7 +52,7 @@ def _report() -> ConsolidatedReport:
             improved=True,
         ),
         TargetLine("4.4", "Tỷ lệ tỉnh có cơ sở y tế", "%", target_text="≥ 40"),
-        TargetLine("6.2", "[CHƯA XÁC NHẬN]", "%", verdict="no_target"),
+        TargetLine("6.2", "Chỉ tiêu 2 của Mục tiêu 6", "%", verdict="no_target"),
     ]
     facts = Facts(
         unit_name="Tỉnh Quảng Ngãi",
@@ -180,7 +180,7 @@ def test_word_report_targets_table_and_summary_line():
         ],
         ["2.2", "Tỷ trọng lao động nữ trong nông nghiệp", "38,0%", "35,0%", "< 30", "Chưa đạt"],
         ["4.4", "Tỷ lệ tỉnh có cơ sở y tế", "—", "—", "≥ 40", "Chưa có số liệu"],
-        ["6.2", "[CHƯA XÁC NHẬN]", "—", "—", "—", "Chưa có chỉ tiêu"],
+        ["6.2", "Chỉ tiêu 2 của Mục tiêu 6", "—", "—", "—", "Chưa có chỉ tiêu"],
     ]
     assert "Tổng hợp: năm 2025, 1/3 chỉ tiêu đạt và vượt (33,3%)." in text
     assert "Năm 2024: 1/3 chỉ tiêu đạt và vượt (33,3%)." in text
