@@ -5,6 +5,7 @@ import datetime
 import io
 import os
 import stat
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,7 +94,7 @@ def figures(tree, personas, catalogue):
     for code, value in (("2.1", 55), ("2.2", 35), ("2.3", 27)):
         share(code, province, YEAR, value)
     record_value(admin, catalogue["5.3"], province, YEAR, value=1)
-    history = {2022: (40, 42, 26), 2023: (45, 40, "26.2"), 2024: (50, 38, "26.4")}
+    history = {2022: (40, 42, 26), 2023: (45, 40, Decimal("26.2")), 2024: (50, 38, Decimal("26.4"))}
     for year, values in history.items():
         for code, value in zip(("2.1", "2.2", "2.3"), values, strict=True):
             share(code, legacy, year, value)
