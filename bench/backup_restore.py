@@ -156,16 +156,31 @@ def run(command: list[str], data_dir: Path, database: str | None) -> float:
     log = WORK / "command.log"
     start = time.perf_counter()
     with open(log, "w") as out:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "binhdang", *command], env=env, stdout=out, stderr=out
-        )
-        _pid, status, usage = os.wait4(child.pid, 0)
+        status = subprocess.run(
+            [sys.executable, "-c", PEAK_MEMORY, *command], env=env, stdout=out, stderr=out
+        ).returncode
     seconds = time.perf_counter() - start
+    output = log.read_text()
     if status:
-        sys.exit(f"binhdang {' '.join(command)} failed:\n{log.read_text()}")
-    print(log.read_text().strip())
-    MEMORY_MB[command[0]] = max(MEMORY_MB.get(command[0], 0), usage.ru_maxrss / 1024)
+        sys.exit(f"binhdang {' '.join(command)} failed:\n{output}")
+    peak_kb = int(output.rsplit("peak-kB ", 1)[1].split()[0])
+    print(output.strip())
+    MEMORY_MB[command[0]] = max(MEMORY_MB.get(command[0], 0), peak_kb / 1024)
     return seconds
+
+
+# The command, reporting its own peak resident memory at exit (VmHWM counts only what the command
+# used; a child's rusage would include the benchmark's own memory, copied at fork).
+PEAK_MEMORY = """
+import atexit, sys
+def peak():
+    status = open("/proc/self/status").read()
+    print("peak-kB", status.split("VmHWM:")[1].split()[0], flush=True)
+atexit.register(peak)
+sys.argv = ["binhdang", *sys.argv[1:]]
+from binhdang.cli import main
+main()
+"""
 
 
 MEMORY_MB: dict[str, float] = {}

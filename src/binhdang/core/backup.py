@@ -114,8 +114,13 @@ def _columns(model) -> list[models.Field]:
 # Values: database-neutral text in the parts, database values on the way back.
 
 
+def _kind(column: models.Field) -> str:
+    # A foreign key holds its target's kind of value (an integer, or a UUID…).
+    return (column.target_field if column.is_relation else column).get_internal_type()
+
+
 def _encoder(column: models.Field):
-    kind = column.get_internal_type()
+    kind = _kind(column)
     if kind == "DateTimeField":
         return lambda v: v.astimezone(datetime.UTC).isoformat() if v.tzinfo else v.isoformat()
     if kind in ("DateField", "TimeField"):
@@ -132,12 +137,12 @@ def _encoder(column: models.Field):
 
 
 def _decoder(column: models.Field):
-    kind = column.get_internal_type()
+    kind = _kind(column)
     if kind == "DurationField":
         return lambda v: datetime.timedelta(microseconds=v)
-    if kind in ("JSONField",) or _encoder(column) is None:
-        return None
-    return column.to_python
+    if _encoder(column) is None:
+        return None  # JSON gave the value back as it was (numbers, text, booleans, JSON)
+    return (column.target_field if column.is_relation else column).to_python
 
 
 def _encode_row(row: tuple, encoders: list) -> str:
