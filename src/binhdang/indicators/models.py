@@ -49,7 +49,7 @@ class Dimension(models.TextChoices):
     RESIDENCE = "residence", _("Urban / rural")
     # A target judged per level of government (1.1): a unit's figure for the agencies or
     # governments of one level of its subtree; a commune's or department's own total is its
-    # answer for its level (decision NN).
+    # answer for its level (decision 38).
     LEVEL = "level", _("Level of government")
 
 
