@@ -10,7 +10,7 @@ from binhdang.activities.views import SESSION_KEY
 
 from .test_spreadsheets import good_row, problems, upload, workbook_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
 
 def test_a_100000_character_note_is_refused(personas, tree):

@@ -6,7 +6,7 @@ from binhdang.committees.spreadsheets import NAME, TERM_END, TITLE
 
 from .test_spreadsheets_and_documents import member, problems, xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
 
 @pytest.mark.parametrize("day", ["31/12/1890", "31/12/2199"])

@@ -29,6 +29,9 @@ from binhdang.committees.models import Committee, Decision, Membership, Person
 from binhdang.committees.models import Role as CommitteeRole
 from binhdang.core import backup
 
+pytestmark = pytest.mark.security  # issue 17: the import and backup cases of the suite
+
+
 PDF = b"%PDF-1.4\n% Quyet dinh kien toan Ban\n" + bytes(range(256)) * 40
 POSTGRES_ADMIN = os.environ.get(
     "BINHDANG_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres"

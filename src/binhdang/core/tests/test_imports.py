@@ -20,6 +20,9 @@ from binhdang.core import imports
 from binhdang.core.imports import DATE, INTEGER, LINES, NUMBER, Column, Spec, read_json, read_sheet
 from binhdang.core.spreadsheets import ImportErrors, workbook_bytes
 
+pytestmark = pytest.mark.security  # issue 17: the import and backup cases of the suite
+
+
 SPEC = Spec(
     sheet="Danh sách",
     columns=(

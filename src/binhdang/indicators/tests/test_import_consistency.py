@@ -19,7 +19,7 @@ from binhdang.indicators import dhis2, spreadsheets
 from binhdang.indicators.models import DataValue
 from binhdang.indicators.services import record_value
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
 URL = "indicators:excel_import"
 
