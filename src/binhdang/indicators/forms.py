@@ -78,7 +78,14 @@ class DataEntryForm(StyledForm):
     silently overwritten. A locked year's fields are read-only."""
 
     def __init__(
-        self, *args, indicators, yes_no: set[int], categories: dict, stored: dict, locked=False, **kw
+        self,
+        *args,
+        indicators,
+        yes_no: set[int],
+        categories: dict,
+        stored: dict,
+        locked=False,
+        **kw,
     ):
         """`categories`: each indicator's breakdown lines for this unit and year, by id
         (`services.categories_by_indicator`)."""

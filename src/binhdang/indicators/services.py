@@ -190,9 +190,7 @@ def _check_category(indicator: Indicator, unit: OrgUnit, year: int, category: st
             "In %(year)d “%(unit)s” has no “%(line)s” line: a unit enters its own level and "
             "the levels that have units below it."
         )
-    raise ValidationError(
-        {"category": message % {"unit": unit.name, "line": label, "year": year}}
-    )
+    raise ValidationError({"category": message % {"unit": unit.name, "line": label, "year": year}})
 
 
 def _unit_existed(unit: OrgUnit, year: int) -> bool:
