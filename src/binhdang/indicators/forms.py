@@ -77,9 +77,21 @@ class DataEntryForm(StyledForm):
     was opened (a hidden field), so that a line someone else saved since is refused rather than
     silently overwritten. A locked year's fields are read-only."""
 
-    def __init__(self, *args, indicators, yes_no: set[int], stored: dict, locked=False, **kw):
+    def __init__(
+        self,
+        *args,
+        indicators,
+        yes_no: set[int],
+        categories: dict,
+        stored: dict,
+        locked=False,
+        **kw,
+    ):
+        """`categories`: each indicator's breakdown lines for this unit and year, by id
+        (`services.categories_by_indicator`)."""
         self.stored = stored
-        super().__init__(*args, initial=self._initial(indicators, yes_no, stored), **kw)
+        initial = self._initial(indicators, yes_no, categories, stored)
+        super().__init__(*args, initial=initial, **kw)
         self.lines: list[tuple[EntryLine, list[EntryLine]]] = []
         for indicator in indicators:
             asks = indicator.pk in yes_no
@@ -94,14 +106,13 @@ class DataEntryForm(StyledForm):
                 label=FIELD_LABELS["source"], required=False, max_length=255
             )
             parts = []
-            if not asks:
-                for category, label in indicator.categories():
-                    part = EntryLine(indicator, category, label, names, False)
-                    for name, key in zip(names, part.keys, strict=True):
-                        self.fields[key] = self._figure_field(
-                            indicator, name, f"{label}: {FIELD_LABELS[name]}"
-                        )
-                    parts.append(part)
+            for category, label in [] if asks else categories[indicator.pk]:
+                part = EntryLine(indicator, category, label, names, False)
+                for name, key in zip(names, part.keys, strict=True):
+                    self.fields[key] = self._figure_field(
+                        indicator, name, f"{label}: {FIELD_LABELS[name]}"
+                    )
+                parts.append(part)
             for line in (total, *parts):
                 self.fields[line.was] = forms.CharField(required=False, widget=forms.HiddenInput)
             self.lines.append((total, parts))
@@ -123,13 +134,13 @@ class DataEntryForm(StyledForm):
         )
 
     @staticmethod
-    def _initial(indicators, yes_no: set[int], stored: dict) -> dict:
+    def _initial(indicators, yes_no: set[int], categories: dict, stored: dict) -> dict:
         """The stored figures as the form's values, and each line's `was`."""
         initial = {}
         for indicator in indicators:
             asks = indicator.pk in yes_no
-            categories = [""] if asks else ["", *(c for c, _l in indicator.categories())]
-            for category in categories:
+            lines = [] if asks else [c for c, _l in categories[indicator.pk]]
+            for category in ["", *lines]:
                 prefix = f"{indicator.pk}-{category}-" if category else f"{indicator.pk}-"
                 row = stored.get((indicator.pk, category))
                 for name, value in measures.to_line(indicator, asks, row).items():

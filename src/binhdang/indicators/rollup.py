@@ -216,6 +216,12 @@ LEVEL_CATEGORY = {
 ANSWERING_LEVELS = (Level.COMMUNE, Level.DEPARTMENT)
 
 
+def levels_below(unit: OrgUnit, year: int) -> set[int]:
+    """The levels of the units below the unit that existed at any time of the year (one
+    query): a province after the 2025 reform has communes, before it districts too."""
+    return set(_ExpectedUnits(unit, year).by_level)
+
+
 def judged_per_level(indicator: Indicator) -> bool:
     """Whether the target is held and judged per level of government (1.1)."""
     return Dimension.LEVEL in indicator.dimensions

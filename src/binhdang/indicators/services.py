@@ -23,6 +23,7 @@ from binhdang.orgunits.models import Level, OrgUnit
 
 from . import measures
 from .models import Comparator, DataValue, Dimension, Direction, Indicator, Lock, Measure, Target
+from .rollup import ANSWERING_LEVELS, LEVEL_CATEGORY, judged_per_level, levels_below
 
 STRATEGY_YEARS = range(2021, 2031)
 
@@ -134,6 +135,64 @@ def save_local_indicator(actor, unit: OrgUnit, indicator: Indicator | None = Non
     return indicator
 
 
+def categories_for(
+    indicator: Indicator, unit: OrgUnit, year: int, *, below: set[int] | None = None
+) -> list[tuple[str, str]]:
+    """The breakdown lines a unit enters for an indicator in a year: the one rule behind the
+    entry form, the Excel template, the imports and `record_value`.
+
+    A unit answering yes or no (a milestone; a commune's part of 1.1) has none. By level of
+    government (1.1), a unit answering for itself in its total (a commune, a department) has
+    none either; any other unit has its own level and each level with units below it in the
+    year: a province its own and the communes (and before the 2025 reform the districts), a
+    ministry its own and its departments, the nation every level below it. `below` (from
+    `rollup.levels_below`) spares the query when the caller read it already."""
+    if indicator.asks_yes_no(unit):
+        return []
+    categories = indicator.categories()
+    if not judged_per_level(indicator):
+        return categories
+    levels = set()
+    if unit.level not in ANSWERING_LEVELS:
+        levels = {unit.level, *(levels_below(unit, year) if below is None else below)}
+    kept = {LEVEL_CATEGORY[level] for level in levels if level in LEVEL_CATEGORY}
+    return [
+        (key, label)
+        for key, label in categories
+        if not key.startswith(f"{Dimension.LEVEL}:") or key in kept
+    ]
+
+
+def categories_by_indicator(indicators, unit: OrgUnit, year: int) -> dict[int, list]:
+    """`categories_for` each indicator (by id), reading the levels below the unit at most once."""
+    per_level = any(judged_per_level(i) for i in indicators)
+    below = levels_below(unit, year) if per_level and unit.level not in ANSWERING_LEVELS else set()
+    return {i.pk: categories_for(i, unit, year, below=below) for i in indicators}
+
+
+def _check_category(indicator: Indicator, unit: OrgUnit, year: int, category: str, below) -> None:
+    """Refuse a breakdown the indicator has not, or one that means nothing for this unit."""
+    if not category:
+        return
+    labels = dict(indicator.categories())
+    if category not in labels:
+        raise ValidationError({"category": _("This indicator is not broken down that way.")})
+    if category in dict(categories_for(indicator, unit, year, below=below)):
+        return
+    label = str(labels[category]).split(": ", 1)[-1]
+    if indicator.asks_yes_no(unit) or unit.level in ANSWERING_LEVELS:
+        message = _(
+            "“%(unit)s” answers this indicator for itself on its total line: it has no "
+            "“%(line)s” line."
+        )
+    else:
+        message = _(
+            "In %(year)d “%(unit)s” has no “%(line)s” line: a unit enters its own level and "
+            "the levels that have units below it."
+        )
+    raise ValidationError({"category": message % {"unit": unit.name, "line": label, "year": year}})
+
+
 def _unit_existed(unit: OrgUnit, year: int) -> bool:
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     return (unit.valid_from is None or unit.valid_from <= last) and (
@@ -176,7 +235,7 @@ def record_value(
     `_refuse_parts_over_total`, shared with `record_values_bulk`."""
     _check_unit_year(actor, unit, year)
     numerator, denominator, value = _clean_figures(
-        indicator, unit, category, numerator, denominator, value
+        indicator, unit, year, category, numerator, denominator, value
     )
     _check_sharp_change(indicator, unit, year, category, value, note)
     _check_parts(indicator, unit, year, category, numerator, denominator, value)
@@ -260,7 +319,7 @@ def record_values(actor, unit: OrgUnit, year: int, lines: list[Line]) -> Saved:
     for line in lines:
         now = current.get((line.indicator.pk, line.category))
         if line.seen and not measures.same(now, line.shown):
-            if not _same_as(line, unit, now):  # both typed the same: nothing to refuse
+            if not _same_as(line, unit, year, now):  # both typed the same: nothing to refuse
                 conflicts.append(Conflict(line, now))
             continue
         try:
@@ -274,13 +333,13 @@ def record_values(actor, unit: OrgUnit, year: int, lines: list[Line]) -> Saved:
     return Saved(saved, conflicts)
 
 
-def _same_as(line: Line, unit: OrgUnit, stored: measures.Stored | None) -> bool:
+def _same_as(line: Line, unit: OrgUnit, year: int, stored: measures.Stored | None) -> bool:
     """Whether a line would store exactly what is stored already."""
     if stored is None:
         return False
     figures = {k: line.figures.get(k) for k in measures.FIGURES}
     try:
-        cleaned = _clean_figures(line.indicator, unit, line.category, *figures.values())
+        cleaned = _clean_figures(line.indicator, unit, year, line.category, *figures.values())
     except ValidationError:
         return False
     if measures.is_quotient(line.indicator):  # the derived value is rounded when stored
@@ -356,13 +415,21 @@ def _check_unit_year(actor, unit: OrgUnit, year: int, *, locked: bool | None = N
 
 
 def _clean_figures(
-    indicator: Indicator, unit: OrgUnit, category: str, numerator, denominator, value
+    indicator: Indicator,
+    unit: OrgUnit,
+    year: int,
+    category: str,
+    numerator,
+    denominator,
+    value,
+    *,
+    below: set[int] | None = None,
 ):
-    """The figures as stored (numerator, denominator, value), or the refusal naming the field."""
+    """The figures as stored (numerator, denominator, value), or the refusal naming the field.
+    `below` is `categories_for`'s."""
     if indicator.owner_unit_id and not unit.is_within(indicator.owner_unit):
         raise ValidationError(_("This local indicator belongs to another unit."))
-    if category and category not in dict(indicator.categories()):
-        raise ValidationError({"category": _("This indicator is not broken down that way.")})
+    _check_category(indicator, unit, year, category, below)
     numerator = _number(numerator, "numerator")
     denominator = _number(denominator, "denominator")
     value = _number(value, "value", whole=indicator.measure == Measure.COUNT)
@@ -499,6 +566,7 @@ def record_values_bulk(actor, entries: list[Entry], *, origin: str = "") -> int:
     before = {key: dict(cells) for key, cells in stored.items()}
 
     unit_year: dict[tuple[int, int], Exception | None] = {}
+    below: dict[tuple[int, int], set[int]] = {}  # the levels below each unit, read once
     problems: list[tuple[Entry, str]] = []
     accepted: dict[tuple, Entry] = {}
     for entry in entries:
@@ -512,8 +580,17 @@ def record_values_bulk(actor, entries: list[Entry], *, origin: str = "") -> int:
         try:
             if refusal := unit_year[(unit.pk, year)]:
                 raise refusal
+            if category.startswith(f"{Dimension.LEVEL}:") and (unit.pk, year) not in below:
+                below[(unit.pk, year)] = levels_below(unit, year)
             numerator, denominator, value = _clean_figures(
-                indicator, unit, category, entry.numerator, entry.denominator, entry.value
+                indicator,
+                unit,
+                year,
+                category,
+                entry.numerator,
+                entry.denominator,
+                entry.value,
+                below=below.get((unit.pk, year)),
             )
             last = stored.get((indicator.pk, unit.pk, year - 1), {}).get(category)
             _refuse_sharp_change(value, last.value if last else None, entry.note)

@@ -31,7 +31,14 @@ from binhdang.orgunits.models import OrgUnit
 
 from .measures import QUOTIENTS
 from .models import CATEGORIES, DataValue, Indicator
-from .services import STRATEGY_YEARS, EntriesRefused, Entry, figure_text, record_values_bulk
+from .services import (
+    STRATEGY_YEARS,
+    EntriesRefused,
+    Entry,
+    categories_by_indicator,
+    figure_text,
+    record_values_bulk,
+)
 
 SHEET = "Số liệu"
 HEADERS = (
@@ -57,7 +64,8 @@ def _text(value) -> str:
 
 def template(units: list[OrgUnit], indicators: list[Indicator], year: int) -> bytes:
     """The sheet for these units and indicators, pre-filled with what is already entered: a
-    line for each total, and one for each breakdown the indicator asks for."""
+    line for each total, and one for each breakdown the unit enters for the indicator
+    (`services.categories_for`: no level lines for a commune, for instance)."""
     existing = {
         (v.unit_id, v.indicator_id, v.category): v
         for v in DataValue.objects.filter(unit__in=units, year=year)
@@ -70,11 +78,11 @@ def template(units: list[OrgUnit], indicators: list[Indicator], year: int) -> by
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EFE3EC")
     sheet.freeze_panes = "A2"
-    lines = [(indicator, [("", TOTAL), *indicator.categories()]) for indicator in indicators]
     for unit in units:
-        for indicator, categories in lines:
+        breakdowns = categories_by_indicator(indicators, unit, year)
+        for indicator in indicators:
             quotient = indicator.measure in QUOTIENTS
-            for category, label in categories:
+            for category, label in [("", TOTAL), *breakdowns[indicator.pk]]:
                 row = existing.get((unit.pk, indicator.pk, category))
                 sheet.append(
                     [

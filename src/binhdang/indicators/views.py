@@ -274,6 +274,7 @@ def enter(request, pk):
         request.POST or None,
         indicators=indicators,
         yes_no=yes_no,
+        categories=services.categories_by_indicator(indicators, unit, year),
         stored=_stored(unit, year),
         locked=lock is not None,
     )
