@@ -649,7 +649,41 @@ def _inspection_fields(
     decision_number,
 ) -> dict:
     """An inspection's fields, cleaned and checked (refusals named by field)."""
-    fields = {
+    fields = _cleaned_inspection(
+        kind=kind,
+        title=title,
+        lead_name=lead_name,
+        start_date=start_date,
+        end_date=end_date,
+        lead_position=lead_position,
+        members=members,
+        scope=scope,
+        findings=findings,
+        decision_number=decision_number,
+    )
+    _check_inspection(
+        unit,
+        inspected_units=inspected_units,
+        **{key: fields[key] for key in ("kind", "title", "lead_name", "start_date", "end_date")},
+    )
+    return fields
+
+
+def _cleaned_inspection(
+    *,
+    kind,
+    title,
+    lead_name,
+    start_date,
+    end_date,
+    lead_position,
+    members,
+    scope,
+    findings,
+    decision_number,
+) -> dict:
+    """An inspection's fields with their text trimmed, as stored."""
+    return {
         "kind": kind,
         "title": _clean_text(title),
         "decision_number": _clean_text(decision_number),
@@ -661,12 +695,6 @@ def _inspection_fields(
         "scope": (scope or "").strip(),
         "findings": (findings or "").strip(),
     }
-    _check_inspection(
-        unit,
-        inspected_units=inspected_units,
-        **{key: fields[key] for key in ("kind", "title", "lead_name", "start_date", "end_date")},
-    )
-    return fields
 
 
 @transaction.atomic
@@ -732,19 +760,19 @@ def update_inspection(
     (`seen`: as for `update_plan`)."""
     inspection = concurrency.locked(inspection)
     _refuse_outside(actor, inspection.unit, _("You cannot change inspections of “%s”."))
-    mine = {
-        "kind": kind,
-        "title": _clean_text(title),
-        "decision_number": _clean_text(decision_number),
-        "lead_name": _clean_text(lead_name),
-        "lead_position": _clean_text(lead_position),
-        "members": (members or "").strip(),
-        "start_date": start_date,
-        "end_date": end_date,
-        "scope": (scope or "").strip(),
-        "findings": (findings or "").strip(),
-        "inspected_units": list(inspected_units),
-    }
+    mine = _cleaned_inspection(
+        kind=kind,
+        title=title,
+        lead_name=lead_name,
+        start_date=start_date,
+        end_date=end_date,
+        lead_position=lead_position,
+        members=members,
+        scope=scope,
+        findings=findings,
+        decision_number=decision_number,
+    )
+    mine["inspected_units"] = list(inspected_units)
     if not concurrency.merge(mine, inspection_values(inspection), seen):
         return inspection
     inspected_units = mine.pop("inspected_units")
