@@ -58,8 +58,12 @@ YEAR, UNIT, UNIT_NAME, CODE, NAME, CATEGORY, NUM, DEN, VALUE, NOTE, SOURCE = ran
 TOTAL = "Tổng số"  # the "Phân tổ" of a total; an empty cell means the same
 
 
-def _text(value) -> str:
-    return "" if value is None else format(value.normalize(), "f")
+def _cell(value: Decimal | None) -> int | Decimal | str:
+    """A stored figure as a number cell (12,5 shows in Excel as the officer's Excel writes it).
+    Never as text: "12.5" written as text is read back as ambiguous Vietnamese and refused."""
+    if value is None:
+        return ""
+    return int(value) if value == value.to_integral_value() else value.normalize()
 
 
 def template(units: list[OrgUnit], indicators: list[Indicator], year: int) -> bytes:
@@ -92,9 +96,9 @@ def template(units: list[OrgUnit], indicators: list[Indicator], year: int) -> by
                         indicator.code,
                         f"{indicator.number}. {indicator.name_vi[:120]}",
                         str(label),
-                        _text(row.numerator) if row and quotient else "",
-                        _text(row.denominator) if row and quotient else "",
-                        _text(row.value) if row and not quotient else "",
+                        _cell(row.numerator) if row and quotient else "",
+                        _cell(row.denominator) if row and quotient else "",
+                        _cell(row.value) if row and not quotient else "",
                         row.note if row else "",
                         row.source if row else "",
                     ]

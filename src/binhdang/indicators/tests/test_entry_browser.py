@@ -1,40 +1,86 @@
-"""In a browser: a commune officer types 1.250 and 2.400 the Vietnamese way; the province sees
-52,1% made of 1.250/2.400, and the entry form shows the figures back as typed."""
+"""Issue 11's journey in a browser: a commune officer of Quảng Ngãi (96 communes and wards) types
+1.250 and 2.400 the Vietnamese way, with the women's and the men's parts; the province's approver
+sees 52,1% with "1/96 đơn vị đã nhập" and the women/men lines under it, and the province's Word
+report writes the same digits and the same lines."""
+
+import datetime
+import io
 
 import pytest
+from docx import Document
 from playwright.sync_api import expect
 
 from binhdang.accounts.models import Role
 from binhdang.conftest import log_in, make_user
 from binhdang.indicators.loading import load_catalogue
 from binhdang.indicators.models import Indicator
-from binhdang.orgunits.models import OrgUnit
+from binhdang.orgunits.models import Level, OrgUnit
+from binhdang.reporting import consolidated, documents
+from binhdang.reporting.models import ReportingRound
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_vietnamese_thousands_typed_in_a_commune_reach_the_province(page, live_map):
+def test_vietnamese_thousands_typed_in_a_commune_reach_the_province_and_its_word_report(
+    page, live_map
+):
     load_catalogue()
     province = OrgUnit.objects.get(code="P51")
-    commune = province.children.live().filter(level=4).order_by("official_code").first()
+    communes = province.children.live().filter(level=Level.COMMUNE)
+    assert communes.count() == 96  # the map's count, which the coverage line must state
+    commune = communes.order_by("official_code").first()
     make_user("xa.nhaplieu", commune, Role.DATA_OFFICER)
-    make_user("tinh.xem", province, Role.VIEWER)
-    wage = Indicator.objects.get(number="2.1", owner_unit=None)
+    make_user("tinh.pheduyet", province, Role.APPROVER)
+    # 3.2b: a share (target ≥ 50% in 2025) broken down by sex.
+    share = Indicator.objects.get(number="3.2b", owner_unit=None)
+    assert [key for key, _label in share.categories()] == ["sex:female", "sex:male"]
 
     log_in(page, "xa.nhaplieu")
     page.goto(f"/indicators/units/{commune.pk}/enter/?year=2025")
-    page.locator(f"#id_{wage.pk}-numerator").fill("1.250")
-    page.locator(f"#id_{wage.pk}-denominator").fill("2.400")
+    typed = {
+        f"{share.pk}-numerator": "1.250",
+        f"{share.pk}-denominator": "2.400",
+        f"{share.pk}-sex:female-numerator": "700",
+        f"{share.pk}-sex:female-denominator": "1.300",
+        f"{share.pk}-sex:male-numerator": "550",
+        f"{share.pk}-sex:male-denominator": "1.100",
+    }
+    for name, text in typed.items():
+        page.locator(f'[name="{name}"]').fill(text)
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator("#figures")).to_contain_text("52,1%")
 
+    # Reopened, the form shows the figures as typed, never 1,25 or 1.25E+3.
     page.goto(f"/indicators/units/{commune.pk}/enter/?year=2025")
-    expect(page.locator(f"#id_{wage.pk}-numerator")).to_have_value("1.250")
-    expect(page.locator(f"#id_{wage.pk}-denominator")).to_have_value("2.400")
+    for name, text in typed.items():
+        expect(page.locator(f'[name="{name}"]')).to_have_value(text)
 
     page.context.clear_cookies()
-    log_in(page, "tinh.xem")
+    log_in(page, "tinh.pheduyet")
     page.goto(f"/indicators/units/{province.pk}/?year=2025")
-    row = page.locator("#figures tr", has_text="2.1")
+    row = page.locator("#figures tr", has_text="3.2b")
     expect(row).to_contain_text("52,1%")
     expect(row).to_contain_text("1.250/2.400")
+    expect(row.locator(".provenance-coverage")).to_contain_text("1/96 đơn vị đã nhập")
+    parts = row.locator(".figure-parts li")
+    expect(parts.nth(0)).to_have_text("Nữ: 53,8% (700/1.300)")
+    expect(parts.nth(1)).to_have_text("Nam: 50,0% (550/1.100)")
+
+    # The province's consolidated Word report, made by the service the download button runs.
+    round = ReportingRound.objects.create(
+        opener=province,
+        name="Báo cáo kết quả thực hiện công tác bình đẳng giới năm 2025",
+        kind="annual",
+        year=2025,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        deadline=datetime.date(2025, 12, 15),
+    )
+    report = consolidated.build_report(round, province, date=datetime.date(2025, 12, 20))
+    document = Document(io.BytesIO(documents.report_docx(report)))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Mã")
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    line = next(i for i, r in enumerate(rows) if r[0] == "3.2b")
+    assert rows[line][3] == "52,1% (1.250/2.400)"
+    assert rows[line + 1][1:4] == ["– Nữ", "—", "53,8% (700/1.300)"]
+    assert rows[line + 2][1:4] == ["– Nam", "—", "50,0% (550/1.100)"]

@@ -55,7 +55,7 @@ def test_round_trip_with_preview(client, personas, tree, catalogue):
     units = {r[spreadsheets.UNIT] for r in rows}
     assert "P51" in units and tree["commune"].code in units  # with the sub-units
     prefilled = next(r for r in rows if r[1] == "P51" and r[3] == catalogue["2.1"].code)
-    assert (prefilled[spreadsheets.NUM], prefilled[spreadsheets.DEN]) == ("400", "900")
+    assert (prefilled[spreadsheets.NUM], prefilled[spreadsheets.DEN]) == (400, 900)
 
     filled = _fill(
         content,
@@ -79,7 +79,7 @@ def test_round_trip_with_preview(client, personas, tree, catalogue):
     # Downloading again gives back what was saved.
     again = load_workbook(io.BytesIO(_download(client, tree["province"])))[spreadsheets.SHEET]
     saved = {(r[1], r[3]): r for r in again.iter_rows(min_row=2, values_only=True)}
-    assert saved[("P51", catalogue["5.3"].code)][spreadsheets.VALUE] == "1"
+    assert saved[("P51", catalogue["5.3"].code)][spreadsheets.VALUE] == 1
 
 
 def test_bad_cells_are_named_by_row_and_column(client, personas, tree, catalogue):
@@ -139,7 +139,7 @@ def test_breakdowns_have_their_own_lines_both_ways(client, personas, tree, catal
         "Giới tính: Nữ",
         "Giới tính: Nam",
     ]
-    assert (lines[1][spreadsheets.NUM], lines[1][spreadsheets.DEN]) == ("30", "36")
+    assert (lines[1][spreadsheets.NUM], lines[1][spreadsheets.DEN]) == (30, 36)
     assert lines[2][spreadsheets.NUM] is None  # nothing entered for men yet
 
     filled = _fill(
