@@ -9,7 +9,7 @@ from binhdang.orgunits.models import OrgUnit
 from . import display
 from .evaluation import Summary, Verdict, evaluate, per_level_verdict, summarise
 from .models import CATEGORIES, Dimension, Direction, Framework, Indicator, Objective, Target
-from .rollup import RollUp, combine, rollup, rollup_many, rollup_years
+from .rollup import RollUp, combine, rollup, rollup_breakdowns, rollup_many, rollup_years
 
 NOTHING = RollUp(None, None, None, 0)
 
@@ -110,6 +110,21 @@ def _figures(indicators, units, year: int, category: str = "") -> dict[int, dict
     }
 
 
+def _breakdown_figures(
+    indicators, units, year: int, categories: list[str]
+) -> dict[str, dict[int, dict[int, RollUp]]]:
+    """Each breakdown category's figures, by category, unit id and indicator id."""
+    if len(units) == 1:
+        found = rollup_breakdowns(indicators, units[0], year, categories)
+        return {category: {units[0].pk: found[category]} for category in categories}
+    return {
+        category: _figures(
+            [i for i in indicators if category in dict(i.categories())], units, year, category
+        )
+        for category in categories
+    }
+
+
 def figure_rows(
     indicators: list[Indicator], units, year: int, *, breakdowns: bool = True
 ) -> dict[int, list[IndicatorRow]]:
@@ -117,20 +132,15 @@ def figure_rows(
     figure for the year, the target that judges it, the verdict and, with `breakdowns`, the
     figure's breakdowns that have entries.
 
-    Batched: one query for the totals, one per breakdown category asked (women, men…) and one
-    for the targets, whatever the number of units and indicators."""
+    Batched: one query for the totals, one for the breakdowns (one per category asked when
+    there are several units) and one for the targets, whatever the number of indicators."""
     units = list(units)
     indicators = list(indicators)
     if not units:
         return {}
     totals = _figures(indicators, units, year)
     categories = _category_labels(indicators) if breakdowns else {}
-    parts = {
-        category: _figures(
-            [i for i in indicators if category in dict(i.categories())], units, year, category
-        )
-        for category in categories
-    }
+    parts = _breakdown_figures(indicators, units, year, list(categories))
     targets = applicable_targets_by_unit(indicators, units, year)
     rows: dict[int, list[IndicatorRow]] = {}
     for unit in units:

@@ -304,7 +304,7 @@ def _groups(
     indicator_ids,
     unit: OrgUnit,
     year: int,
-    category: str,
+    category: str | tuple[str, ...],
     *,
     split_children: bool = False,
     per_level=(),
@@ -325,7 +325,8 @@ def _groups(
     own_id = Case(
         When(one_by_one, then=F("unit_id")), default=Value(0), output_field=IntegerField()
     )
-    categories = Q(category=category)
+    # Several categories (a tuple) come back in one query, each in groups of its own.
+    categories = Q(category__in=category) if isinstance(category, tuple) else Q(category=category)
     if per_level:
         categories |= Q(indicator_id__in=list(per_level), category__startswith="level:")
     rows = (
@@ -464,6 +465,30 @@ def rollup_many(
             parts = [g for g in groups.get(indicator.pk, []) if g.category != category]
             figure.levels = _level_figures(indicator, totals, parts, unit.path, expected)
     return figures
+
+
+def rollup_breakdowns(
+    indicators: list[Indicator], unit: OrgUnit, year: int, categories
+) -> dict[str, dict[int, RollUp]]:
+    """Each indicator's figure in each breakdown category (women, men…) for the unit and the
+    year, by category then indicator id, with provenance: one query for all the categories."""
+    categories = tuple(categories)
+    if not categories:
+        return {}
+    groups = _groups([i.pk for i in indicators], unit, year, categories)
+    expected = _ExpectedUnits(unit, year)
+    return {
+        category: {
+            indicator.pk: _explain(
+                indicator,
+                [g for g in groups.get(indicator.pk, []) if g.category == category],
+                unit.path,
+                expected,
+            )
+            for indicator in indicators
+        }
+        for category in categories
+    }
 
 
 def _level_figures(
