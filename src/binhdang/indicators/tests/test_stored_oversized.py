@@ -5,8 +5,11 @@ still not break a page: the largest figures the columns hold are stored directly
 page and file that shows them answers."""
 
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 
 from binhdang.indicators.models import DataValue
@@ -88,3 +91,40 @@ def test_1e30_in_an_excel_cell_is_refused_by_row_not_a_500(client, personas, tre
     assert response.status_code == 200
     assert "cột “Tử số”" in response.content.decode()
     assert not DataValue.objects.exists()
+
+
+def test_a_figure_past_its_column_from_before_the_bound_is_moved_into_the_note(
+    client, personas, tree, catalogue
+):
+    """Issue 11's own 1000000000000000, stored on SQLite before figures were bounded, breaks
+    every read of its row; the migration takes it out into the note and the page answers."""
+    migration = import_module("binhdang.indicators.migrations.0004_figures_past_their_columns")
+    admin = personas["system_admin"]
+    row = record_value(
+        admin, catalogue["2.1"], tree["commune"], 2025, numerator=1, denominator=2, note="Cũ"
+    )
+    kept = record_value(admin, catalogue["4.1"], tree["commune"], 2025, numerator=3, denominator=4)
+    with connection.cursor() as cursor:  # past the ORM's checks, as an old import wrote it
+        cursor.execute(
+            "UPDATE indicators_datavalue SET numerator = %s WHERE id = %s",
+            [10**15 if connection.vendor == "sqlite" else 10**13, row.pk],
+        )
+
+    class Editor:  # what RunPython hands the function: the schema editor, for its connection
+        pass
+
+    Editor.connection = connection
+    migration.clear_figures_past_their_columns(apps, Editor)
+
+    row.refresh_from_db()
+    if connection.vendor == "sqlite":
+        assert row.numerator is None and row.denominator == 2
+        assert row.note.startswith("Cũ\nSố liệu cũ quá lớn")
+        assert "numerator=1000000000000000" in row.note
+    else:  # PostgreSQL's column refuses such values, so nothing is past it
+        assert row.numerator == 10**13 and row.note == "Cũ"
+    kept.refresh_from_db()
+    assert (kept.numerator, kept.denominator, kept.note) == (3, 4, "")
+    client.force_login(admin)
+    response = client.get(reverse("indicators:enter", args=[tree["commune"].pk]), {"year": 2025})
+    assert response.status_code == 200
