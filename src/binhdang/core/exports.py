@@ -1,10 +1,12 @@
 """The one neutraliser of spreadsheet formulas in what the platform exports (Excel and CSV).
 
 Text typed by any user (a note, a task title, a DHIS2 comment) ends up in files other officers open
-in Excel. A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is taken there as a
-formula (`=HYPERLINK(...)` leaks data on a click, DDE runs commands), so such text is written with
-a leading apostrophe and stays literal. Numbers, dates and text that is only a number (`-5`,
-`-1.234,5`) are left alone, so figures stay figures.
+in Excel. Text starting with `=`, `+`, `-`, `@`, a tab or a carriage return is taken there as a
+formula (`=HYPERLINK(...)` leaks data on a click, DDE runs commands). In a CSV, which has no cell
+types, such text is written with a leading apostrophe. In a workbook it is kept as typed, in a text
+cell with Excel's quote prefix, which Excel and LibreOffice never evaluate, even when the cell is
+edited; so a template's note "- giảm do sáp nhập" comes back unchanged when it is uploaded again.
+Numbers, dates and text that is only a number (`-5`, `-1.234,5`) are left alone.
 """
 
 import csv
@@ -29,15 +31,14 @@ def neutralise(value):
 
 
 def neutralise_workbook(workbook: Workbook) -> Workbook:
-    """Make every text cell of every sheet literal (openpyxl stores any text starting with `=` as
-    a live formula; our exports write none on purpose)."""
+    """Make every text cell of every sheet that could read as a formula a quoted text cell
+    (openpyxl stores any text starting with `=` as a live formula; our exports write none)."""
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str):
-                    safe = neutralise(cell.value)
-                    if safe is not cell.value:
-                        cell.value = safe  # assigning text with a leading ' stores a string
+                if isinstance(cell.value, str) and neutralise(cell.value) is not cell.value:
+                    cell.data_type = "s"  # after the value: assigning it would guess again
+                    cell.quotePrefix = True
     return workbook
 
 

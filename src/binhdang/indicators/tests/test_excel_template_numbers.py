@@ -38,3 +38,28 @@ def test_a_decimal_figure_comes_back_from_the_template_unchanged(client, persona
     assert response.status_code == 302
     stored = DataValue.objects.get(indicator=wage, unit=tree["province"])
     assert (stored.numerator, stored.denominator) == (Decimal("12.5"), 1250)
+
+
+def test_a_note_that_looks_like_a_formula_comes_back_from_the_template_unchanged(
+    client, personas, tree, catalogue
+):
+    """Notes written as Vietnamese lists start with "-"; a re-uploaded template keeps them as they
+    were (the export writes them as quoted text cells, not with an added apostrophe)."""
+    admin = personas["province_admin"]
+    wage = catalogue["2.1"]
+    note = "- giảm do sáp nhập; =1+1 không phải công thức"
+    record_value(admin, wage, tree["province"], 2025, numerator=40, denominator=100, note=note)
+    client.force_login(admin)
+    content = _download(client, tree["province"], children=False)
+    notes = [
+        c
+        for row in load_workbook(io.BytesIO(content))[spreadsheets.SHEET].iter_rows(min_row=2)
+        if row[spreadsheets.CODE].value == wage.code
+        for c in row
+        if c.value == note
+    ]
+    assert len(notes) == 1 and notes[0].quotePrefix  # as typed, in a quoted text cell
+
+    _upload(client, tree["province"], content)
+    client.post(reverse("indicators:excel_import", args=[tree["province"].pk]), {"confirm": "1"})
+    assert DataValue.objects.get(indicator=wage, unit=tree["province"]).note == note
