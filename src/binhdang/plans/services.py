@@ -633,34 +633,10 @@ def _check_inspection(
         raise ValidationError(errors)
 
 
-def _inspection_fields(
-    unit: OrgUnit,
-    inspected_units: list[OrgUnit],
-    *,
-    kind,
-    title,
-    lead_name,
-    start_date,
-    end_date,
-    lead_position,
-    members,
-    scope,
-    findings,
-    decision_number,
-) -> dict:
-    """An inspection's fields, cleaned and checked (refusals named by field)."""
-    fields = _cleaned_inspection(
-        kind=kind,
-        title=title,
-        lead_name=lead_name,
-        start_date=start_date,
-        end_date=end_date,
-        lead_position=lead_position,
-        members=members,
-        scope=scope,
-        findings=findings,
-        decision_number=decision_number,
-    )
+def _inspection_fields(unit: OrgUnit, inspected_units: list[OrgUnit], **typed) -> dict:
+    """An inspection's fields (`_cleaned_inspection`'s), cleaned and checked (refusals named by
+    field)."""
+    fields = _cleaned_inspection(**typed)
     _check_inspection(
         unit,
         inspected_units=inspected_units,
