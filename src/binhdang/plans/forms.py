@@ -111,8 +111,7 @@ class TaskForm(StaleCheckForm, StyledForm):
     collaborating_units = UnitMultipleChoiceField(
         label=_("Collaborating units"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        widget=forms.SelectMultiple,
     )
     deadline = DeadlineField()
     meeting_reference = forms.CharField(
@@ -131,7 +130,7 @@ class TaskForm(StaleCheckForm, StyledForm):
         label=_("Targets served"),
         queryset=Indicator.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple,
     )
 
     def __init__(self, *args, assigning_unit: OrgUnit, **kwargs):
@@ -250,8 +249,7 @@ class InspectionForm(StaleCheckForm, StyledForm):
     )
     inspected_units = UnitMultipleChoiceField(
         label=_("Units inspected"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        widget=forms.SelectMultiple,
     )
     start_date = forms.DateField(label=_("Start date"), help_text="dd/mm/yyyy")
     end_date = forms.DateField(label=_("End date"), help_text="dd/mm/yyyy")
