@@ -10,7 +10,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from binhdang.core import audit
 
-        from .models import TwoFactorRequirement, User
+        from .models import OversightGrant, TwoFactorRequirement, User
 
         audit.register(User, exclude_fields=["password", "last_login", "updated_at"])
         audit.register(TwoFactorRequirement)
+        audit.register(OversightGrant)

@@ -35,11 +35,11 @@ def _round(user, pk) -> ReportingRound:
 
 
 def _submission(user, pk) -> Submission:
-    """A submission whose unit the user may see, or 404."""
+    """A submission whose reports the user may read (their subtree, or overseen), or 404."""
     submission = get_object_or_404(
         Submission.objects.select_related("round", "round__opener", "unit", "unit__parent"), pk=pk
     )
-    permissions.get_unit(user, submission.unit_id)
+    permissions.get_report_unit(user, submission.unit_id)
     return submission
 
 
