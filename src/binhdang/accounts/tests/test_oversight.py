@@ -12,6 +12,8 @@ from django.urls import reverse
 from binhdang.accounts import permissions, services
 from binhdang.accounts.models import OversightFunction, OversightGrant, Role
 from binhdang.conftest import make_user
+from binhdang.demo.accounts import setup_demo
+from binhdang.orgunits.models import OrgUnit
 
 from .oversight import BASIS, GRANT_FROM, grant, national_department, overseer
 
@@ -144,3 +146,15 @@ def test_page_grants_and_ends_for_the_system_admin_only(client, personas, tree):
     client.post(reverse("accounts:oversight_end", args=[given.pk]))
     given.refresh_from_db()
     assert given.valid_until is not None
+
+
+def test_the_demo_gives_the_national_department_oversight_of_the_nation(db):
+    accounts = {user.username: user for user in setup_demo()}
+    setup_demo()  # running it again gives nothing twice
+    officer = accounts["bnv.nhaplieu"]
+    grants = OversightGrant.objects.filter(grantee=officer.unit)
+    assert sorted(grants.values_list("function", flat=True)) == sorted(OversightFunction.values)
+    assert all(g.unit.code == "VN" and "25/2025/NĐ-CP" in g.legal_basis for g in grants)
+    assert "Bình đẳng giới" in officer.unit.name
+    assert permissions.may_inspect(officer.unit, OrgUnit.objects.get(code="LP51"), GRANT_FROM)
+    assert permissions.can_read_reports(officer, OrgUnit.objects.get(code="P51"))

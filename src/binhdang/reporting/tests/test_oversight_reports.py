@@ -10,6 +10,7 @@ from django.urls import reverse
 from binhdang.accounts.models import OversightFunction
 from binhdang.accounts.tests.oversight import grant, overseer
 from binhdang.reporting import queries, services
+from binhdang.reporting.consolidated import can_make_report
 from binhdang.reporting.models import State
 
 from .conftest import fresh, send_up
@@ -77,3 +78,12 @@ def test_a_grant_over_one_province_reads_that_province_only(personas, tree, prov
     grant(personas["system_admin"], department_approver.unit, tree["other_province"], [READ])
     assert not queries.can_see_round(department_approver, province_round)
     assert province_round not in queries.visible_rounds(department_approver)
+
+
+def test_overseer_may_make_the_province_s_consolidated_report(personas, tree, province_round):
+    department_approver = overseer(tree)
+    assert not can_make_report(department_approver, province_round, tree["province"])
+    grant(personas["system_admin"], department_approver.unit, tree["nation"], [READ])
+    assert can_make_report(department_approver, province_round, tree["province"])
+    # Not a unit the round neither opened nor asks.
+    assert not can_make_report(department_approver, province_round, tree["other_province"])
