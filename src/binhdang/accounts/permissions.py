@@ -282,9 +282,7 @@ def can_read_reports(user, unit: OrgUnit) -> bool:
     """Whether the user may read the unit's reports (pages and downloads): those who see the unit,
     and those who oversee it for reading reports. Reading only: returning or accepting a report
     stays with the units above it (can_review)."""
-    return can_view(user, unit) or (
-        _active(user) and oversees(user, unit, OversightFunction.READ_REPORTS)
-    )
+    return can_view(user, unit) or oversees(user, unit, OversightFunction.READ_REPORTS)
 
 
 def _oversight_condition(user, function: OversightFunction, unit_field: str) -> Q:
