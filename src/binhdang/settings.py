@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "ninja",  # its Swagger UI files, served from our own static files (no CDN)
     "binhdang.core",
     "binhdang.orgunits",
     "binhdang.accounts",
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "binhdang.activities",
     "binhdang.reporting",
     "binhdang.demo",
+    "binhdang.api",
 ]
 
 MIDDLEWARE = [
@@ -291,3 +293,9 @@ LOGGING = {
     # Axes announces itself on every start; only its warnings matter.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The REST API (/api/v1/): requests per token and period ("600/m": 600 a minute), counted in the
+# cache; bodies larger than API_MAX_BODY bytes or nested deeper than API_MAX_DEPTH are refused.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
+API_MAX_BODY = int(os.environ.get("API_MAX_BODY", str(1024 * 1024)))
+API_MAX_DEPTH = 16

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from binhdang.api import urls as api_urls
 from binhdang.core import views as core_views
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include((api_urls.urlpatterns, "api-1"))),
     path("healthz", core_views.health, name="health"),
 ]
 

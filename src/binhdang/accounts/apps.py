@@ -10,11 +10,13 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from binhdang.core import audit
 
-        from .models import OversightGrant, TwoFactorRequirement, User
+        from .models import AccessToken, OversightGrant, TwoFactorRequirement, User
 
         audit.register(User, exclude_fields=["password", "last_login", "updated_at"])
         audit.register(TwoFactorRequirement)
         audit.register(OversightGrant)
+        # The digest is a secret's; a use is not a change of the token.
+        audit.register(AccessToken, exclude_fields=["digest", "last_used_at"])
         # services.remove_two_factor logs {"two_factor": ["on", "off"]} on the account.
         audit.register_pseudo_field(
             "two_factor", _("two-factor login"), {"on": _("on"), "off": _("off")}

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.forms import StyledForm
 
-from .models import OversightFunction, Role
+from .models import OversightFunction, Role, TokenScope
 
 
 class _AccountFields(StyledForm):
@@ -98,4 +98,18 @@ class OversightGrantForm(StyledForm):
         label=_("Legal basis"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The decree or decision that gives this function, with its number and date."),
+    )
+
+
+class TokenForm(StyledForm):
+    """A user makes a personal access token for a program that uses the API."""
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What uses it, e.g. “Provincial statistics portal”."),
+    )
+    scope = forms.ChoiceField(label=_("Scope"), choices=TokenScope.choices, initial=TokenScope.READ)
+    expires_on = forms.DateField(
+        label=_("Expires on"), required=False, help_text=_("dd/mm/yyyy; empty: until revoked.")
     )

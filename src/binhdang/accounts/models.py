@@ -136,3 +136,51 @@ class OversightGrant(AuditedMixin, models.Model):
     def in_force(self, on: datetime.date) -> bool:
         """Whether the grant gives its function on that day."""
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+
+
+class TokenScope(models.TextChoices):
+    """What a personal access token may do with its user's permissions."""
+
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
+class AccessToken(AuditedMixin, models.Model):
+    """A personal access token for the API: only its SHA-256 digest is stored (the token itself is
+    shown once, when it is made); `prefix` is its visible start, by which the user recognises it.
+    It carries its user's own permissions, narrowed to reading by a read-only scope."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(_("scope"), max_length=8, choices=TokenScope.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access token")
+        verbose_name_plural = _("access tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def audit_unit_id(self) -> int | None:
+        return self.user.unit_id
+
+    def is_usable(self, now: datetime.datetime) -> bool:
+        """Not revoked, not expired, and its user still active."""
+        return (
+            self.revoked_at is None
+            and (self.expires_at is None or self.expires_at > now)
+            and self.user.is_active
+        )
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.WRITE

@@ -58,4 +58,6 @@ urlpatterns = [
     path("two-factor/", self_views.two_factor, name="two_factor"),
     path("two-factor/qr.svg", self_views.two_factor_qr, name="two_factor_qr"),
     path("two-factor/verify/", self_views.two_factor_verify, name="two_factor_verify"),
+    path("tokens/new/", self_views.token_create, name="token_create"),
+    path("tokens/<int:pk>/revoke/", self_views.token_revoke, name="token_revoke"),
 ]

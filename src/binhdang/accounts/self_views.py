@@ -1,4 +1,5 @@
-"""A user's own account: password, and two-factor login (enrolment, the code at login)."""
+"""A user's own account: password, two-factor login (enrolment, the code at login), and
+personal access tokens for the API."""
 
 import base64
 import io
@@ -7,7 +8,7 @@ import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from binhdang.core.forms import add_service_errors
 
 from . import services
-from .forms import CodeForm
+from .forms import CodeForm, TokenForm
 
 
 def _next_url(request, default: str = "account:home") -> str:
@@ -32,7 +33,7 @@ def _next_url(request, default: str = "account:home") -> str:
 
 
 def account_home(request):
-    """The user's own account: details, password, two-factor login."""
+    """The user's own account: details, password, two-factor login, access tokens."""
     user = request.user
     return render(
         request,
@@ -40,8 +41,34 @@ def account_home(request):
         {
             "has_two_factor": services.has_two_factor(user),
             "two_factor_required": services.two_factor_required(user),
+            "tokens": user.access_tokens.all(),
+            "token_form": TokenForm(),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def token_create(request):
+    """Make a personal access token; its text is shown on this one page, once."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, text = services.create_token(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            # Shown once; signed-in pages are never cached (NoStoreForSignedInMiddleware).
+            return render(request, "accounts/token_created.html", {"token": token, "text": text})
+    return render(request, "accounts/token_form.html", {"form": form})
+
+
+@require_http_methods(["POST"])
+def token_revoke(request, pk):
+    """Revoke one of the user's own tokens."""
+    token = get_object_or_404(request.user.access_tokens, pk=pk)
+    services.revoke_token(request.user, token)
+    messages.success(request, _("The token “%s” is revoked.") % token.name)
+    return redirect("account:home")
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,8 @@
 """Every write to accounts, with its rules: scope, roles, and no self-demotion."""
 
 import datetime
+import hashlib
+import secrets
 from collections.abc import Iterable
 
 from auditlog.models import LogEntry
@@ -15,7 +17,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from binhdang.orgunits.models import OrgUnit
 
 from . import permissions
-from .models import OversightFunction, OversightGrant, Role, TwoFactorRequirement, User
+from .models import (
+    AccessToken,
+    OversightFunction,
+    OversightGrant,
+    Role,
+    TokenScope,
+    TwoFactorRequirement,
+    User,
+)
 
 
 def _check_assignment(actor: User, unit: OrgUnit | None, role: str) -> None:
@@ -301,3 +311,80 @@ def end_oversight(
     grant.full_clean()
     grant.save()
     return grant
+
+
+# Personal access tokens for the API ---------------------------------------------------------------
+
+TOKEN_START = "bd_"
+# A use is written at most once a minute: reading the API is not a write per request.
+LAST_USE_EVERY = datetime.timedelta(minutes=1)
+TOKENS_PER_USER = 20
+
+
+def token_digest(text: str) -> str:
+    """The SHA-256 digest a token is stored and looked up by."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_token(
+    user: User, name: str, scope: str, expires_on: datetime.date | None = None
+) -> tuple[AccessToken, str]:
+    """Make a personal access token for the user's own use; returns it with its text, which is
+    shown once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name, e.g. the program that uses it.")})
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose read only or read and write.")})
+    expires_at = None
+    if expires_on is not None:
+        if expires_on <= timezone.localdate():
+            raise ValidationError({"expires_on": _("The expiry date must be in the future.")})
+        expires_at = datetime.datetime.combine(
+            expires_on, datetime.time.min, tzinfo=timezone.get_current_timezone()
+        )
+    live = user.access_tokens.filter(revoked_at=None)
+    if live.count() >= TOKENS_PER_USER:
+        raise ValidationError(
+            _("You have %(n)d tokens: revoke one you no longer use first.") % {"n": TOKENS_PER_USER}
+        )
+    prefix = secrets.token_hex(4)
+    text = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
+    token = AccessToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=prefix,
+        digest=token_digest(text),
+        scope=scope,
+        expires_at=expires_at,
+    )
+    return token, text
+
+
+@transaction.atomic
+def revoke_token(actor: User, token: AccessToken) -> None:
+    """Revoke one of the actor's own tokens; it stops working at once."""
+    if token.user_id != actor.pk:
+        raise PermissionDenied(_("This token is not yours."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def authenticate_token(text: str) -> AccessToken | None:
+    """The usable token with this text (its last use recorded), or None."""
+    if not text.startswith(TOKEN_START) or len(text) > 100:
+        return None
+    token = (
+        AccessToken.objects.select_related("user", "user__unit")
+        .filter(digest=token_digest(text))
+        .first()
+    )
+    now = timezone.now()
+    if token is None or not token.is_usable(now):
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_EVERY:
+        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

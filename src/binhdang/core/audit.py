@@ -6,7 +6,9 @@ says which unit it belongs to through `audit_unit_id()`, stored in the entry's `
 so that a unit's history is one query over the log.
 """
 
+import contextlib
 import datetime
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -40,6 +42,39 @@ def register(model, exclude_fields: list[str] | None = None) -> None:
     reverse relations (logged as "plans.Task.None") say nothing to a reader."""
     reverse = [f.name for f in model._meta.get_fields() if isinstance(f, ForeignObjectRel)]
     auditlog.register(model, exclude_fields=[*(exclude_fields or []), *reverse, "id"])
+
+
+# Marks on the entries written while handling one request that did not come through a signed-in
+# page (the API): who acted, and how (e.g. {"via": "api", "token": "1a2b3c4d"}). The request's
+# user is unknown to auditlog's middleware there: the token names it only later.
+_marks: ContextVar[tuple | None] = ContextVar("binhdang_audit_marks", default=None)
+
+
+@contextlib.contextmanager
+def marking():
+    """Scope for `mark`: the marks end with the block (one request)."""
+    token = _marks.set(None)
+    try:
+        yield
+    finally:
+        _marks.reset(token)
+
+
+def mark(actor, **data) -> None:
+    """Write `actor` and `data` into every entry logged from now until `marking` ends."""
+    _marks.set((actor, data))
+
+
+def add_marks(sender, instance, **kwargs) -> None:
+    """pre_save receiver on LogEntry (connected by core's app config)."""
+    marks = _marks.get()
+    if marks is None:
+        return
+    actor, data = marks
+    if instance.actor_id is None and actor is not None:
+        instance.actor = actor
+        instance.actor_email = getattr(actor, "email", None) or None
+    instance.additional_data = {**(instance.additional_data or {}), **data}
 
 
 def unit_history(unit_id: int):

@@ -11,7 +11,7 @@ from auditlog.context import auditlog_disabled, auditlog_value
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -326,7 +326,13 @@ def record_values(actor, unit: OrgUnit, year: int, lines: list[Line]) -> Saved:
             record_value(actor, line.indicator, unit, year, category=line.category, **line.figures)
             saved += 1
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
+            # A refusal of the whole line ("enter both…") has no field: it goes under "__all__".
+            by_field = (
+                error.message_dict
+                if hasattr(error, "error_dict")
+                else {NON_FIELD_ERRORS: error.messages}
+            )
+            for field, messages in by_field.items():
                 errors.setdefault(f"{line.key}{field}", []).extend(messages)
     if errors:
         raise ValidationError(errors)
