@@ -269,12 +269,29 @@ def list_figures(request, filters: Query[FigureFilters]):
         if filters.children
         else [unit]
     )
-    rows = queries.figure_rows(chosen, targets, filters.year) if chosen else {}
-    return [
-        _figure_out(target.pk, filters.year, row)
-        for target in targets
-        for row in rows.get(target.pk, [])
-    ]
+    return _FigurePages(chosen, targets, filters.year)
+
+
+class _FigurePages:
+    """The rows (unit × indicator) of `list_figures`, computed only for the units of the page
+    asked for: a province's every commune is not rolled up to answer its first hundred rows."""
+
+    def __init__(self, indicators, units, year: int):
+        self.indicators, self.units, self.year = indicators, units, year
+
+    def __len__(self) -> int:
+        return len(self.units) * len(self.indicators)
+
+    def __getitem__(self, page: slice) -> list[dict]:
+        start, stop, _step = page.indices(len(self))
+        if stop <= start:
+            return []
+        per_unit = len(self.indicators)
+        first = start // per_unit
+        chosen = self.units[first : (stop - 1) // per_unit + 1]
+        rows = queries.figure_rows(self.indicators, chosen, self.year)
+        flat = [_figure_out(unit.pk, self.year, row) for unit in chosen for row in rows[unit.pk]]
+        return flat[start - first * per_unit : stop - first * per_unit]
 
 
 class EntryFilters(Schema):
