@@ -74,22 +74,27 @@ def test_every_operation_answers_within_the_document(
     assert len(operations) >= 15
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            _explore(operation, mode, headers, unit, indicator)
 
-            @settings(
-                max_examples=EXAMPLES,
-                derandomize=True,
-                database=None,
-                deadline=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(case=operation.as_strategy(generation_mode=mode), aimed=st.booleans())
-            def run(case, aimed):
-                if aimed and mode == GenerationMode.POSITIVE:
-                    _aim(case, unit, indicator)
-                response = case.call(headers=headers)
-                case.validate_response(response, checks=CHECKS)
 
-            run()
+def _explore(operation, mode, headers, unit, indicator) -> None:
+    """Run one operation's generated cases in one mode, each response checked."""
+
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode), aimed=st.booleans())
+    def run(case, aimed):
+        if aimed and mode == GenerationMode.POSITIVE:
+            _aim(case, unit, indicator)
+        response = case.call(headers=headers)
+        case.validate_response(response, checks=CHECKS)
+
+    run()
 
 
 @pytest.fixture
