@@ -20,6 +20,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaError
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
@@ -125,6 +126,12 @@ class StrictParser(Parser):
         if _depth(data) > settings.API_MAX_DEPTH:
             raise Problem(400, "too_deep", _("The JSON body is nested too deeply."))
         return data
+
+
+class Renderer(JSONRenderer):
+    """JSON with Vietnamese letters as they are (UTF-8), not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 # Tokens and the rate limit ------------------------------------------------------------------------
@@ -237,6 +244,7 @@ api = Api(
     auth=TokenAuth(),
     throttle=TokenThrottle(),
     parser=StrictParser(),
+    renderer=Renderer(),
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
 )
 

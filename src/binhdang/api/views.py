@@ -73,12 +73,13 @@ def list_units(
     filters: Query[Filters],
     parent: Id | None = None,
     q: str = Query("", max_length=200),
+    code: str = Query("", max_length=32),
     level: int | None = Query(None, ge=0, le=9),
     live: bool | None = None,
 ):
     """Units the token's user sees: the children of `parent` (the tree, level by level), the
-    subtree of `unit`, those existing in `year`, or those whose name holds the words of `q`
-    (with or without diacritics)."""
+    subtree of `unit`, those existing in `year`, the one with a `code` (P51, BNV), or those whose
+    name holds the words of `q` (with or without diacritics)."""
     user = request.auth.user
     qs = permissions.visible_units(user)
     if parent is not None:
@@ -89,6 +90,8 @@ def list_units(
             Q(valid_from__isnull=True) | Q(valid_from__year__lte=filters.year),
             Q(valid_to__isnull=True) | Q(valid_to__year__gte=filters.year),
         )
+    if code:
+        qs = qs.filter(code=code)
     if level is not None:
         qs = qs.filter(level=level)
     if live is not None:
