@@ -25,7 +25,8 @@ from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
 from binhdang.accounts import services as account_services
-from binhdang.core import audit
+from binhdang.core import audit, concurrency
+from binhdang.core.concurrency import StaleEdit
 
 PROBLEM = "application/problem+json"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -256,6 +257,23 @@ def _problem(request, error: Problem):
 
 @api.exception_handler(ValidationError)
 def _refused(request, error: ValidationError):
+    if isinstance(error, StaleEdit):
+        # Both values of each field changed on both sides, as the edit page shows them, and
+        # the versions to send to keep one's own knowingly.
+        return problem_response(
+            409,
+            "stale",
+            str(error.message),
+            conflicts=[
+                {
+                    "field": conflict.name,
+                    "current": concurrency.display(conflict.theirs),
+                    "sent": concurrency.display(conflict.mine),
+                }
+                for conflict in error.conflicts
+            ],
+            versions=error.seen,
+        )
     detail, errors = _messages(error)
     if getattr(error, "code", None) == "stale":
         return problem_response(409, "stale", detail)

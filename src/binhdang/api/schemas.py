@@ -40,6 +40,7 @@ class ProblemOut(Schema):
     detail: str
     errors: dict[str, list[str]] | None = None
     conflicts: list[dict] | None = None
+    versions: dict[str, str] | None = None
 
 
 class UnitRef(Schema):
@@ -278,3 +279,82 @@ class MemberOut(Schema):
     start: datetime.date
     end: datetime.date | None
     term_end: datetime.date | None
+
+
+Count = Annotated[int, Field(ge=0, le=10**9)]
+
+
+class LinkOut(Schema):
+    url: str
+    title: str
+
+
+class LinkIn(Schema):
+    url: str = Field(..., max_length=1000)
+    title: str = Field("", max_length=500)
+
+
+class ActivityDetailOut(ActivityOut):
+    """An activity with everything its page shows, and `versions`: send them back with a change
+    (PUT) so that what someone else changed since is kept, or refused if you changed it too."""
+
+    co_organiser_ids: list[int]
+    partners: str
+    online_sites: str
+    online_site_count: int | None
+    leaders: int | None
+    officers: int | None
+    public: int | None
+    cost: int | None
+    topics: list[str]
+    outputs: list[LinkOut]
+    note: str
+    versions: dict[str, str]
+
+
+class ActivityIn(Schema):
+    """An activity as the activity form takes it (the whole activity, also when changing it)."""
+
+    title: str = Field(..., max_length=1000)
+    kind: str = Field(..., max_length=16)
+    start_date: datetime.date
+    end_date: datetime.date | None = None
+    organiser: Id
+    co_organisers: list[Id] = Field([], max_length=200)
+    partners: str = Field("", max_length=1000)
+    venue: str = Field("", max_length=1000)
+    online_sites: str = Field("", max_length=10_000)
+    online_site_count: Count | None = None
+    participants: Count | None = None
+    women: Count | None = None
+    leaders: Count | None = None
+    officers: Count | None = None
+    public: Count | None = None
+    cost: Annotated[int, Field(ge=0, le=10**15)] | None = None
+    topics: list[Annotated[str, Field(max_length=32)]] = Field([], max_length=50)
+    outputs: list[LinkIn] = Field([], max_length=50)
+    note: str = Field("", max_length=10_000)
+    versions: dict[str, Annotated[str, Field(max_length=64)]] | None = Field(None, max_length=50)
+
+
+class TaskDetailOut(TaskOut):
+    description: str
+    deadline_is_month: bool
+    collaborating_unit_ids: list[int]
+    meeting_reference: str
+    versions: dict[str, str]
+
+
+class TaskIn(Schema):
+    """A task as the task form takes it. `assigned_by` and `plan` are read only when creating."""
+
+    title: str = Field(..., max_length=1000)
+    assigned_by: Id | None = None
+    plan: Id | None = None
+    lead_unit: Id | None = None
+    deadline: datetime.date | None = None
+    deadline_is_month: bool = False
+    description: str = Field("", max_length=10_000)
+    collaborating_units: list[Id] = Field([], max_length=200)
+    meeting_reference: str = Field("", max_length=1000)
+    versions: dict[str, Annotated[str, Field(max_length=64)]] | None = Field(None, max_length=50)

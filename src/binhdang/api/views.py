@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from binhdang.accounts import permissions
 from binhdang.committees.models import Committee, Membership
+from binhdang.core.concurrency import fingerprints
 from binhdang.indicators import queries
 from binhdang.indicators import services as indicator_services
 from binhdang.indicators.measures import Stored
@@ -551,6 +552,184 @@ def list_inspections(request, filters: Query[Filters]):
     if filters.year is not None:
         qs = qs.filter(start_date__year=filters.year)
     return qs.order_by("-start_date", "pk")
+
+
+def _visible_units(request, ids: list[int], field: str) -> list[OrgUnit]:
+    """The units of the ids, all seen by the user, in the order given; else a refusal on the
+    field."""
+    found = permissions.visible_units(request.auth.user).in_bulk(ids)
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        raise ValidationError({field: _("No such unit, or it is outside your scope.")})
+    return [found[pk] for pk in dict.fromkeys(ids)]
+
+
+def _activity(request, pk):
+    from binhdang.activities import queries as activity_queries
+
+    found = activity_queries.visible_activities(request.auth.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such activity, or it is outside your scope."))
+    return found
+
+
+def _activity_out(activity) -> dict:
+    from binhdang.activities import services as activity_services
+
+    values = activity_services.activity_values(activity)
+    return {
+        **{name: getattr(activity, name) for name in ACTIVITY_FIELDS},
+        "co_organiser_ids": [u.pk for u in values["co_organisers"]],
+        "topics": values["topics"],
+        "outputs": [{"url": link.url, "title": link.title} for link in values["outputs"]],
+        "versions": fingerprints(values),
+    }
+
+
+ACTIVITY_FIELDS = (
+    *("id", "title", "kind", "start_date", "end_date", "organiser_id", "venue", "participants"),
+    *("women", "partners", "online_sites", "online_site_count", "leaders", "officers", "public"),
+    *("cost", "note"),
+)
+
+
+def _activity_data(request, body: schemas.ActivityIn):
+    from binhdang.activities.services import ActivityData, Link
+
+    fields = body.dict(exclude={"organiser", "co_organisers", "outputs", "versions"})
+    return ActivityData(
+        **fields,
+        organiser=_visible_units(request, [body.organiser], "organiser")[0],
+        co_organisers=_visible_units(request, body.co_organisers, "co_organisers"),
+        outputs=[Link(url=link.url, title=link.title) for link in body.outputs],
+    )
+
+
+@work.get(
+    "/activities/{pk}", response=responses(200, schemas.ActivityDetailOut), summary="An activity"
+)
+def get_activity(request, pk: int = PK):
+    return _activity_out(_activity(request, pk))
+
+
+@work.post(
+    "/activities", response=responses(201, schemas.ActivityDetailOut), summary="Record an activity"
+)
+def create_activity(request, body: schemas.ActivityIn):
+    """Record an activity of a unit the user enters data for, with the activity form's rules."""
+    from binhdang.activities import services as activity_services
+
+    activity = activity_services.create_activity(request.auth.user, _activity_data(request, body))
+    return Status(201, _activity_out(activity))
+
+
+@work.put(
+    "/activities/{pk}", response=responses(200, schemas.ActivityDetailOut), summary="Change it"
+)
+def update_activity(request, body: schemas.ActivityIn, pk: int = PK):
+    """Change an activity: send the whole activity and the `versions` last read; a field both
+    you and someone else changed since → 409 `stale` with both values."""
+    from binhdang.activities import services as activity_services
+
+    activity = _activity(request, pk)
+    activity_services.update_activity(
+        request.auth.user, activity, _activity_data(request, body), seen=body.versions
+    )
+    return _activity_out(_activity(request, pk))
+
+
+def _task(request, pk):
+    found = plan_queries.visible_tasks(request.auth.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such task, or it is outside your scope."))
+    return found
+
+
+def _task_out(task) -> dict:
+    from binhdang.plans import services as plan_services
+
+    values = plan_services.task_values(task)
+    return {
+        **{name: getattr(task, name) for name in TASK_FIELDS},
+        "collaborating_unit_ids": [u.pk for u in values["collaborating_units"]],
+        "versions": fingerprints(values),
+    }
+
+
+TASK_FIELDS = (
+    *("id", "title", "lead_unit_id", "assigned_by_id", "plan_id", "deadline", "status"),
+    *("progress", "completed_on", "description", "deadline_is_month", "meeting_reference"),
+)
+
+
+def _task_units(request, body: schemas.TaskIn) -> dict:
+    lead = _visible_units(request, [body.lead_unit], "lead_unit")[0] if body.lead_unit else None
+    return {
+        "lead_unit": lead,
+        "collaborating_units": _visible_units(
+            request, body.collaborating_units, "collaborating_units"
+        ),
+    }
+
+
+@work.get("/tasks/{pk}", response=responses(200, schemas.TaskDetailOut), summary="A task")
+def get_task(request, pk: int = PK):
+    return _task_out(_task(request, pk))
+
+
+@work.post("/tasks", response=responses(201, schemas.TaskDetailOut), summary="Assign a task")
+def create_task(request, body: schemas.TaskIn):
+    """Assign a task from `assigned_by` (or from a `plan` of it) to a lead unit at or below it,
+    with the task form's rules."""
+    from binhdang.plans import services as plan_services
+
+    user = request.auth.user
+    plan = None
+    if body.plan is not None:
+        plan = plan_queries.visible_plans(user).filter(pk=body.plan).first()
+        if plan is None:
+            raise ValidationError({"plan": _("No such plan, or it is outside your scope.")})
+    if body.assigned_by is None and plan is None:
+        raise ValidationError({"assigned_by": _("Choose the assigning unit or the plan.")})
+    assigned_by = (
+        plan.unit if plan else _visible_units(request, [body.assigned_by], "assigned_by")[0]
+    )
+    task = plan_services.create_task(
+        user,
+        assigned_by=assigned_by,
+        plan=plan,
+        title=body.title,
+        deadline=body.deadline,
+        deadline_is_month=body.deadline_is_month,
+        description=body.description,
+        meeting_reference=body.meeting_reference,
+        **_task_units(request, body),
+    )
+    return Status(201, _task_out(task))
+
+
+@work.put("/tasks/{pk}", response=responses(200, schemas.TaskDetailOut), summary="Change a task")
+def update_task(request, body: schemas.TaskIn, pk: int = PK):
+    """Change what a task asks (the assigning unit's side), with `versions` as for activities;
+    its objectives and indicators stay as they are."""
+    from binhdang.plans import services as plan_services
+
+    task = _task(request, pk)
+    kept = plan_services.task_values(task)
+    plan_services.update_task(
+        request.auth.user,
+        task,
+        title=body.title,
+        deadline=body.deadline,
+        deadline_is_month=body.deadline_is_month,
+        description=body.description,
+        meeting_reference=body.meeting_reference,
+        objectives=kept["objectives"],
+        indicators=kept["indicators"],
+        seen=body.versions,
+        **_task_units(request, body),
+    )
+    return _task_out(_task(request, pk))
 
 
 # Committees --------------------------------------------------------------------------------------
