@@ -5,7 +5,9 @@ body). Bounded and derandomized, so that it runs in the normal test run in about
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -26,7 +28,7 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-EXAMPLES = 12
+EXAMPLES = 10
 
 
 @pytest.fixture
@@ -99,5 +101,12 @@ def _explore(operation, mode, headers, unit, indicator) -> None:
 
 @pytest.fixture
 def settings_for_api(settings):
-    """No rate limit in the way of the generated requests."""
+    """No rate limit in the way of the generated requests, and the test's database connection
+    kept open across them: the WSGI handler would close it at each request's end (as Django's
+    test client prevents too), which on PostgreSQL ends the test's transaction."""
     settings.API_RATE_LIMIT = "100000/m"
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
