@@ -10,7 +10,7 @@ from binhdang.accounts.tests.test_permission_matrix import CHANGES, SEES, TARGET
 from binhdang.indicators.models import DataValue
 from binhdang.indicators.services import record_value
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from binhdang.accounts.models import AccessToken, TokenScope
 
 from .conftest import TokenClient
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
 UNITS = "/api/v1/units"
 
