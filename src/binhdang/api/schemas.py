@@ -358,3 +358,32 @@ class TaskIn(Schema):
     collaborating_units: list[Id] = Field([], max_length=200)
     meeting_reference: str = Field("", max_length=1000)
     versions: dict[str, Annotated[str, Field(max_length=64)]] | None = Field(None, max_length=50)
+
+
+class InspectionDetailOut(InspectionOut):
+    lead_name: str
+    lead_position: str
+    members: str
+    scope: str
+    findings: str
+    inspected_unit_ids: list[int]
+    versions: dict[str, str]
+
+
+class InspectionIn(Schema):
+    """An inspection as its form takes it; `unit` (the inspecting unit) is read only when
+    creating."""
+
+    unit: Id | None = None
+    kind: str = Field(..., max_length=16)
+    title: str = Field(..., max_length=1000)
+    lead_name: str = Field(..., max_length=500)
+    inspected_units: list[Id] = Field(..., max_length=500)
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    lead_position: str = Field("", max_length=500)
+    members: str = Field("", max_length=10_000)
+    scope: str = Field("", max_length=50_000)
+    findings: str = Field("", max_length=50_000)
+    decision_number: str = Field("", max_length=200)
+    versions: dict[str, Annotated[str, Field(max_length=64)]] | None = Field(None, max_length=50)

@@ -732,6 +732,87 @@ def update_task(request, body: schemas.TaskIn, pk: int = PK):
     return _task_out(_task(request, pk))
 
 
+def _inspection(request, pk):
+    found = plan_queries.visible_inspections(request.auth.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such inspection, or it is outside your scope."))
+    return found
+
+
+def _inspection_out(inspection) -> dict:
+    from binhdang.plans import services as plan_services
+
+    values = plan_services.inspection_values(inspection)
+    return {
+        **{name: getattr(inspection, name) for name in INSPECTION_FIELDS},
+        "inspected_unit_ids": [u.pk for u in values["inspected_units"]],
+        "versions": fingerprints(values),
+    }
+
+
+INSPECTION_FIELDS = (
+    *("id", "unit_id", "kind", "title", "decision_number", "start_date", "end_date"),
+    *("lead_name", "lead_position", "members", "scope", "findings"),
+)
+
+
+def _inspected(inspecting: OrgUnit, ids: list[int]) -> list[OrgUnit]:
+    """The inspected units among those the inspecting unit's pickers offer (its subtree and the
+    subtrees it was ever given to inspect); the service judges the dates."""
+    offered = OrgUnit.objects.subtrees([inspecting, *permissions.inspection_roots(inspecting)])
+    found = offered.in_bulk(ids)
+    if any(pk not in found for pk in ids):
+        raise ValidationError({"inspected_units": _("No such unit, or it is outside your scope.")})
+    return [found[pk] for pk in dict.fromkeys(ids)]
+
+
+def _inspection_fields(body: schemas.InspectionIn) -> dict:
+    return body.dict(exclude={"unit", "inspected_units", "versions"})
+
+
+@work.get("/inspections/{pk}", response=responses(200, schemas.InspectionDetailOut), summary="One")
+def get_inspection(request, pk: int = PK):
+    return _inspection_out(_inspection(request, pk))
+
+
+@work.post(
+    "/inspections", response=responses(201, schemas.InspectionDetailOut), summary="Record one"
+)
+def create_inspection(request, body: schemas.InspectionIn):
+    """Record an inspection or supervision by `unit` (one the user enters data for) of units in
+    its subtree or under its oversight for inspection, with the inspection form's rules."""
+    from binhdang.plans import services as plan_services
+
+    if body.unit is None:
+        raise ValidationError({"unit": _("Choose the inspecting unit.")})
+    unit = _unit(request, body.unit)
+    inspection = plan_services.create_inspection(
+        request.auth.user,
+        unit,
+        inspected_units=_inspected(unit, body.inspected_units),
+        **_inspection_fields(body),
+    )
+    return Status(201, _inspection_out(inspection))
+
+
+@work.put(
+    "/inspections/{pk}", response=responses(200, schemas.InspectionDetailOut), summary="Change"
+)
+def update_inspection(request, body: schemas.InspectionIn, pk: int = PK):
+    """Change an inspection's record, with `versions` as for activities."""
+    from binhdang.plans import services as plan_services
+
+    inspection = _inspection(request, pk)
+    plan_services.update_inspection(
+        request.auth.user,
+        inspection,
+        inspected_units=_inspected(inspection.unit, body.inspected_units),
+        seen=body.versions,
+        **_inspection_fields(body),
+    )
+    return _inspection_out(_inspection(request, pk))
+
+
 # Committees --------------------------------------------------------------------------------------
 
 committees = Router(tags=["committees"])

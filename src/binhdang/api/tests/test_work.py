@@ -131,3 +131,45 @@ def test_a_task_is_assigned_by_the_province_and_only_it_changes_it(personas, tre
     # A lead unit outside the assigning unit is refused with the form's message.
     outside = approver.post("/api/v1/tasks", {**body, "lead_unit": tree["other_province"].pk})
     assert outside.status_code == 422 and "lead_unit" in outside.json()["errors"]
+
+
+def test_an_inspection_is_recorded_and_changed_within_the_inspecting_unit(
+    personas, tree, token_for
+):
+    approver = token_for(personas["province_approver"])
+    body = {
+        "unit": tree["province"].pk,
+        "kind": "inspection",
+        "title": "Kiểm tra công tác bình đẳng giới năm 2025",
+        "lead_name": "Nguyễn Thị Lan",
+        "inspected_units": [tree["commune"].pk],
+        "start_date": "2025-11-03",
+        "end_date": "2025-11-05",
+    }
+    created = approver.post("/api/v1/inspections", body)
+    assert created.status_code == 201, created.content
+    read = created.json()
+    assert read["inspected_unit_ids"] == [tree["commune"].pk]
+    changed = approver.client.put(
+        f"/api/v1/inspections/{read['id']}",
+        {**body, "findings": "Đã thành lập Ban VSTBPN.", "versions": read["versions"]},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {approver.text}"},
+    )
+    assert changed.status_code == 200 and changed.json()["findings"] == "Đã thành lập Ban VSTBPN."
+    # Another province's commune is no unit of its pickers: refused without naming it.
+    outside = approver.post(
+        "/api/v1/inspections", {**body, "inspected_units": [tree["far_commune"].pk]}
+    )
+    assert outside.status_code == 422
+    assert tree["far_commune"].name not in outside.content.decode()
+    # The commune reads the inspection of itself but cannot change the province's record.
+    officer = token_for(personas["commune_officer"])
+    assert officer.get(f"/api/v1/inspections/{read['id']}").status_code == 200
+    refused = officer.client.put(
+        f"/api/v1/inspections/{read['id']}",
+        {**body, "versions": read["versions"]},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {officer.text}"},
+    )
+    assert refused.status_code == 403
