@@ -6,6 +6,7 @@ above it; co-organising units see it too but do not count it. Participant figure
 A commendation is a proposal by a unit for an award, decided by an approver above that unit.
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -17,6 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.audit import AuditedMixin
 from binhdang.core.models import TimeStamped
+
+# Activities are recorded from the Law on Gender Equality's entry into force: Luật Bình đẳng giới
+# số 73/2006/QH11 of 29/11/2006, in force from 01/07/2007 (Article 44; see
+# /work/shared/domain/sources.md). Every year filter and summary of activities starts here.
+LAW_IN_FORCE = datetime.date(2007, 7, 1)
+FIRST_YEAR = LAW_IN_FORCE.year
 
 
 class Kind(models.TextChoices):
@@ -85,8 +92,25 @@ class Activity(AuditedMixin, TimeStamped):
     online_site_count = models.PositiveIntegerField(
         _("number of online sites"), null=True, blank=True
     )
+    # One record may stand for several events of its kind, as reviews write them: "18 đoàn quốc
+    # tế" (18, exact) or "hơn 10 hội thảo, tập huấn" (10, a minimum).
+    event_count = models.PositiveIntegerField(_("number of events"), default=1)
+    count_is_minimum = models.BooleanField(_("at least this number"), default=False)
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     women = models.PositiveIntegerField(_("women participants"), null=True, blank=True)
+    # Participants by the level they come from; parts of `participants`, not a second total.
+    from_province = models.PositiveIntegerField(
+        _("participants from the provincial level"), null=True, blank=True
+    )
+    from_district = models.PositiveIntegerField(
+        _("participants from the district level"), null=True, blank=True
+    )
+    from_commune = models.PositiveIntegerField(
+        _("participants from the commune level"), null=True, blank=True
+    )
+    from_departments = models.PositiveIntegerField(
+        _("participants from departments and agencies"), null=True, blank=True
+    )
     leaders = models.PositiveIntegerField(_("leaders and managers"), null=True, blank=True)
     officers = models.PositiveIntegerField(_("officers and civil servants"), null=True, blank=True)
     public = models.PositiveIntegerField(_("members of the public"), null=True, blank=True)
@@ -114,7 +138,10 @@ class Activity(AuditedMixin, TimeStamped):
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
                 name="activity_ends_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(event_count__gte=1), name="activity_counts_one_event_or_more"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,6 +160,21 @@ class Activity(AuditedMixin, TimeStamped):
         if self.end_date == self.start_date:
             return start
         return f"{start} – {formats.date_format(self.end_date, 'SHORT_DATE_FORMAT')}"
+
+    @property
+    def count_label(self) -> str:
+        """ "Hơn 10" or "18" for a record of several events; "" for a single event."""
+        if self.event_count == 1 and not self.count_is_minimum:
+            return ""
+        number = formats.number_format(self.event_count, force_grouping=True)
+        if self.count_is_minimum:
+            return gettext("More than %(count)s") % {"count": number}
+        return number
+
+    @property
+    def display_title(self) -> str:
+        """The title as the review writes it: "Hơn 10 hội thảo, tập huấn"."""
+        return f"{self.count_label} {self.title}" if self.count_label else self.title
 
     @property
     def women_share(self) -> float | None:
