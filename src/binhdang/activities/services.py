@@ -214,14 +214,12 @@ def check_activity(actor, data: ActivityData) -> dict[str, str]:
                 "Leaders, officers and members of the public together (%(sum)s) cannot exceed the "
                 "total number of participants (%(total)s)."
             ) % {"sum": _n(group_sum), "total": _n(total)}
+    # Reviews may give the levels without a total ("200 người cấp xã"): the rule binds only
+    # where the total is given.
     levels = [getattr(data, name) for name in LEVEL_FIELDS]
-    if any(n is not None for n in levels) and not any(n in errors for n in LEVEL_FIELDS):
+    if total is not None and not any(n in errors for n in (*LEVEL_FIELDS, "participants")):
         level_sum = sum(n or 0 for n in levels)
-        if total is None:
-            errors["from_province"] = _(
-                "Enter the total number of participants before the numbers by level."
-            )
-        elif "participants" not in errors and level_sum > total:
+        if level_sum > total:
             errors["from_province"] = _(
                 "Participants from the provincial, district and commune levels and from "
                 "departments together (%(sum)s) cannot exceed the total number of participants "

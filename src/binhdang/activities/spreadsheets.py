@@ -582,7 +582,9 @@ def _parse_row(line: ImportRow, units: _Units, actor, table: Table) -> ParsedRow
     # refused twice.
     for name, message in services.check_activity(actor, data).items():
         column = COLUMN_OF.get(name)
-        if column in refused or (name in ("women", "leaders") and TOTAL in refused):
+        if column in refused or (
+            name in ("women", "leaders", "from_province") and TOTAL in refused
+        ):
             continue
         problem(column, message[0].lower() + message[1:] if column else message)
     if refused or len(table.problems) > before:
