@@ -67,6 +67,20 @@ class Topic(models.TextChoices):
 TOPIC_ORDER = {topic: rank for rank, topic in enumerate(Topic)}
 
 
+def events_label(count: int | None, minimum: bool) -> str:
+    """ "Hơn 10" or "18" before a record's title; "" for a single event."""
+    if (count or 1) == 1 and not minimum:
+        return ""
+    number = formats.number_format(count or 1, force_grouping=True)
+    return gettext("More than %(count)s") % {"count": number} if minimum else number
+
+
+def titled(title: str, count: int | None, minimum: bool) -> str:
+    """A record's title as the review writes it: "Hơn 10 hội thảo, tập huấn"."""
+    label = events_label(count, minimum)
+    return f"{label} {title}" if label else title
+
+
 class Activity(AuditedMixin, TimeStamped):
     """A conference, training, campaign, delegation... held by a unit."""
 
@@ -164,17 +178,12 @@ class Activity(AuditedMixin, TimeStamped):
     @property
     def count_label(self) -> str:
         """ "Hơn 10" or "18" for a record of several events; "" for a single event."""
-        if self.event_count == 1 and not self.count_is_minimum:
-            return ""
-        number = formats.number_format(self.event_count, force_grouping=True)
-        if self.count_is_minimum:
-            return gettext("More than %(count)s") % {"count": number}
-        return number
+        return events_label(self.event_count, self.count_is_minimum)
 
     @property
     def display_title(self) -> str:
         """The title as the review writes it: "Hơn 10 hội thảo, tập huấn"."""
-        return f"{self.count_label} {self.title}" if self.count_label else self.title
+        return titled(self.title, self.event_count, self.count_is_minimum)
 
     @property
     def women_share(self) -> float | None:

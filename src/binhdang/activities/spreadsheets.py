@@ -44,7 +44,7 @@ from binhdang.core.spreadsheets import (
 from binhdang.orgunits.models import OrgUnit
 
 from . import services
-from .models import Activity, Kind, Topic
+from .models import Activity, Kind, Topic, titled
 
 SHEET = "Hoạt động"
 GUIDE_SHEET = "Hướng dẫn"
@@ -500,6 +500,10 @@ class ParsedRow:
     existing: Activity | None = None
     status: str = "new"
     kind_label: str = field(default="")
+
+    @property
+    def display_title(self) -> str:
+        return titled(self.data.title, self.data.event_count, self.data.count_is_minimum)
 
 
 def _lookup(labels: dict[str, str]) -> dict[str, str]:

@@ -244,6 +244,8 @@ def test_the_sheet_carries_count_at_least_and_levels(review_2009, personas, tree
     )
     assert (row.data.event_count, row.data.count_is_minimum) == (12, True)
     assert (row.data.from_commune, row.data.from_district) == (300, 150)
+    with translation.override("vi"):
+        assert row.display_title == "Hơn 12 hội nghị tuyên truyền"  # as the preview lists it
 
 
 @given(st.lists(st.tuples(st.integers(min_value=1, max_value=10**6), st.booleans()), max_size=12))
