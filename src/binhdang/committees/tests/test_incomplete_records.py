@@ -204,3 +204,13 @@ def test_detail_page_shows_the_unnamed_and_the_incomplete_decision(
     )
     assert response.status_code == 302
     assert Membership.objects.get(pk=membership.pk).person.full_name == "Lê Thị Hoa"
+
+
+def test_coverage_page_says_how_many_members_sex_is_unknown(
+    client, ministry_committee, personas, tree
+):
+    client.force_login(personas["system_admin"])
+    url = reverse("committees:coverage", args=[tree["nation"].pk])
+    page = client.get(url, {"level": tree["ministry"].level}).content.decode()
+    assert "18 thành viên chưa rõ giới tính" in page
+    assert "(2/3)" in page  # women among the members whose sex is known
