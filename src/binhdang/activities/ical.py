@@ -100,7 +100,7 @@ def build(user, base_url: str, today: datetime.date | None = None) -> bytes:
     for activity in feed_activities(user, start, end):
         event = _event(
             f"activity-{activity.pk}",
-            activity.title,
+            activity.display_title,
             activity.start_date,
             activity.end_date,
             activity.updated_at,

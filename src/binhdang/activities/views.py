@@ -31,11 +31,10 @@ from .forms import (
     RejectForm,
     initial_from,
 )
-from .models import Activity, CalendarFeed, Commendation, CommendationStatus
+from .models import FIRST_YEAR, Activity, CalendarFeed, Commendation, CommendationStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "activities_import"
-FIRST_YEAR = 2021
 
 
 def _download(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
@@ -45,6 +44,7 @@ def _download(content: bytes, filename: str, content_type: str = XLSX) -> HttpRe
 
 
 def _years() -> list[int]:
+    """The years filters offer: from the Law on Gender Equality's entry into force on."""
     this_year = timezone.localdate().year
     return list(range(this_year + 1, FIRST_YEAR - 1, -1))
 
@@ -119,13 +119,7 @@ def unit_activities(request, pk):
         summary = queries.summary_from_counts(
             unit, start, end, queries.activity_counts(unit, start, end)
         )
-    total = queries.KindCount(
-        "",
-        "",
-        sum(k.count for k in kinds),
-        sum(k.participants for k in kinds),
-        sum(k.women for k in kinds),
-    )
+    total = queries.total_of(kinds)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
