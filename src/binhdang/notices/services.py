@@ -56,9 +56,10 @@ def _email(notice: Notice) -> EmailMessage:
     return EmailMessage(subject, body, to=[person.email])
 
 
-def notify(kind: NoticeKind | str, recipients, *, link: str, **params) -> Sent:
+def notify(kind: NoticeKind | str, recipients, *, link: str, mailer=None, **params) -> Sent:
     """Tell each active recipient (once, however often listed) of an event: a notice linking to
-    `link`, and an e-mail to those with an address."""
+    `link`, and an e-mail to those with an address (through `mailer`, an open connection that
+    many events share, or a new one)."""
     kind = NoticeKind(kind)
     params = _stored(params)
     people = {person.pk: person for person in recipients if person.is_active}
@@ -68,7 +69,7 @@ def notify(kind: NoticeKind | str, recipients, *, link: str, **params) -> Sent:
     with translation.override(EMAIL_LANGUAGE):
         emails = [_email(notice) for notice in notices if notice.recipient.email]
     if emails:
-        mailers.default.send_messages(emails)
+        (mailer or mailers.default).send_messages(emails)
     return Sent(notices, len(emails))
 
 

@@ -6,6 +6,7 @@ They run through `django.tasks`: inline by default, or in the database queue wit
 """
 
 from django.conf import settings
+from django.core.mail import mailers
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,18 +27,21 @@ def notify_round_opened(round_id: int) -> int:
     for person in permissions.members([s.unit_id for s in submissions]):
         people.setdefault(person.unit_id, []).append(person)
     sent = 0
-    for submission in submissions:
-        sent += notify(
-            NoticeKind.ROUND_OPENED,
-            people.get(submission.unit_id, []),
-            link=submission.get_absolute_url(),
-            opener=round.opener.name,
-            name=round.name,
-            unit=submission.unit.name,
-            start=round.period_start,
-            end=round.period_end,
-            deadline=round.deadline,
-        ).emails
+    # One mail server connection for the whole round (thousands of units nationwide).
+    with mailers.default as mailer:
+        for submission in submissions:
+            sent += notify(
+                NoticeKind.ROUND_OPENED,
+                people.get(submission.unit_id, []),
+                link=submission.get_absolute_url(),
+                mailer=mailer,
+                opener=round.opener.name,
+                name=round.name,
+                unit=submission.unit.name,
+                start=round.period_start,
+                end=round.period_end,
+                deadline=round.deadline,
+            ).emails
     return sent
 
 

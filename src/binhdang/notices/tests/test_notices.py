@@ -406,7 +406,9 @@ def test_the_list_in_english(client, personas):
     ).notices
     client.force_login(personas["province_approver"])
     client.cookies["django_language"] = "en"
-    page = client.get(reverse("notices:list")).content.decode()
+    # The request switches this thread to English; the override puts the language back after.
+    with translation.override("vi"):
+        page = client.get(reverse("notices:list")).content.decode()
     assert "Xã Bình Sơn has submitted its report for “Báo cáo năm 2025”" in page
     assert "Mark all read" in page and notice.kind == NoticeKind.REPORT_SUBMITTED
 
