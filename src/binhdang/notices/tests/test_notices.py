@@ -154,6 +154,25 @@ def test_an_accepted_report_is_told_to_the_units_officers(
     assert mail.outbox[0].subject.startswith("Báo cáo đã được chấp nhận")
 
 
+def test_an_unlocked_report_goes_back_to_the_unit_with_the_reason(
+    submitted, addressed, django_capture_on_commit_callbacks
+):
+    accepted = reporting.accept(
+        addressed["province_approver"], submitted, version=submitted.version
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        reporting.unlock(
+            addressed["province_approver"],
+            accepted,
+            version=accepted.version,
+            reason="Sai số liệu chỉ tiêu 2.1",
+        )
+    notice = Notice.objects.get(kind=NoticeKind.REPORT_RETURNED)
+    assert notice.recipient == addressed["commune_officer"]
+    assert notice.params["comment"] == "Sai số liệu chỉ tiêu 2.1"
+    assert [m.to for m in mail.outbox] == [["xa@example.vn"]]
+
+
 def test_a_refused_action_tells_nobody(submitted, addressed, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
         reporting.return_submission(
@@ -354,6 +373,9 @@ def test_the_list_is_newest_first_paginated_and_links_to_act(client, personas):
     second = client.get(reverse("notices:list"), {"page": 2}).content.decode()
     assert "Nhiệm vụ số 2<" in second and "Nhiệm vụ số 32" not in second
     assert "Báo cáo đã được chấp nhận" not in first + second  # the neighbour's
+    # A page number typed wrong or past the end shows the first or the last page.
+    assert "Nhiệm vụ số 32" in client.get(reverse("notices:list"), {"page": "hai"}).content.decode()
+    assert "Nhiệm vụ số 2<" in client.get(reverse("notices:list"), {"page": "99"}).content.decode()
 
 
 def test_opening_marks_read_and_goes_to_the_link(client, personas):
