@@ -14,3 +14,7 @@ class AccountsConfig(AppConfig):
 
         audit.register(User, exclude_fields=["password", "last_login", "updated_at"])
         audit.register(TwoFactorRequirement)
+        # services.remove_two_factor logs {"two_factor": ["on", "off"]} on the account.
+        audit.register_pseudo_field(
+            "two_factor", _("two-factor login"), {"on": _("on"), "off": _("off")}
+        )

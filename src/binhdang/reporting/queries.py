@@ -448,3 +448,18 @@ def awaiting_review(user) -> QuerySet[Submission]:
 
 def days_left(round: ReportingRound) -> int:
     return (round.deadline - timezone.localdate()).days
+
+
+def overlapping_rounds(year: int, kind: str, units) -> list[ReportingRound]:
+    """Open rounds of the same kind and year that already ask any of these units to report."""
+    return list(
+        ReportingRound.objects.filter(
+            year=year,
+            kind=kind,
+            closed_at__isnull=True,
+            submissions__unit__in=[unit.pk for unit in units],
+        )
+        .select_related("opener")
+        .distinct()
+        .order_by("pk")
+    )
