@@ -92,8 +92,13 @@ def values(params: dict) -> dict:
 
 
 def line(kind: str, params: dict) -> str:
-    """The notice's sentence."""
-    return str(WORDING[NoticeKind(kind)].line) % values(params)
+    """The notice's sentence (the kind's name for a notice stored before its wording asked for
+    a parameter it lacks, rather than a broken list)."""
+    kind = NoticeKind(kind)
+    try:
+        return str(WORDING[kind].line) % values(params)
+    except KeyError:
+        return str(kind.label)
 
 
 def subject(kind: str, params: dict) -> str:

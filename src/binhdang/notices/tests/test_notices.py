@@ -315,6 +315,12 @@ def test_dates_and_month_deadlines_follow_the_language(addressed):
         assert "due Before month 3/2026" in notice.text
 
 
+def test_a_notice_missing_a_parameter_reads_as_its_kind(addressed):
+    notice = Notice(recipient=addressed["commune_officer"], kind=NoticeKind.REPORT_DUE, params={})
+    with translation.override("vi"):
+        assert notice.text == "Sắp đến hạn nộp"
+
+
 # --- The bell and the list ------------------------------------------------------------------------
 
 
