@@ -22,9 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhdang.indicators.models import Indicator
+from binhdang.notices.models import Notice
 from binhdang.orgunits.models import OrgUnit
 
-from .models import OversightFunction, OversightGrant, Role, User
+from .models import ROLE_RANK, OversightFunction, OversightGrant, Role, User
 
 
 def _active(user) -> bool:
@@ -155,6 +156,28 @@ def visible_users(user) -> QuerySet[User]:
     if sees_everything(user):
         return User.objects.all()
     return restrict(user, User.objects.all()).filter(~Q(role=Role.SYSTEM_ADMIN))
+
+
+def members(units, role: Role = Role.VIEWER) -> QuerySet[User]:
+    """The active accounts of the given units (their own people, not those above) whose role is
+    `role` or above: the people a unit's notices and reminders go to."""
+    allowed = [r for r in Role if ROLE_RANK[r] >= ROLE_RANK[Role(role)]]
+    return User.objects.filter(unit__in=units, is_active=True, role__in=allowed).order_by("pk")
+
+
+def notices_for(user) -> QuerySet[Notice]:
+    """A user's own notices: nobody sees another's, not even a system administrator."""
+    if not _active(user):
+        return Notice.objects.none()
+    return Notice.objects.filter(recipient=user)
+
+
+def get_notice(user, pk) -> Notice:
+    """Fetch one of the user's own notices, or 404."""
+    try:
+        return notices_for(user).get(pk=pk)
+    except (Notice.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such notice.")) from None
 
 
 def get_unit(user, pk, action: str = "view") -> OrgUnit:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
 from binhdang.core import concurrency, uploads
+from binhdang.notices.models import NoticeKind
+from binhdang.notices.services import notify_after_commit
 from binhdang.orgunits.models import OrgUnit
 
 from .models import (
@@ -31,6 +33,7 @@ from .models import (
     TaskUpdate,
     today,
 )
+from .reminders import RECIPIENT_ROLE, task_params
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -416,6 +419,7 @@ def create_task(
     task.full_clean()
     task.save()
     _set_links(task, collaborating_units, objectives, indicators)
+    _tell_lead_unit(actor, task)
     return task
 
 
@@ -466,12 +470,25 @@ def update_task(
     _check_deadline(task.deadline, task.plan)
     task.title = mine["title"]
     task.description = mine["description"]
+    given_to_another = mine["lead_unit"].pk != task.lead_unit_id
     task.lead_unit = mine["lead_unit"]
     task.meeting_reference = mine["meeting_reference"]
     task.full_clean()
     task.save()
     _set_links(task, mine["collaborating_units"], mine["objectives"], mine["indicators"])
+    if given_to_another:
+        _tell_lead_unit(actor, task)
     return task
+
+
+def _tell_lead_unit(actor, task: Task) -> None:
+    """The lead unit's officers hear of a task given to their unit."""
+    notify_after_commit(
+        NoticeKind.TASK_ASSIGNED,
+        permissions.members([task.lead_unit_id], RECIPIENT_ROLE).exclude(pk=actor.pk),
+        link=task.get_absolute_url(),
+        **task_params(task),
+    )
 
 
 def task_values(task: Task) -> dict:

@@ -25,10 +25,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from binhdang.accounts import permissions
-from binhdang.accounts.models import User
+from binhdang.accounts.models import Role, User
 from binhdang.core.text import fold
 from binhdang.indicators import services as indicator_services
 from binhdang.indicators.models import Indicator
+from binhdang.notices.models import NoticeKind
+from binhdang.notices.services import notify_after_commit
 from binhdang.orgunits.models import Level, OrgUnit
 
 from . import queries
@@ -541,7 +543,39 @@ def act(
     # Saves are history once the report has gone up (they are the counted corrections).
     if action != Action.SAVE or after != before or (changed and fresh.first_submitted_at):
         _event(fresh, EVENT_OF[action], actor, before, after, comment)
+    if action in NOTICE_OF:
+        _tell(fresh, action, actor, comment)
     return fresh
+
+
+# Who hears of a change: the opening unit's approvers review a submitted report; the unit's
+# officers act on a returned (or unlocked) one and learn that theirs was accepted.
+NOTICE_OF = {
+    Action.SUBMIT: NoticeKind.REPORT_SUBMITTED,
+    Action.RETURN: NoticeKind.REPORT_RETURNED,
+    Action.UNLOCK: NoticeKind.REPORT_RETURNED,
+    Action.ACCEPT: NoticeKind.REPORT_ACCEPTED,
+}
+
+
+def _tell(submission: Submission, action: Action, actor, comment: str) -> None:
+    if action == Action.SUBMIT:
+        recipients = permissions.members([submission.round.opener_id], Role.APPROVER)
+    else:
+        recipients = permissions.members([submission.unit_id], Role.DATA_OFFICER)
+    reviewer = actor.get_full_name() or actor.username
+    if actor.unit_id:
+        reviewer = f"{reviewer} ({actor.unit.name})"
+    notify_after_commit(
+        NOTICE_OF[action],
+        recipients.exclude(pk=actor.pk),
+        link=submission.get_absolute_url(),
+        name=submission.round.name,
+        unit=submission.unit.name,
+        state=submission.state,
+        reviewer=reviewer,
+        comment=comment,
+    )
 
 
 def save_draft(actor, submission, *, version, texts=None, explanation=None) -> Submission:
