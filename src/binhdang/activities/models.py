@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.audit import AuditedMixin
-from binhdang.core.models import TimeStamped
+from binhdang.core.models import Searchable, TimeStamped
 
 # Activities are recorded from the Law on Gender Equality's entry into force: Luật Bình đẳng giới
 # số 73/2006/QH11 of 29/11/2006, in force from 01/07/2007 (Article 44; see
@@ -81,7 +81,7 @@ def titled(title: str, count: int | None, minimum: bool) -> str:
     return f"{label} {title}" if label else title
 
 
-class Activity(AuditedMixin, TimeStamped):
+class Activity(AuditedMixin, Searchable, TimeStamped):
     """A conference, training, campaign, delegation... held by a unit."""
 
     title = models.CharField(_("title"), max_length=500)
@@ -163,6 +163,9 @@ class Activity(AuditedMixin, TimeStamped):
 
     def audit_unit_id(self) -> int | None:
         return self.organiser_id
+
+    def search_source(self) -> str:
+        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("activities:detail", args=[self.pk])

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from binhdang.accounts import permissions
 from binhdang.core.concurrency import StaleEdit
 from binhdang.core.forms import add_service_errors
+from binhdang.core.text import matching
 from binhdang.orgunits.queries import breadcrumb
 
 from . import ical, observances, queries, services, spreadsheets
@@ -96,7 +97,7 @@ def _filtered(request, unit):
         if form.cleaned_data["topic"]:
             activities = activities.filter(topics__topic=form.cleaned_data["topic"])
         if form.cleaned_data["q"]:
-            activities = activities.filter(title__icontains=form.cleaned_data["q"].strip())
+            activities = matching(activities, form.cleaned_data["q"])
     activities = permissions.restrict(request.user, activities, "organiser")
     return form, activities, year
 

@@ -39,7 +39,10 @@ def register(model, exclude_fields: list[str] | None = None) -> None:
     """Audit every create, update and delete of `model`, its own fields only: the key and the
     reverse relations (logged as "plans.Task.None") say nothing to a reader."""
     reverse = [f.name for f in model._meta.get_fields() if isinstance(f, ForeignObjectRel)]
-    auditlog.register(model, exclude_fields=[*(exclude_fields or []), *reverse, "id"])
+    # Fields no one types (a folded search text, a path, the row's timestamps) follow from
+    # others or from the entry's own time: nothing to read.
+    derived = [f.name for f in model._meta.concrete_fields if not f.editable]
+    auditlog.register(model, exclude_fields=[*(exclude_fields or []), *reverse, *derived, "id"])
 
 
 def unit_history(unit_id: int):
@@ -83,6 +86,8 @@ def _model_field(model, name: str):
     except FieldDoesNotExist:
         return None
     if isinstance(found, ForeignObjectRel) or found.primary_key or name in _SILENT:
+        return None
+    if not found.editable:
         return None
     return found
 

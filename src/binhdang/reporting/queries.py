@@ -283,7 +283,7 @@ def filter_submissions(
     qs: QuerySet[Submission], round: ReportingRound, state: str = "", text: str = ""
 ) -> QuerySet[Submission]:
     """The list's filters: a state, "late", "missing", "on_time"; and words of a unit's name."""
-    from binhdang.core.text import fold
+    from binhdang.core.text import matching
 
     if state in State.values:
         qs = qs.filter(state=state)
@@ -293,9 +293,7 @@ def filter_submissions(
         qs = qs.filter(first_submitted_at__gte=round.cutoff)
     elif state == "on_time":
         qs = qs.filter(first_submitted_at__lt=round.cutoff)
-    for word in fold(text).split():
-        qs = qs.filter(unit__search_name__contains=word)
-    return qs
+    return matching(qs, text, "unit__search_name")
 
 
 def ordered(qs: QuerySet[Submission]) -> QuerySet[Submission]:
