@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from binhdang.core import dates
 from binhdang.plans.queries import deadlines
 
 from . import observances, queries
@@ -67,7 +68,7 @@ def _event(uid: str, summary: str, first: datetime.date, last: datetime.date, st
 
 def build(user, base_url: str, today: datetime.date | None = None) -> bytes:
     """The user's calendar for the feed's window, as iCalendar bytes."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     start, end = window(today)
     now = timezone.now()
     calendar = Calendar()

@@ -10,7 +10,7 @@ from binhdang.core.forms import IntegerNumberField, StyledForm
 from binhdang.indicators.models import Indicator, Objective
 from binhdang.orgunits.models import Level, OrgUnit
 
-from .deadlines import format_deadline_input, parse_deadline
+from .deadlines import DeadlineKind, format_deadline_input, parse_deadline
 from .models import DisplayStatus, InspectionKind, PlanKind, PlanStatus, TaskStatus
 
 
@@ -48,12 +48,17 @@ def _show_units(field, unit: OrgUnit, selected=(), empty: bool = True) -> None:
 
 
 class DeadlineField(forms.CharField):
-    """A deadline typed as "dd/mm/yyyy", or "mm/yyyy" for "before month M/YYYY"."""
+    """A deadline typed as a day or in words ("trước tháng 10/2024"): see `deadlines`."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Due date"))
         kwargs.setdefault(
-            "help_text", _("dd/mm/yyyy, or mm/yyyy for “before month” (e.g. 10/2024).")
+            "help_text",
+            _(
+                "dd/mm/yyyy for a day. “10/2024” or “within month 10/2024” = by 31/10/2024; "
+                "“before month 10/2024” = by 30/09/2024. Also “quarter III/2024”, "
+                "“first half of 2024”, “second half of 2024”, “end of 2024”."
+            ),
         )
         kwargs.setdefault("max_length", 32)
         super().__init__(**kwargs)
@@ -158,7 +163,7 @@ class TaskForm(StaleCheckForm, StyledForm):
             "description": task.description,
             "lead_unit": task.lead_unit,
             "collaborating_units": list(task.collaborating_units.all()),
-            "deadline": format_deadline_input(task.deadline, task.deadline_is_month),
+            "deadline": format_deadline_input(task.deadline, task.deadline_kind),
             "meeting_reference": task.meeting_reference,
             "objectives": list(task.objectives.all()),
             "indicators": list(task.indicators.all()),
@@ -167,11 +172,11 @@ class TaskForm(StaleCheckForm, StyledForm):
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         deadline = data.pop("deadline")
-        data["deadline"], data["deadline_is_month"] = deadline if deadline else (None, False)
+        data["deadline"], data["deadline_kind"] = deadline or (None, DeadlineKind.DAY)
         return data
 
     def stale_display(self, name, value) -> str:
-        if name == "deadline":  # the services' (date, is a month) pair
+        if name == "deadline":  # the services' (date, how it was said) pair
             return format_deadline_input(*value) or display(None)
         return super().stale_display(name, value)
 
@@ -295,7 +300,7 @@ class RecommendationForm(StyledForm):
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         deadline = data.pop("deadline")
-        data["deadline"], data["deadline_is_month"] = deadline if deadline else (None, False)
+        data["deadline"], data["deadline_kind"] = deadline or (None, DeadlineKind.DAY)
         return data
 
 

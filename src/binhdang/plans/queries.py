@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from binhdang.accounts import permissions
+from binhdang.core.dates import today
 from binhdang.orgunits.models import OrgUnit
 
 from .models import (
@@ -22,7 +23,6 @@ from .models import (
     PlanKind,
     PlanStatus,
     Task,
-    today,
 )
 
 # "Due soon" on pages when no other horizon is asked for.

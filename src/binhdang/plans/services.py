@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
 from binhdang.core import concurrency, uploads
+from binhdang.core.dates import today
 from binhdang.orgunits.models import OrgUnit
 
+from .deadlines import DeadlineKind
 from .models import (
     CLOSED_STATUSES,
     Inspection,
@@ -29,7 +31,6 @@ from .models import (
     Task,
     TaskStatus,
     TaskUpdate,
-    today,
 )
 
 MIN_YEAR = 2000
@@ -373,7 +374,7 @@ def create_task(
     lead_unit: OrgUnit | None,
     title: str,
     deadline: datetime.date | None,
-    deadline_is_month: bool = False,
+    deadline_kind: str = DeadlineKind.DAY,
     description: str = "",
     collaborating_units: Iterable[OrgUnit] = (),
     plan: Plan | None = None,
@@ -399,7 +400,7 @@ def create_task(
         assigned_by=assigned_by,
         lead_unit=lead_unit,
         deadline=deadline,
-        deadline_is_month=deadline_is_month,
+        deadline_kind=deadline_kind,
         plan=plan,
         recommendation=recommendation,
         meeting_reference=_clean_text(meeting_reference),
@@ -419,7 +420,7 @@ def update_task(
     lead_unit: OrgUnit | None,
     title: str,
     deadline: datetime.date | None,
-    deadline_is_month: bool = False,
+    deadline_kind: str = DeadlineKind.DAY,
     description: str = "",
     collaborating_units: Iterable[OrgUnit] = (),
     meeting_reference: str = "",
@@ -438,7 +439,7 @@ def update_task(
         "description": (description or "").strip(),
         "lead_unit": lead_unit,
         "collaborating_units": list(collaborating_units),
-        "deadline": (deadline, deadline_is_month),
+        "deadline": (deadline, deadline_kind),
         "meeting_reference": _clean_text(meeting_reference),
         "objectives": list(objectives),
         "indicators": list(indicators),
@@ -448,7 +449,7 @@ def update_task(
     if not mine["title"]:
         raise ValidationError({"title": _("Enter the task's title.")})
     _check_units(actor, task.assigned_by, mine["lead_unit"], mine["collaborating_units"])
-    task.deadline, task.deadline_is_month = mine["deadline"]
+    task.deadline, task.deadline_kind = mine["deadline"]
     _check_deadline(task.deadline, task.plan)
     task.title = mine["title"]
     task.description = mine["description"]
@@ -461,13 +462,13 @@ def update_task(
 
 
 def task_values(task: Task) -> dict:
-    """What is stored, in `update_task`'s terms (the deadline with whether it is a month)."""
+    """What is stored, in `update_task`'s terms (the deadline with how it was said)."""
     return {
         "title": task.title,
         "description": task.description,
         "lead_unit": task.lead_unit,
         "collaborating_units": list(task.collaborating_units.all()),
-        "deadline": (task.deadline, task.deadline_is_month),
+        "deadline": (task.deadline, task.deadline_kind),
         "meeting_reference": task.meeting_reference,
         "objectives": list(task.objectives.all()),
         "indicators": list(task.indicators.all()),
@@ -802,7 +803,7 @@ def add_recommendation(
     unit: OrgUnit | None,
     text: str,
     deadline: datetime.date | None,
-    deadline_is_month: bool = False,
+    deadline_kind: str = DeadlineKind.DAY,
 ) -> Recommendation:
     """Record a recommendation to an inspected unit and the task that tracks it to closure."""
     _refuse_outside(actor, inspection.unit, _("You cannot change inspections of “%s”."))
@@ -825,7 +826,7 @@ def add_recommendation(
         unit=unit,
         text=text,
         deadline=deadline,
-        deadline_is_month=deadline_is_month,
+        deadline_kind=deadline_kind,
     )
     recommendation.full_clean()
     recommendation.save()
@@ -837,7 +838,7 @@ def add_recommendation(
             title=Truncator(" ".join(text.split())).chars(200),
             description=text,
             deadline=deadline,
-            deadline_is_month=deadline_is_month,
+            deadline_kind=deadline_kind,
             recommendation=recommendation,
         )
     except ValidationError as error:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, Max, Q, QuerySet, Value
 from django.db.models.functions import Cast, StrIndex, Substr
-from django.utils import timezone
 
 from binhdang.accounts import permissions
 from binhdang.accounts.models import User
+from binhdang.core import dates
 from binhdang.core.formatting import percent
 from binhdang.indicators.queries import IndicatorRow, figure_rows, summary
 from binhdang.orgunits.models import Level, OrgUnit
@@ -343,7 +343,7 @@ def with_contacts(submissions: list[Submission]) -> list[MissingRow]:
         c.unit_id: c.standing_unit
         for c in Committee.objects.filter(unit_id__in=unit_ids).select_related("standing_unit")
     }
-    today = timezone.localdate()
+    today = dates.today()
     last = dict(
         Submission.objects.filter(pk__in=[s.pk for s in submissions])
         .annotate(last=Max("reminders__sent_on"))
@@ -447,4 +447,4 @@ def awaiting_review(user) -> QuerySet[Submission]:
 
 
 def days_left(round: ReportingRound) -> int:
-    return (round.deadline - timezone.localdate()).days
+    return (round.deadline - dates.today()).days
