@@ -20,6 +20,7 @@ from binhdang.core import dates
 from binhdang.core.concurrency import StaleEdit
 from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.queries import breadcrumb
+from binhdang.reporting.queries import round_deadlines
 
 from . import ical, observances, queries, services, spreadsheets
 from .forms import (
@@ -530,7 +531,8 @@ def _month(request) -> tuple[int, int]:
 
 
 def month_calendar(request):
-    """A month grid: observances, the unit's activities and the user's task deadlines."""
+    """A month grid: observances, the unit's activities, and the deadlines of the user's reporting
+    rounds and tasks."""
     unit = permissions.home_unit(request.user)
     if request.GET.get("unit"):
         unit = permissions.get_unit(request.user, request.GET["unit"])
@@ -550,6 +552,7 @@ def month_calendar(request):
         .distinct()[:500]
     )
     tasks = ical.task_deadlines(request.user, first, last)
+    rounds = round_deadlines(request.user, first, last)
     occurrences = observances.between(first, last)
     # Month-long periods go in a banner; days and short periods in the grid.
     periods = [o for o in occurrences if o.days > 7]
@@ -567,6 +570,7 @@ def month_calendar(request):
                     "observances": [o for o in short if o.covers(day)],
                     "activities": [a for a in activities if a.start_date <= day <= a.end_date],
                     "tasks": [t for t in tasks if t.deadline == day],
+                    "rounds": [r for r in rounds if r.deadline == day],
                 }
             )
         grid.append(row)
@@ -591,6 +595,7 @@ def month_calendar(request):
                 1 for a in activities if a.start_date <= month_end and a.end_date >= month_start
             ),
             "count_tasks": sum(1 for t in tasks if month_start <= t.deadline <= month_end),
+            "count_rounds": sum(1 for r in rounds if month_start <= r.deadline <= month_end),
         },
     )
 

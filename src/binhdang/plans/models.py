@@ -307,6 +307,11 @@ class Task(AuditedMixin, TimeStamped):
     def deadline_label(self) -> str:
         return deadline_label(self.deadline, self.deadline_kind)
 
+    @property
+    def deadline_words(self) -> str:
+        """The deadline as said in words ("Trước tháng 10/2024"), or "" when given as a day."""
+        return "" if self.deadline_kind == DeadlineKind.DAY else self.deadline_label
+
     def clean(self) -> None:
         super().clean()
         _check_deadline_kind(self)
