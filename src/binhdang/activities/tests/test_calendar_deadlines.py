@@ -156,9 +156,8 @@ def test_the_feed_holds_round_and_task_deadlines(client, personas, deadlines):
 
 def test_feed_links_lead_to_the_place_to_act(client, personas, deadlines):
     content = client.get(feed_url(personas["commune_officer"])).content
-    urls = {
-        str(event["UID"]): str(event.get("URL")) for event in Calendar.from_ical(content).walk("VEVENT")
-    }
+    feed = Calendar.from_ical(content).walk("VEVENT")
+    urls = {str(event["UID"]): str(event.get("URL")) for event in feed}
     report = urls[f"round-{deadlines['province_round'].pk}@binhdang"]
     assert report.endswith(deadlines["commune_report"].get_absolute_url())
     task = urls[f"task-{deadlines['to_commune'].pk}@binhdang"]
