@@ -34,20 +34,20 @@ def to_flag(deadline: datetime.date, kind: str) -> tuple[datetime.date, bool]:
 
 def forward(apps, schema_editor):
     for name in ("Task", "Recommendation"):
-        model = apps.get_model("plans", name)
-        rows = list(model.objects.filter(deadline_is_month=True).only("pk", "deadline"))
+        objects = apps.get_model("plans", name).objects.using(schema_editor.connection.alias)
+        rows = list(objects.filter(deadline_is_month=True).only("pk", "deadline"))
         for row in rows:
             row.deadline, row.deadline_kind = from_flag(row.deadline, True)
-        model.objects.bulk_update(rows, ["deadline", "deadline_kind"], batch_size=500)
+        objects.bulk_update(rows, ["deadline", "deadline_kind"], batch_size=500)
 
 
 def backward(apps, schema_editor):
     for name in ("Task", "Recommendation"):
-        model = apps.get_model("plans", name)
-        rows = list(model.objects.filter(deadline_kind=BEFORE_MONTH).only("pk", "deadline"))
+        objects = apps.get_model("plans", name).objects.using(schema_editor.connection.alias)
+        rows = list(objects.filter(deadline_kind=BEFORE_MONTH).only("pk", "deadline"))
         for row in rows:
             row.deadline, row.deadline_is_month = to_flag(row.deadline, BEFORE_MONTH)
-        model.objects.bulk_update(rows, ["deadline", "deadline_is_month"], batch_size=500)
+        objects.bulk_update(rows, ["deadline", "deadline_is_month"], batch_size=500)
 
 
 KIND = models.CharField(
