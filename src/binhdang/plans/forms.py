@@ -60,7 +60,7 @@ class DeadlineField(forms.CharField):
                 "“first half of 2024”, “second half of 2024”, “end of 2024”."
             ),
         )
-        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("max_length", 64)
         super().__init__(**kwargs)
 
     def clean(self, value):

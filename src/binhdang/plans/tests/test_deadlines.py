@@ -43,6 +43,7 @@ def d(day: int, month: int, year: int) -> datetime.date:
         ("trước tháng 3 năm 2024", (d(29, 2, 2024), Kind.BEFORE_MONTH)),
         ("10/2024", (d(31, 10, 2024), Kind.WITHIN_MONTH)),
         ("hoàn thành trong tháng 10/2024", (d(31, 10, 2024), Kind.WITHIN_MONTH)),
+        ("Hoàn thành trong tháng 10 năm 2024", (d(31, 10, 2024), Kind.WITHIN_MONTH)),
         ("tháng 2/2023", (d(28, 2, 2023), Kind.WITHIN_MONTH)),
         ("trong quý III/2024", (d(30, 9, 2024), Kind.QUARTER)),
         ("quy 3/2024", (d(30, 9, 2024), Kind.QUARTER)),
