@@ -79,8 +79,7 @@ class ActivityForm(StaleCheckForm, StyledForm):
         label=_("Co-organising units"),
         queryset=OrgUnit.objects.none(),
         required=False,
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple,
     )
     partners = forms.CharField(
         label=_("Other co-organisers"),

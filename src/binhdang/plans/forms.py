@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from binhdang.accounts import permissions
 from binhdang.core.concurrency import StaleCheckForm, display
 from binhdang.core.forms import IntegerNumberField, StyledForm
 from binhdang.indicators.models import Indicator, Objective
@@ -38,9 +39,23 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
         super().__init__(queryset=OrgUnit.objects.all(), **kwargs)
 
 
-def _show_units(field, unit: OrgUnit, selected=(), empty: bool = True) -> None:
-    """Offer the nearby units, plus any already chosen elsewhere in the tree."""
+def overseen_units(unit: OrgUnit) -> list[tuple[int, str]]:
+    """The choices a unit's inspection grants add to its picker: each overseen unit and the units
+    directly below it, past ones too (an inspection may concern a province before 2025)."""
+    choices = []
+    for root in permissions.inspection_roots(unit):
+        units = OrgUnit.objects.filter(Q(pk=root.pk) | Q(parent=root)).order_by(
+            "depth", "level", "search_name", "valid_from"
+        )
+        choices += [(u.pk, u.name) for u in units]
+    return choices
+
+
+def _show_units(field, unit: OrgUnit, selected=(), empty: bool = True, more=()) -> None:
+    """Offer the nearby units (and `more` choices), plus any already chosen elsewhere."""
     choices = nearby_units(unit)
+    shown = {pk for pk, _name in choices}
+    choices += [(pk, name) for pk, name in dict(more).items() if pk not in shown]
     shown = {pk for pk, _name in choices}
     extra = [u for u in selected if u is not None and u.pk not in shown]
     choices += [(u.pk, u.name) for u in extra]
@@ -116,8 +131,7 @@ class TaskForm(StaleCheckForm, StyledForm):
     collaborating_units = UnitMultipleChoiceField(
         label=_("Collaborating units"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        widget=forms.SelectMultiple,
     )
     deadline = DeadlineField()
     meeting_reference = forms.CharField(
@@ -136,7 +150,7 @@ class TaskForm(StaleCheckForm, StyledForm):
         label=_("Targets served"),
         queryset=Indicator.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple,
     )
 
     def __init__(self, *args, assigning_unit: OrgUnit, **kwargs):
@@ -255,8 +269,7 @@ class InspectionForm(StaleCheckForm, StyledForm):
     )
     inspected_units = UnitMultipleChoiceField(
         label=_("Units inspected"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        widget=forms.SelectMultiple,
     )
     start_date = forms.DateField(label=_("Start date"), help_text="dd/mm/yyyy")
     end_date = forms.DateField(label=_("End date"), help_text="dd/mm/yyyy")
@@ -274,6 +287,7 @@ class InspectionForm(StaleCheckForm, StyledForm):
             unit,
             list(self.initial.get("inspected_units") or []),
             empty=False,
+            more=overseen_units(unit),
         )
 
     @classmethod

@@ -294,14 +294,7 @@ def attach_plan_file(actor, plan: Plan, file) -> Plan:
 # Tasks ------------------------------------------------------------------------------------------
 
 
-def _check_units(
-    actor,
-    assigned_by: OrgUnit,
-    lead_unit: OrgUnit | None,
-    collaborating_units: Iterable[OrgUnit],
-) -> None:
-    if lead_unit is None:
-        raise ValidationError({"lead_unit": _("Choose the lead unit.")})
+def _check_lead_unit(actor, assigned_by: OrgUnit, lead_unit: OrgUnit) -> None:
     if not permissions.can_edit(actor, lead_unit):
         raise ValidationError(
             {
@@ -326,6 +319,21 @@ def _check_units(
                 % {"unit": lead_unit.name, "date": _date(lead_unit.valid_to)}
             }
         )
+
+
+def _check_units(
+    actor,
+    assigned_by: OrgUnit,
+    lead_unit: OrgUnit | None,
+    collaborating_units: Iterable[OrgUnit],
+    recommendation: Recommendation | None = None,
+) -> None:
+    if lead_unit is None:
+        raise ValidationError({"lead_unit": _("Choose the lead unit.")})
+    # The unit a recommendation addresses was judged when it was made (inspected, under the
+    # inspecting unit or its oversight); if it has since merged, its successor follows it.
+    if recommendation is None or lead_unit.pk != recommendation.unit_id:
+        _check_lead_unit(actor, assigned_by, lead_unit)
     for unit in collaborating_units:
         if not (permissions.can_edit(actor, unit) and unit.is_within(assigned_by)):
             raise ValidationError(
@@ -392,7 +400,7 @@ def create_task(
     if not title:
         raise ValidationError({"title": _("Enter the task's title.")})
     _check_plan(plan)
-    _check_units(actor, assigned_by, lead_unit, collaborating_units)
+    _check_units(actor, assigned_by, lead_unit, collaborating_units, recommendation)
     _check_deadline(deadline, plan)
     task = Task(
         title=title,
@@ -448,7 +456,13 @@ def update_task(
         return task
     if not mine["title"]:
         raise ValidationError({"title": _("Enter the task's title.")})
-    _check_units(actor, task.assigned_by, mine["lead_unit"], mine["collaborating_units"])
+    _check_units(
+        actor,
+        task.assigned_by,
+        mine["lead_unit"],
+        mine["collaborating_units"],
+        task.recommendation,
+    )
     task.deadline, task.deadline_kind = mine["deadline"]
     _check_deadline(task.deadline, task.plan)
     task.title = mine["title"]
@@ -625,11 +639,18 @@ def _check_inspection(
         }
     if not inspected_units:
         errors["inspected_units"] = _("Choose at least one unit inspected.")
-    outside = [u.name for u in inspected_units if not u.is_within(unit)]
+    outside = [u.name for u in inspected_units if not permissions.may_inspect(unit, u, start_date)]
+    # A unit that had merged away before the inspection began cannot have been inspected.
+    gone = [u for u in inspected_units if start_date and u.valid_to and u.valid_to < start_date]
     if outside:
         errors["inspected_units"] = _(
-            "%(units)s: not under “%(unit)s”; a unit can only inspect units in its own subtree."
+            "%(units)s: not under “%(unit)s” nor under its oversight for inspection on that "
+            "date; a unit can only inspect units in its own subtree or those it oversees."
         ) % {"units": ", ".join(f"“{name}”" for name in outside), "unit": unit.name}
+    elif gone:
+        errors["inspected_units"] = _(
+            "“%(name)s” no longer existed on %(start)s (it ended on %(end)s)."
+        ) % {"name": gone[0].name, "start": _date(start_date), "end": _date(gone[0].valid_to)}
     if errors:
         raise ValidationError(errors)
 
@@ -691,7 +712,8 @@ def create_inspection(
     findings: str = "",
     decision_number: str = "",
 ) -> Inspection:
-    """Record an inspection or supervision by a unit of units in its subtree."""
+    """Record an inspection or supervision by a unit of units in its subtree or under its
+    oversight for inspection (historical units too, when the inspection falls in their time)."""
     _refuse_outside(actor, unit, _("You cannot record inspections of “%s”."))
     inspected_units = list(inspected_units)
     fields = _inspection_fields(
@@ -805,7 +827,8 @@ def add_recommendation(
     deadline: datetime.date | None,
     deadline_kind: str = DeadlineKind.DAY,
 ) -> Recommendation:
-    """Record a recommendation to an inspected unit and the task that tracks it to closure."""
+    """Record a recommendation to an inspected unit and the task that tracks it to closure; one
+    to a unit that has since merged is followed by its successor."""
     _refuse_outside(actor, inspection.unit, _("You cannot change inspections of “%s”."))
     text = (text or "").strip()
     errors = {}

@@ -321,15 +321,16 @@ def build_report(
 
 
 def can_make_report(user, round: ReportingRound, unit: OrgUnit) -> bool:
-    """Whether the user may make the unit's report for the round: the user sees the unit (their
-    unit is it or above it), and the unit opened the round or is one the round asks."""
-    if not permissions.can_view(user, unit):
+    """Whether the user may make the unit's report for the round: the user may read the unit's
+    reports (their unit is it or above it, or oversees it), and the unit opened the round or is
+    one the round asks."""
+    if not permissions.can_read_reports(user, unit):
         return False
     return round.opener_id == unit.pk or round.submissions.filter(unit=unit).exists()
 
 
 def _check(user, round: ReportingRound, unit: OrgUnit) -> None:
-    if not permissions.can_view(user, unit):
+    if not permissions.can_read_reports(user, unit):
         raise PermissionDenied(_("You cannot make the consolidated report of “%s”.") % unit.name)
     if not can_make_report(user, round, unit):
         raise ValidationError(

@@ -237,8 +237,8 @@ def grouping_unit(user, round: ReportingRound, within_pk=None) -> OrgUnit:
     """The unit whose sub-units the rates are broken down by: the one asked for (in scope), else
     the opener when the user sees it, else the user's own unit."""
     if within_pk:
-        return permissions.get_unit(user, within_pk)
-    if permissions.can_view(user, round.opener):
+        return permissions.get_report_unit(user, within_pk)
+    if permissions.can_read_reports(user, round.opener):
         return round.opener
     return permissions.home_unit(user)
 
@@ -248,25 +248,28 @@ def grouping_unit(user, round: ReportingRound, within_pk=None) -> OrgUnit:
 
 
 def visible_rounds(user) -> QuerySet[ReportingRound]:
-    """Rounds the user may see: opened by a unit in their scope, or asking one of their units."""
+    """Rounds the user may see: opened by a unit in their scope, or asking one of their units or
+    of the units whose reports they oversee."""
     opened = permissions.restrict(user, ReportingRound.objects.all(), "opener")
-    asked = permissions.restrict(user, Submission.objects.all(), "unit").values("round_id")
+    asked = permissions.readable_reports(user, Submission.objects.all()).values("round_id")
     return ReportingRound.objects.filter(Q(pk__in=opened.values("pk")) | Q(pk__in=asked))
 
 
 def can_see_round(user, round: ReportingRound) -> bool:
-    """Those who see the opener see the round; others when it asks a unit of their subtree."""
+    """Those who see the opener see the round; others when it asks a unit whose reports they may
+    read (in their subtree, or overseen)."""
     if permissions.can_view(user, round.opener):
         return True
-    return permissions.restrict(user, round.submissions.all(), "unit").exists()
+    return permissions.readable_reports(user, round.submissions.all()).exists()
 
 
 def round_submissions(user, round: ReportingRound) -> QuerySet[Submission]:
     """The round's submissions the user may see: all of them for those who see the opener
-    (every required unit lies below it), else those in the user's subtree."""
+    (every required unit lies below it), else those whose reports they may read (in their
+    subtree, or overseen)."""
     if permissions.can_view(user, round.opener):
         return round.submissions.all()
-    return permissions.restrict(user, round.submissions.all(), "unit")
+    return permissions.readable_reports(user, round.submissions.all())
 
 
 def within(qs: QuerySet[Submission], round: ReportingRound, unit: OrgUnit) -> QuerySet[Submission]:
@@ -493,3 +496,18 @@ def awaiting_review(user) -> QuerySet[Submission]:
 
 def days_left(round: ReportingRound) -> int:
     return (round.deadline - dates.today()).days
+
+
+def overlapping_rounds(year: int, kind: str, units) -> list[ReportingRound]:
+    """Open rounds of the same kind and year that already ask any of these units to report."""
+    return list(
+        ReportingRound.objects.filter(
+            year=year,
+            kind=kind,
+            closed_at__isnull=True,
+            submissions__unit__in=[unit.pk for unit in units],
+        )
+        .select_related("opener")
+        .distinct()
+        .order_by("pk")
+    )

@@ -216,8 +216,12 @@ def open_round(
     indicators=None,
     sections=None,
     instructions: str = "",
+    allow_overlap: bool = False,
 ) -> ReportingRound:
-    """Open a round: one submission per required unit; their users are told by e-mail."""
+    """Open a round: one submission per required unit; their users are told by e-mail.
+
+    A second open round of the same kind and year for some of the same units is refused
+    unless `allow_overlap` says the opener has seen the warning and means it."""
     if not permissions.can_approve(actor, opener):
         raise PermissionDenied(_("You cannot open a reporting round for “%s”.") % opener.name)
     if opener.level not in OPENER_LEVELS:
@@ -242,6 +246,19 @@ def open_round(
     targets = required_units(opener, levels=levels, units=units)
     if not targets:
         raise ValidationError({"levels": _("No unit below matches: nobody would report.")})
+    if not allow_overlap and (overlap := queries.overlapping_rounds(year, kind, targets)):
+        raise ValidationError(
+            {
+                "allow_overlap": _(
+                    "%(rounds)s is already open for %(year)d and asks some of the same units: "
+                    "they would write the same report twice. Tick the box to open it anyway."
+                )
+                % {
+                    "rounds": ", ".join(f"“{r.name}” ({r.opener.name})" for r in overlap),
+                    "year": year,
+                }
+            }
+        )
     sections = _clean_sections(default_sections() if sections is None else sections)
     indicators = list(default_indicators() if indicators is None else indicators)
     if not sections and not indicators:

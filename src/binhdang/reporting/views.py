@@ -35,11 +35,11 @@ def _round(user, pk) -> ReportingRound:
 
 
 def _submission(user, pk) -> Submission:
-    """A submission whose unit the user may see, or 404."""
+    """A submission whose reports the user may read (their subtree, or overseen), or 404."""
     submission = get_object_or_404(
         Submission.objects.select_related("round", "round__opener", "unit", "unit__parent"), pk=pk
     )
-    permissions.get_unit(user, submission.unit_id)
+    permissions.get_report_unit(user, submission.unit_id)
     return submission
 
 
@@ -135,7 +135,7 @@ def round_detail(request, pk):
             "days_left": queries.days_left(round),
             "sections": round.sections.all(),
             "indicator_count": round.indicators.count(),
-            "word": permissions.can_view(user, within)
+            "word": permissions.can_read_reports(user, within)
             and (within.pk == round.opener_id or round.submissions.filter(unit=within).exists()),
             "today": dates.today(),
         },
@@ -230,7 +230,7 @@ def change_deadline(request, pk):
 def word_report(request, pk):
     """Start the consolidated Word report of a unit for the round, and follow its progress."""
     round = _round(request.user, pk)
-    unit = permissions.get_unit(request.user, request.POST.get("unit") or round.opener_id)
+    unit = permissions.get_report_unit(request.user, request.POST.get("unit") or round.opener_id)
     try:
         job = start_report_job(request.user, round, unit)
     except ValidationError as error:
