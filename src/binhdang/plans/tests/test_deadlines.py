@@ -13,6 +13,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from binhdang.core.text import fold
 from binhdang.plans import queries, reminders, services
 from binhdang.plans.deadlines import (
     DeadlineKind,
@@ -131,6 +132,31 @@ def test_the_label_and_the_form_text_read_back_as_the_same_date_and_kind(deadlin
         assert parse_deadline(format_deadline_input(date, kind)) == deadline
         if kind != Kind.DAY or language == "vi":
             assert parse_deadline(deadline_label(date, kind)) == deadline
+
+
+@given(deadline=_deadlines(), data=st.data())
+def test_case_spacing_and_diacritics_do_not_matter(deadline, data):
+    with translation.override("vi"):
+        label = deadline_label(*deadline)
+    if deadline[1] == Kind.DAY:
+        return
+    folded = fold(label)
+    typed = "".join(
+        data.draw(st.sampled_from([ch.upper(), ch.lower()])) if ch.isalpha() else ch
+        for ch in data.draw(st.sampled_from([label, folded]))
+    )
+    spaced = typed.replace(" ", data.draw(st.sampled_from([" ", "  ", " \t"])))
+    assert parse_deadline(f" {spaced} ") == deadline
+
+
+@given(text=st.text(max_size=40))
+def test_any_text_is_read_or_refused_with_a_message(text):
+    try:
+        deadline, kind = parse_deadline(text)
+    except ValidationError as error:
+        assert error.message_dict["deadline"][0]
+    else:
+        assert fits(deadline, kind)
 
 
 def test_labels_say_what_was_typed():
