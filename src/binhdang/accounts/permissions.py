@@ -18,9 +18,9 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binhdang.core import dates
 from binhdang.indicators.models import Indicator
 from binhdang.notices.models import Notice
 from binhdang.orgunits.models import OrgUnit
@@ -248,7 +248,7 @@ def get_indicator(user, pk, unit: OrgUnit | None = None) -> Indicator:
 
 def grants_in_force(function: OversightFunction, on: datetime.date | None = None):
     """Grants of a function in force on a day (today if none given)."""
-    on = on or timezone.localdate()
+    on = on or dates.today()
     return OversightGrant.objects.filter(function=function, valid_from__lte=on).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=on)
     )

@@ -21,7 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
-from binhdang.core import concurrency
+from binhdang.core import concurrency, dates
 from binhdang.orgunits.models import OrgUnit
 
 from .models import (
@@ -392,7 +392,7 @@ def _check_proposal(actor, data: ProposalData) -> None:
             _("You cannot make proposals for “%s”: it is outside the units you may enter data for.")
             % data.proposing_unit.name
         )
-    if data.year is None or not 2000 <= data.year <= timezone.localdate().year + 1:
+    if data.year is None or not 2000 <= data.year <= dates.today().year + 1:
         errors["year"] = _("Enter a year between 2000 and next year.")
     if data.nominee_kind not in NomineeKind.values:
         errors["nominee_kind"] = _("Choose individual or collective.")
@@ -509,7 +509,7 @@ def approve(
         errors["decision_number"] = _("Too long (at most %(limit)d characters).") % {"limit": 64}
     if decision_date is None:
         errors["decision_date"] = _("Enter the decision date.")
-    elif decision_date > timezone.localdate():
+    elif decision_date > dates.today():
         errors["decision_date"] = _("The decision date cannot be in the future.")
     elif decision_date.year < commendation.year:
         errors["decision_date"] = _(

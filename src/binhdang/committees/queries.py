@@ -9,6 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from binhdang.core import dates
 from binhdang.orgunits.models import OrgUnit
 
 from .models import ROLE_ORDER, SINGLE_HOLDER_ROLES, Committee, Decision, Membership, Role, Sex
@@ -41,7 +42,7 @@ def _date(value) -> str:
 
 def attention(committee: Committee, today: datetime.date | None = None) -> list[str]:
     """What needs attention on a committee, as sentences for its page."""
-    today = today or datetime.date.today()
+    today = today or dates.today()
     notes = []
     current = members_on(committee, today)
     for role in SINGLE_HOLDER_ROLES:
@@ -140,7 +141,7 @@ class Coverage:
 
 def coverage(units: QuerySet[OrgUnit], today: datetime.date | None = None) -> Coverage:
     """For each unit, its committee (or none) and the women among current members and heads."""
-    today = today or datetime.date.today()
+    today = today or dates.today()
     committees = {
         c.unit_id: c
         for c in Committee.objects.filter(unit__in=units).annotate(

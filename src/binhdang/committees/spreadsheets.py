@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from binhdang.core import dates
 from binhdang.core.imports import DATE, RAW, Column, Spec, Table, read_sheet
 from binhdang.core.imports import Row as ImportRow
 from binhdang.core.spreadsheets import (  # ImportErrors, ImportProblem: used by the views
@@ -344,7 +345,7 @@ class _Units:
     def _check(self, unit: OrgUnit) -> tuple[OrgUnit | None, str | None]:
         label = f"đơn vị “{unit.name}” (mã {unit.code})"
         if not unit.is_live:
-            today = datetime.date.today()
+            today = dates.today()
             if unit.valid_to and unit.valid_to < today:
                 since = unit.valid_to.strftime("%d/%m/%Y")
                 return None, f"{label} không còn hoạt động sau ngày {since}."

@@ -1,7 +1,5 @@
 """Committee pages: the committee, reconstitution, lists, import/export and the handover file."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -12,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
-from binhdang.core import uploads
+from binhdang.core import dates, uploads
 from binhdang.core.concurrency import StaleEdit
 from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.models import Level
@@ -103,7 +101,7 @@ def unit_committee(request, pk):
 def detail(request, pk):
     """The committee: decision in force, members on a date, what needs attention, history."""
     committee = _committee(request.user, pk)
-    today = datetime.date.today()
+    today = dates.today()
     date_form = HistoryDateForm(request.GET or None)
     on = today
     if date_form.is_valid() and date_form.cleaned_data["on"]:
@@ -202,7 +200,7 @@ def _initial_rows(committee: Committee) -> list[dict]:
             "email": m.person.email,
             "term_end": m.term_end,
         }
-        for m in queries.members_on(committee, datetime.date.today())
+        for m in queries.members_on(committee, dates.today())
     ]
 
 
@@ -371,7 +369,7 @@ def attach_file(request, pk):
 def import_members(request, pk):
     """Add members to the decision in force from an Excel file: all rows, or none."""
     committee = _committee(request.user, pk, "edit")
-    decision = queries.decision_on(committee, datetime.date.today())
+    decision = queries.decision_on(committee, dates.today())
     form = ImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and decision is None:
@@ -413,21 +411,21 @@ def template_xlsx(request, pk):
 def export_xlsx(request, pk):
     """The current members as Excel."""
     committee = _committee(request.user, pk)
-    content = spreadsheets.export_members(committee, datetime.date.today())
+    content = spreadsheets.export_members(committee, dates.today())
     return _download(content, f"thanh-vien-{committee.unit.code}.xlsx", XLSX)
 
 
 def export_docx(request, pk):
     """The current members as a Word annex to the decision."""
     committee = _committee(request.user, pk)
-    content = documents.members_annex_docx(committee, datetime.date.today())
+    content = documents.members_annex_docx(committee, dates.today())
     return _download(content, f"danh-sach-thanh-vien-{committee.unit.code}.docx", DOCX)
 
 
 def handover(request, pk):
     """The one page a newly assigned officer reads first."""
     committee = _committee(request.user, pk)
-    today = datetime.date.today()
+    today = dates.today()
     return render(
         request,
         "committees/handover.html",
@@ -446,5 +444,5 @@ def handover(request, pk):
 def handover_docx(request, pk):
     """The handover dossier as a Word file."""
     committee = _committee(request.user, pk)
-    content = documents.handover_docx(committee, datetime.date.today())
+    content = documents.handover_docx(committee, dates.today())
     return _download(content, f"ho-so-ban-giao-{committee.unit.code}.docx", DOCX)

@@ -3,8 +3,8 @@ one line (the list, and the e-mail's subject) and the e-mail's body (a template 
 `notices/email/<kind>.txt`).
 
 Parameters are names and titles as typed, and language-free values shown here at display time:
-dates as ISO text (`start`, `end`, `deadline`, the latter "before month …" when
-`deadline_is_month`), a submission's `state` and a task's `status` as their codes."""
+dates as ISO text (`start`, `end`, `deadline`, the latter shown as it was said, by its
+`deadline_kind`), a submission's `state` and a task's `status` as their codes."""
 
 import datetime
 from dataclasses import dataclass
@@ -15,7 +15,8 @@ from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from binhdang.plans.models import DisplayStatus, deadline_label
+from binhdang.plans.deadlines import DeadlineKind, deadline_label
+from binhdang.plans.models import DisplayStatus
 from binhdang.reporting.models import State
 
 from .models import NoticeKind
@@ -82,7 +83,7 @@ def values(params: dict) -> dict:
             shown[key] = formats.date_format(_date(shown[key]), "SHORT_DATE_FORMAT")
     if shown.get("deadline"):
         shown["deadline"] = deadline_label(
-            _date(shown["deadline"]), bool(shown.get("deadline_is_month"))
+            _date(shown["deadline"]), shown.get("deadline_kind") or DeadlineKind.DAY
         )
     if shown.get("state"):
         shown["state"] = State(shown["state"]).label

@@ -11,7 +11,7 @@ from binhdang.core.forms import IntegerNumberField, StyledForm
 from binhdang.indicators.models import Indicator, Objective
 from binhdang.orgunits.models import Level, OrgUnit
 
-from .deadlines import format_deadline_input, parse_deadline
+from .deadlines import DeadlineKind, format_deadline_input, parse_deadline
 from .models import DisplayStatus, InspectionKind, PlanKind, PlanStatus, TaskStatus
 
 
@@ -63,14 +63,19 @@ def _show_units(field, unit: OrgUnit, selected=(), empty: bool = True, more=()) 
 
 
 class DeadlineField(forms.CharField):
-    """A deadline typed as "dd/mm/yyyy", or "mm/yyyy" for "before month M/YYYY"."""
+    """A deadline typed as a day or in words ("trước tháng 10/2024"): see `deadlines`."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Due date"))
         kwargs.setdefault(
-            "help_text", _("dd/mm/yyyy, or mm/yyyy for “before month” (e.g. 10/2024).")
+            "help_text",
+            _(
+                "dd/mm/yyyy for a day. “10/2024” or “within month 10/2024” = by 31/10/2024; "
+                "“before month 10/2024” = by 30/09/2024. Also “quarter III/2024”, "
+                "“first half of 2024”, “second half of 2024”, “end of 2024”."
+            ),
         )
-        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("max_length", 64)
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -172,7 +177,7 @@ class TaskForm(StaleCheckForm, StyledForm):
             "description": task.description,
             "lead_unit": task.lead_unit,
             "collaborating_units": list(task.collaborating_units.all()),
-            "deadline": format_deadline_input(task.deadline, task.deadline_is_month),
+            "deadline": format_deadline_input(task.deadline, task.deadline_kind),
             "meeting_reference": task.meeting_reference,
             "objectives": list(task.objectives.all()),
             "indicators": list(task.indicators.all()),
@@ -181,11 +186,11 @@ class TaskForm(StaleCheckForm, StyledForm):
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         deadline = data.pop("deadline")
-        data["deadline"], data["deadline_is_month"] = deadline if deadline else (None, False)
+        data["deadline"], data["deadline_kind"] = deadline or (None, DeadlineKind.DAY)
         return data
 
     def stale_display(self, name, value) -> str:
-        if name == "deadline":  # the services' (date, is a month) pair
+        if name == "deadline":  # the services' (date, how it was said) pair
             return format_deadline_input(*value) or display(None)
         return super().stale_display(name, value)
 
@@ -309,7 +314,7 @@ class RecommendationForm(StyledForm):
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         deadline = data.pop("deadline")
-        data["deadline"], data["deadline_is_month"] = deadline if deadline else (None, False)
+        data["deadline"], data["deadline_kind"] = deadline or (None, DeadlineKind.DAY)
         return data
 
 

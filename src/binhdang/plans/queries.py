@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from binhdang.accounts import permissions
 from binhdang.accounts.models import OversightFunction
+from binhdang.core.dates import today
 from binhdang.orgunits.models import OrgUnit
 
 from .models import (
@@ -25,7 +26,6 @@ from .models import (
     PlanKind,
     PlanStatus,
     Task,
-    today,
 )
 
 # "Due soon" on pages when no other horizon is asked for.
@@ -52,13 +52,19 @@ def visible_tasks(user) -> QuerySet[Task]:
 
 
 def deadlines(user, start: datetime.date, end: datetime.date) -> QuerySet[Task]:
-    """Tasks visible to the user with a deadline in [start, end], for the calendar and its feed.
+    """Tasks given to or by the user's unit (led, shared or assigned; its predecessors too) with
+    a deadline in [start, end], for the calendar and its feed.
 
-    Each task has `title`, `deadline` (a date), `deadline_label` ("Trước tháng 10/2024" or
-    "10/04/2024"), `status`, `is_overdue` and `get_absolute_url()`.
+    Each task has `title`, `deadline` (the last day on time), `deadline_label` ("Trước tháng
+    10/2024" or "10/04/2024"), `deadline_words`, `status`, `is_overdue` and `get_absolute_url()`.
     """
+    units = [unit.pk for unit in permissions.scope_roots(user)]
+    if not units and (home := permissions.home_unit(user)) is not None:
+        units = [home.pk]
+    shared = Task.objects.filter(collaborating_units__in=units).values("pk")
     return (
         visible_tasks(user)
+        .filter(Q(lead_unit__in=units) | Q(assigned_by__in=units) | Q(pk__in=shared))
         .filter(deadline__gte=start, deadline__lte=end)
         .select_related("lead_unit")
         .order_by("deadline", "pk")

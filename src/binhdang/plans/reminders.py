@@ -90,7 +90,7 @@ def task_params(task: Task) -> dict:
         "unit": task.lead_unit.name,
         "assigned_by": task.assigned_by.name,
         "deadline": task.deadline,
-        "deadline_is_month": task.deadline_is_month,
+        "deadline_kind": task.deadline_kind,
         "status": task.current_status,
         "progress": task.progress,
     }

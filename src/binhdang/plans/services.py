@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
 from binhdang.core import concurrency, uploads
+from binhdang.core.dates import today
 from binhdang.notices.models import NoticeKind
 from binhdang.notices.services import notify_after_commit
 from binhdang.orgunits.models import OrgUnit
 
+from .deadlines import DeadlineKind
 from .models import (
     CLOSED_STATUSES,
     Inspection,
@@ -31,7 +33,6 @@ from .models import (
     Task,
     TaskStatus,
     TaskUpdate,
-    today,
 )
 from .reminders import RECIPIENT_ROLE, task_params
 
@@ -384,7 +385,7 @@ def create_task(
     lead_unit: OrgUnit | None,
     title: str,
     deadline: datetime.date | None,
-    deadline_is_month: bool = False,
+    deadline_kind: str = DeadlineKind.DAY,
     description: str = "",
     collaborating_units: Iterable[OrgUnit] = (),
     plan: Plan | None = None,
@@ -410,7 +411,7 @@ def create_task(
         assigned_by=assigned_by,
         lead_unit=lead_unit,
         deadline=deadline,
-        deadline_is_month=deadline_is_month,
+        deadline_kind=deadline_kind,
         plan=plan,
         recommendation=recommendation,
         meeting_reference=_clean_text(meeting_reference),
@@ -431,7 +432,7 @@ def update_task(
     lead_unit: OrgUnit | None,
     title: str,
     deadline: datetime.date | None,
-    deadline_is_month: bool = False,
+    deadline_kind: str = DeadlineKind.DAY,
     description: str = "",
     collaborating_units: Iterable[OrgUnit] = (),
     meeting_reference: str = "",
@@ -450,7 +451,7 @@ def update_task(
         "description": (description or "").strip(),
         "lead_unit": lead_unit,
         "collaborating_units": list(collaborating_units),
-        "deadline": (deadline, deadline_is_month),
+        "deadline": (deadline, deadline_kind),
         "meeting_reference": _clean_text(meeting_reference),
         "objectives": list(objectives),
         "indicators": list(indicators),
@@ -466,7 +467,7 @@ def update_task(
         mine["collaborating_units"],
         task.recommendation,
     )
-    task.deadline, task.deadline_is_month = mine["deadline"]
+    task.deadline, task.deadline_kind = mine["deadline"]
     _check_deadline(task.deadline, task.plan)
     task.title = mine["title"]
     task.description = mine["description"]
@@ -492,13 +493,13 @@ def _tell_lead_unit(actor, task: Task) -> None:
 
 
 def task_values(task: Task) -> dict:
-    """What is stored, in `update_task`'s terms (the deadline with whether it is a month)."""
+    """What is stored, in `update_task`'s terms (the deadline with how it was said)."""
     return {
         "title": task.title,
         "description": task.description,
         "lead_unit": task.lead_unit,
         "collaborating_units": list(task.collaborating_units.all()),
-        "deadline": (task.deadline, task.deadline_is_month),
+        "deadline": (task.deadline, task.deadline_kind),
         "meeting_reference": task.meeting_reference,
         "objectives": list(task.objectives.all()),
         "indicators": list(task.indicators.all()),
@@ -841,7 +842,7 @@ def add_recommendation(
     unit: OrgUnit | None,
     text: str,
     deadline: datetime.date | None,
-    deadline_is_month: bool = False,
+    deadline_kind: str = DeadlineKind.DAY,
 ) -> Recommendation:
     """Record a recommendation to an inspected unit and the task that tracks it to closure; one
     to a unit that has since merged is followed by its successor."""
@@ -865,7 +866,7 @@ def add_recommendation(
         unit=unit,
         text=text,
         deadline=deadline,
-        deadline_is_month=deadline_is_month,
+        deadline_kind=deadline_kind,
     )
     recommendation.full_clean()
     recommendation.save()
@@ -877,7 +878,7 @@ def add_recommendation(
             title=Truncator(" ".join(text.split())).chars(200),
             description=text,
             deadline=deadline,
-            deadline_is_month=deadline_is_month,
+            deadline_kind=deadline_kind,
             recommendation=recommendation,
         )
     except ValidationError as error:

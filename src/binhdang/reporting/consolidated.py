@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,7 @@ from binhdang.committees.documents import (
     place_name,
     superior_unit,
 )
-from binhdang.core import jobs
+from binhdang.core import dates, jobs
 from binhdang.core.models import Job
 from binhdang.core.text import fold
 from binhdang.indicators import queries as indicator_queries
@@ -309,7 +309,7 @@ def build_report(
         return ConsolidatedReport(
             unit_name=unit.name,
             year=round.year,
-            date=date or timezone.localdate(),
+            date=date or dates.today(),
             issuer=issuer(unit),
             issuer_text=agency_text(unit),
             superior=agency_name(superior) if superior is not None else None,

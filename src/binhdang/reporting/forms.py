@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from binhdang.core import dates
 from binhdang.core.forms import StyledForm
 from binhdang.indicators.models import Indicator
 from binhdang.indicators.services import STRATEGY_YEARS
@@ -110,8 +111,8 @@ class RoundForm(StyledForm):
 
     @classmethod
     def initial_for(cls, opener: OrgUnit) -> dict:
-        year = datetime.date.today().year
-        report_year = year if datetime.date.today().month >= 10 else year - 1
+        year = dates.today().year
+        report_year = year if dates.today().month >= 10 else year - 1
         report_year = min(max(report_year, STRATEGY_YEARS.start), STRATEGY_YEARS.stop - 1)
         initial = {
             **cls.derived(report_year),

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, Max, Q, QuerySet, Value
 from django.db.models.functions import Cast, StrIndex, Substr
-from django.utils import timezone
 
 from binhdang.accounts import permissions
 from binhdang.accounts.models import User
+from binhdang.core import dates
 from binhdang.core.formatting import percent
 from binhdang.indicators.queries import IndicatorRow, figure_rows, summary
 from binhdang.orgunits.models import Level, OrgUnit
@@ -344,7 +344,7 @@ def with_contacts(submissions: list[Submission]) -> list[MissingRow]:
         c.unit_id: c.standing_unit
         for c in Committee.objects.filter(unit_id__in=unit_ids).select_related("standing_unit")
     }
-    today = timezone.localdate()
+    today = dates.today()
     last = dict(
         Submission.objects.filter(pk__in=[s.pk for s in submissions])
         .annotate(last=Max("reminders__sent_on"))
@@ -439,6 +439,51 @@ def other_rounds(user) -> QuerySet[ReportingRound]:
     )
 
 
+@dataclass
+class RoundDeadline:
+    """A round's deadline as the calendar and its feed show it to one user: the user's own unit's
+    report when it is asked for one (the place to write it), else the round (to follow and review
+    the units asked)."""
+
+    round: ReportingRound
+    submission: Submission | None = None
+
+    @property
+    def deadline(self) -> datetime.date:
+        return self.round.deadline
+
+    def get_absolute_url(self) -> str:
+        return (self.submission or self.round).get_absolute_url()
+
+    @property
+    def is_overdue(self) -> bool:
+        """The user's own report is not yet submitted and its deadline has passed."""
+        submission = self.submission
+        return bool(submission and not submission.was_submitted and submission.is_late)
+
+
+def round_deadlines(user, start: datetime.date, end: datetime.date) -> list[RoundDeadline]:
+    """Deadlines in [start, end] of the rounds the user reports for or reviews (those asking a
+    unit of their scope, or opened by one), each with the user's own unit's report if asked."""
+    rounds = list(
+        visible_rounds(user)
+        .filter(deadline__gte=start, deadline__lte=end)
+        .select_related("opener")
+        .order_by("deadline", "pk")
+    )
+    own_units = [unit.pk for unit in permissions.scope_roots(user)]
+    own = {
+        submission.round_id: submission
+        for submission in Submission.objects.filter(round__in=rounds, unit_id__in=own_units)
+        .select_related("unit")
+        .order_by("pk")
+    }
+    for round in rounds:
+        if round.pk in own:
+            own[round.pk].round = round
+    return [RoundDeadline(round, own.get(round.pk)) for round in rounds]
+
+
 def awaiting_review(user) -> QuerySet[Submission]:
     """Submitted reports the user may review (approvers above the units)."""
     qs = permissions.restrict(user, Submission.objects.filter(state=State.SUBMITTED), "unit")
@@ -448,7 +493,7 @@ def awaiting_review(user) -> QuerySet[Submission]:
 
 
 def days_left(round: ReportingRound) -> int:
-    return (round.deadline - timezone.localdate()).days
+    return (round.deadline - dates.today()).days
 
 
 def overlapping_rounds(year: int, kind: str, units) -> list[ReportingRound]:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from binhdang.accounts import permissions
 from binhdang.accounts.models import Role, User
+from binhdang.core import dates
 from binhdang.core.text import fold
 from binhdang.indicators import services as indicator_services
 from binhdang.indicators.models import Indicator
@@ -238,7 +239,7 @@ def open_round(
         raise ValidationError({"year": _("The year must be between 2021 and 2030.")})
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period ends before it starts.")})
-    if deadline < timezone.localdate():
+    if deadline < dates.today():
         raise ValidationError({"deadline": _("The deadline has already passed.")})
     if bool(levels) == bool(units):
         raise ValidationError(
@@ -315,7 +316,7 @@ def reopen_round(actor, round: ReportingRound, deadline: datetime.date | None = 
     if round.is_open:
         raise ValidationError(_("The round is already open."))
     if deadline is not None:
-        if deadline < timezone.localdate():
+        if deadline < dates.today():
             raise ValidationError({"deadline": _("The deadline has already passed.")})
         round.deadline = deadline
         round.__dict__.pop("cutoff", None)
@@ -328,7 +329,7 @@ def reopen_round(actor, round: ReportingRound, deadline: datetime.date | None = 
 def change_deadline(actor, round: ReportingRound, deadline: datetime.date) -> ReportingRound:
     """Extend (or bring forward) an open round's deadline."""
     _check_opener(actor, round)
-    if deadline < timezone.localdate():
+    if deadline < dates.today():
         raise ValidationError({"deadline": _("The deadline has already passed.")})
     if deadline < round.period_start:
         raise ValidationError({"deadline": _("The deadline falls before the period starts.")})
@@ -666,7 +667,7 @@ def remind(actor, submission: Submission) -> Reminder:
             _("No active account of “%s” has an e-mail address: contact the unit by phone.")
             % submission.unit.name
         )
-    reminder = _claim_reminder(submission, ReminderKind.MANUAL, timezone.localdate(), actor)
+    reminder = _claim_reminder(submission, ReminderKind.MANUAL, dates.today(), actor)
     if reminder is None:
         raise ValidationError(
             _("“%s” has already been reminded today; try again tomorrow.") % submission.unit.name
@@ -702,7 +703,7 @@ def send_due_reminders(today: datetime.date | None = None) -> int:
     """Claim and enqueue today's reminders; running it twice the same day sends nothing more."""
     from .tasks import send_reminder
 
-    today = today or timezone.localdate()
+    today = today or dates.today()
     queued = 0
     for submission, kind in due_reminders(today):
         reminder = _claim_reminder(submission, kind, today)

@@ -6,13 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from binhdang.accounts import permissions
 from binhdang.accounts.models import Role
+from binhdang.core import dates
 from binhdang.core.forms import add_service_errors
 from binhdang.indicators.services import active_lock
 from binhdang.orgunits.queries import breadcrumb
@@ -61,7 +61,7 @@ def home(request):
             if permissions.sees_everything(user) or user.has_role(Role.APPROVER)
             else [],
             "can_open": unit is not None and services.can_open_round(user, unit),
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )
 
@@ -137,7 +137,7 @@ def round_detail(request, pk):
             "indicator_count": round.indicators.count(),
             "word": permissions.can_read_reports(user, within)
             and (within.pk == round.opener_id or round.submissions.filter(unit=within).exists()),
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )
 

@@ -300,8 +300,8 @@ def test_dates_and_month_deadlines_follow_the_language(addressed):
         "title": "Tổng kết",
         "unit": "Xã",
         "assigned_by": "Tỉnh",
-        "deadline": datetime.date(2026, 3, 31),
-        "deadline_is_month": True,
+        "deadline": datetime.date(2026, 2, 28),  # "before month 3/2026": on time until 28/02
+        "deadline_kind": "before_month",
         "status": "in_progress",
         "progress": 40,
     }
