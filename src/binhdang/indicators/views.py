@@ -300,7 +300,11 @@ def enter(request, pk):
                     messages.success(
                         request,
                         _("%(n)d figures of “%(section)s” saved for %(year)d.")
-                        % {"n": result.count, "section": form.sections[section].short, "year": year},
+                        % {
+                            "n": result.count,
+                            "section": form.sections[section].short,
+                            "year": year,
+                        },
                     )
                     url = reverse("indicators:enter", args=[unit.pk])
                     return redirect(f"{url}?year={year}#section-{section}")

@@ -65,7 +65,7 @@
   write(drafts);
   if (restored) {
     const notice = document.getElementById("entry-restored");
-    notice.textContent = notice.dataset.text.replace("%(n)s", restored.toLocaleString("vi-VN"));
+    notice.textContent = notice.dataset.text.replace("{n}", restored.toLocaleString("vi-VN"));
     notice.hidden = false;
   }
 
