@@ -29,8 +29,8 @@
       // storage full: the form still works, only without the safety net
     }
   };
-  const kept = (field) =>
-    field.name && field.type !== "hidden" && field.closest && field.closest("[data-section]");
+  // The fields typed into: those of a section, not the hidden ones the server fills.
+  const kept = (field) => field.name && field.type !== "hidden" && field.closest("[data-section]");
   // What the page showed for the field's line when it was opened (the hidden `…was` field):
   // a value is only put back on the line it was typed over, never over someone else's save.
   const shownOf = (field) => {
