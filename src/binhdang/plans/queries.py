@@ -9,18 +9,20 @@ unit below it) assigned and its state, and a neighbouring commune sees none of t
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from binhdang.accounts import permissions
 from binhdang.orgunits.models import OrgUnit
 
 from .models import (
     CLOSED_STATUSES,
+    OPEN_STATUSES,
     DisplayStatus,
     Inspection,
     Plan,
     PlanKind,
     PlanStatus,
+    Recommendation,
     Task,
     today,
 )
@@ -205,3 +207,26 @@ def closure_counts(inspections: QuerySet[Inspection]) -> dict[int, tuple[int, in
         )
     )
     return {inspection: (total, closed) for inspection, total, closed in rows}
+
+
+# The work board ---------------------------------------------------------------------------------
+
+
+def tasks_given_to_or_by(user, unit: OrgUnit) -> QuerySet[Task]:
+    """Visible tasks the unit leads, shares or assigned (no join that would need DISTINCT)."""
+    shared = Task.objects.filter(collaborating_units=unit).values("pk")
+    return visible_tasks(user).filter(Q(lead_unit=unit) | Q(assigned_by=unit) | Q(pk__in=shared))
+
+
+def recommendations_to_follow(user, unit: OrgUnit) -> QuerySet[Recommendation]:
+    """Inspection recommendations to the unit whose follow-up is not done or cancelled yet, the
+    soonest deadline first; `follow_up` is the id of the open follow-up task, if any."""
+    open_task = Task.objects.filter(recommendation=OuterRef("pk"), status__in=OPEN_STATUSES)
+    closed = Task.objects.filter(recommendation=OuterRef("pk"), status__in=CLOSED_STATUSES)
+    return (
+        permissions.restrict(user, Recommendation.objects.filter(unit=unit), "unit")
+        .filter(~Exists(closed))
+        .annotate(follow_up=Subquery(open_task.order_by("pk").values("pk")[:1]))
+        .select_related("inspection")
+        .order_by("deadline", "pk")
+    )
