@@ -213,9 +213,13 @@ def closure_counts(inspections: QuerySet[Inspection]) -> dict[int, tuple[int, in
 
 
 def tasks_given_to_or_by(user, unit: OrgUnit) -> QuerySet[Task]:
-    """Visible tasks the unit leads, shares or assigned (no join that would need DISTINCT)."""
+    """Tasks the unit leads, shares or assigned. By `visible_tasks`' rule each of them is visible
+    to whoever may view the unit, so scope is one check of the unit rather than three subqueries
+    over every task of the subtree (50 ms a list for a province at national scale)."""
+    if not permissions.can_view(user, unit):
+        return Task.objects.none()
     shared = Task.objects.filter(collaborating_units=unit).values("pk")
-    return visible_tasks(user).filter(Q(lead_unit=unit) | Q(assigned_by=unit) | Q(pk__in=shared))
+    return Task.objects.filter(Q(lead_unit=unit) | Q(assigned_by=unit) | Q(pk__in=shared))
 
 
 def recommendations_to_follow(user, unit: OrgUnit) -> QuerySet[Recommendation]:
@@ -223,8 +227,10 @@ def recommendations_to_follow(user, unit: OrgUnit) -> QuerySet[Recommendation]:
     soonest deadline first; `follow_up` is the id of the open follow-up task, if any."""
     open_task = Task.objects.filter(recommendation=OuterRef("pk"), status__in=OPEN_STATUSES)
     closed = Task.objects.filter(recommendation=OuterRef("pk"), status__in=CLOSED_STATUSES)
+    if not permissions.can_view(user, unit):
+        return Recommendation.objects.none()
     return (
-        permissions.restrict(user, Recommendation.objects.filter(unit=unit), "unit")
+        Recommendation.objects.filter(unit=unit)
         .filter(~Exists(closed))
         .annotate(follow_up=Subquery(open_task.order_by("pk").values("pk")[:1]))
         .select_related("inspection")

@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from binhdang.accounts.models import Role
+from binhdang.conftest import make_user
 from binhdang.plans.models import Task, TaskStatus
 from binhdang.reporting import services
 from binhdang.reporting.tests.conftest import fresh, open_round, send_up
@@ -101,6 +103,20 @@ def test_province_approver_sees_submitted_reports_waiting(client, personas, year
     tasks = section(page, "tasks")
     assert "Tổ chức tập huấn cho xã" in tasks and "Nhiệm vụ của xã bên" in tasks
     assert "Nhiệm vụ của Hà Nội" not in page
+
+
+def test_another_provinces_reports_never_reach_the_review_queue(client, personas, tree, year):
+    hanoi = make_user("hanoi_approver", tree["other_province"], Role.APPROVER)
+    far = make_user("far_officer", tree["far_commune"], Role.DATA_OFFICER)
+    round = open_round(hanoi, tree["other_province"], units=[tree["far_commune"]])
+    submitted = send_up(far, round.submissions.get())
+    send_up(personas["commune_officer"], year["commune"])
+    mine = section(home(client, personas["province_approver"]), "to-review")
+    assert reverse("reporting:submission", args=[submitted.pk]) not in mine
+    assert reverse("reporting:submission", args=[year["commune"].pk]) in mine
+    theirs = section(home(client, hanoi), "to-review")
+    assert reverse("reporting:submission", args=[submitted.pk]) in theirs
+    assert reverse("reporting:submission", args=[year["commune"].pk]) not in theirs
 
 
 def test_viewer_and_data_officer_have_no_review_queue_and_viewer_writes_nothing(
