@@ -400,7 +400,9 @@ def render(sizes: dict, built: float, rows) -> str:
         f"every middleware and the template (Django's test client), {ARGS.repeat} views after "
         "a warm-up; the old landing page is the unit's sub-unit list (`/units/` and its "
         "redirect), measured in the same run. The targets at risk are loaded after the page "
-        '(htmx) and kept an hour per unit: "cold" is the first view of the day in a process.',
+        '(htmx) and kept an hour per unit: "cold" is the first view of the day in a process. '
+        "On a shared machine (see the load average) absolute times are several times a quiet "
+        "machine's; compare the columns of one row, measured minutes apart.",
         "",
         "| who | home median ms | p90 ms | queries | old landing median ms | p90 ms | queries "
         "| at risk cold ms (queries) | warm ms (queries) |",

@@ -12,8 +12,10 @@ def home(request):
     """Reports to write and to review, tasks, recommendations and warnings, one click from each."""
     user = request.user
     # The session remembers it too, so that later views ask the database nothing about it.
-    first = not request.session.get("intro_seen") and services.first_visit(user)
-    request.session["intro_seen"] = True
+    first = False
+    if not request.session.get("intro_seen"):
+        first = services.first_visit(user)
+        request.session["intro_seen"] = True
     return render(
         request,
         "workboard/home.html",
