@@ -7,8 +7,10 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from binhdang.accounts.models import Role
 from binhdang.conftest import make_user
@@ -201,3 +203,17 @@ def test_query_count_does_not_grow_with_units_reports_or_tasks(client, personas,
     assert large == small
     assert large["system_admin"] <= 40 and large["province_approver"] <= 40
     assert officer.pk  # the commune officer's count is compared above, like every persona's
+
+
+def test_targets_at_risk_list_links_to_the_outlook(tree):
+    rows = [
+        {"number": "2.1", "name": "Tỷ lệ nữ", "outlook": "off_track", "milestone": 2030},
+        {"number": "3.2a", "name": "Tỷ lệ nữ lãnh đạo", "outlook": "at_risk", "milestone": 2030},
+    ]
+    for row in rows:
+        row["label"] = "x"
+    with translation.override("vi"):
+        html = render_to_string("workboard/_at_risk.html", {"unit": tree["province"], "rows": rows})
+    assert "Tổng cộng 2 chỉ tiêu có nguy cơ không đạt." in html
+    assert reverse("indicators:forecast", args=[tree["province"].pk]) in html
+    assert "text-bg-danger" in html and "text-bg-warning" in html

@@ -42,4 +42,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {user.username:<22} {user.get_role_display():<22} {user.unit.name}"
             )
+        self.stdout.write(
+            "\nBắt đầu: đăng nhập qngai.xa1, trang “Việc cần làm” có báo cáo cần viết; rồi "
+            "qngai.pheduyet để xem xét.\nStart: sign in as qngai.xa1, whose home page has a "
+            "report to write; then as qngai.pheduyet to review it."
+        )
         self.stdout.write("")
