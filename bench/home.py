@@ -420,7 +420,10 @@ def render(sizes: dict, built: float, rows) -> str:
         "The home page's query count does not depend on the size of the tree or of the lists: "
         "each list is one query (its first rows with a window count of the total), guarded by "
         "`src/binhdang/workboard/tests/test_home.py::"
-        "test_query_count_does_not_grow_with_units_reports_or_tasks`.",
+        "test_query_count_does_not_grow_with_units_reports_or_tasks`. The cold forecast grows "
+        "with the figures of the unit's subtree (here tens of thousands, a million in the "
+        "indicators benchmark, where the national forecast takes about a second): the page "
+        "never waits for it, and a process computes it at most once an hour per unit.",
         "",
     ]
     return "\n".join(lines)
