@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from binhdang.accounts.models import User
 from binhdang.demo.accounts import setup_demo
-from binhdang.demo.plans import setup_plans
+from binhdang.demo.plans import setup_ministry_task, setup_plans
 from binhdang.demo.reporting import setup_round
 from binhdang.indicators.services import active_lock
 from binhdang.reporting.models import State
@@ -21,6 +21,8 @@ def demo(tree, catalogue):
     province = tree["province"]
     setup_round(province)
     setup_plans(accounts[0], province)
+    setup_ministry_task(accounts[0], tree["ministry"])
+    setup_ministry_task(accounts[0], tree["ministry"])  # a second run adds nothing
     return {user.username: user for user in User.objects.all()}
 
 
@@ -37,6 +39,8 @@ def test_each_persona_has_something_to_do(demo):
     for name in ("qngai.pheduyet", "qngai.nhaplieu", "qngai.sonoivu"):
         assert board[name].overdue.total >= 1, name
     assert board["qngai.xem"].overdue.total >= 1 and board["qngai.xem"].to_write is None
+    for name in ("bnv.quantri", "bnv.pheduyet", "bnv.nhaplieu"):
+        assert board[name].overdue.total == 1, name
 
 
 def test_first_journey_needs_no_unlock(client, demo):
