@@ -82,7 +82,8 @@ def board(user, today: datetime.date | None = None) -> Board:
     result = Board(unit)
     if unit is None:
         return result
-    if permissions.can_edit(user, unit):
+    # The nation answers no round: nobody above it asks for a report.
+    if unit.parent_id is not None and permissions.can_edit(user, unit):
         own = reporting.to_write(unit)
         result.to_write = _items(own.exclude(state=State.RETURNED))
         result.returned = _items(own.filter(state=State.RETURNED))

@@ -126,6 +126,9 @@ def test_viewer_and_data_officer_have_no_review_queue_and_viewer_writes_nothing(
 ):
     page = home(client, personas["province_viewer"])
     assert section(page, "to-review") == "" and section(page, "to-write") == ""
+    # The nation is asked for no report; its administrator reviews.
+    page = home(client, personas["system_admin"])
+    assert section(page, "to-write") == "" and section(page, "to-review")
 
 
 def test_empty_states_say_what_comes_next(client, personas, settings):
@@ -201,6 +204,10 @@ def test_query_count_does_not_grow_with_units_reports_or_tasks(client, personas,
         task(commune, commune, f"Tự giao {index}", -1)
     large = {name: _count(client, user) for name, user in personas.items()}
     assert large == small
+    # Long lists show their first rows and say how many more wait on their own page.
+    review = section(home(client, approver), "to-review")
+    assert review.count('href="/reports/submissions/') == queries.SHOWN
+    assert reverse("reporting:home") in review
     assert large["system_admin"] <= 40 and large["province_approver"] <= 40
     assert officer.pk  # the commune officer's count is compared above, like every persona's
 
