@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count, Window
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
 from binhdang.accounts.models import Role
 from binhdang.committees.models import Committee
 from binhdang.committees.queries import attention
+from binhdang.core import dates
 from binhdang.indicators import forecast
 from binhdang.indicators.models import Framework
 from binhdang.orgunits.models import OrgUnit
@@ -77,7 +77,7 @@ def reviews(user) -> bool:
 
 def board(user, today: datetime.date | None = None) -> Board:
     """Everything the user's unit and role have to do now."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     unit = permissions.home_unit(user)
     result = Board(unit)
     if unit is None:
@@ -105,7 +105,7 @@ def board(user, today: datetime.date | None = None) -> Board:
 def at_risk(user, today: datetime.date | None = None) -> tuple[OrgUnit | None, list[dict]]:
     """The user's unit's targets whose projection misses the next milestone, kept an hour per
     unit and day (a forecast moves with a year's figures, not with each page view)."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     unit = permissions.home_unit(user)
     framework = Framework.objects.order_by("code").first()
     if unit is None or framework is None:

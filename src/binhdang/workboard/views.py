@@ -1,8 +1,8 @@
 """The home page after sign-in: what the user has to do now."""
 
 from django.shortcuts import render
-from django.utils import timezone
 
+from binhdang.core import dates
 from binhdang.plans.queries import DUE_SOON_DAYS
 
 from . import queries, services
@@ -22,7 +22,7 @@ def home(request):
         {
             "board": queries.board(user),
             "intro": queries.intro_lines(user) if first else [],
-            "today": timezone.localdate(),
+            "today": dates.today(),
             "due_soon_days": DUE_SOON_DAYS,
         },
     )
