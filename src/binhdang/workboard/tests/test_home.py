@@ -81,6 +81,10 @@ def test_commune_officer_sees_the_report_to_write_and_no_review_queue(client, pe
     page = home(client, personas["commune_officer"])
     to_write = section(page, "to-write")
     assert reverse("reporting:submission", args=[year["commune"].pk]) in to_write
+    entry = reverse("indicators:enter", args=[year["commune"].unit_id]) + "?year=2025"
+    assert entry in to_write
+    client.force_login(personas["commune_officer"])
+    assert client.get(entry).status_code == 200
     assert reverse("reporting:submission", args=[year["neighbour"].pk]) not in page
     assert section(page, "to-review") == ""
     tasks = section(page, "tasks")
