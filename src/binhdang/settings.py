@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "binhdang.plans",
     "binhdang.activities",
     "binhdang.reporting",
+    "binhdang.workboard",
     "binhdang.notices",
     "binhdang.demo",
 ]
@@ -147,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "orgunits:home"
+LOGIN_REDIRECT_URL = "workboard:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failed logins, per user name from any address: a guesser cannot go on

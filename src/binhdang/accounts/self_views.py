@@ -113,13 +113,13 @@ def two_factor_verify(request):
     """The second step of logging in: the code from the user's authenticator app."""
     user = request.user
     if user.is_verified() or not services.has_two_factor(user):
-        return redirect(_next_url(request, "orgunits:home"))
+        return redirect(_next_url(request, "workboard:home"))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = services.verify_code(user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            return redirect(_next_url(request, "orgunits:home"))
+            return redirect(_next_url(request, "workboard:home"))
         form.add_error("code", _("The code is wrong or has expired. Try the new one."))
     return render(
         request,

@@ -17,6 +17,9 @@ def province_officer(live_map):
 
 def test_officer_logs_in_sees_home_and_finds_a_unit(page, province_officer):
     log_in(page, "qngai.nhaplieu")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Việc cần làm")
+    expect(page.locator("#intro")).to_be_visible()  # the year in three lines, first visit
+    page.get_by_role("link", name="Đơn vị", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tỉnh Quảng Ngãi")
     breadcrumb = page.get_by_role("navigation", name="Vị trí trong cây đơn vị")
     expect(breadcrumb).to_contain_text("Việt Nam")
