@@ -80,6 +80,20 @@ def can_view(user, unit: OrgUnit) -> bool:
     return _unit_scope(user, unit, Role.VIEWER)
 
 
+def units_above_scope(user) -> set[int]:
+    """Ids of the units above the user's scope, which they may not open: breadcrumbs show these
+    as text, since every unit a user reaches has its other ancestors inside the scope."""
+    if sees_everything(user):
+        return set()
+    if not hasattr(user, "_units_above_scope"):
+        # Cached on the user object, which lives for one request.
+        ids = {pk for root in scope_roots(user) for pk in root.ancestor_ids()}
+        user._units_above_scope = {
+            unit.pk for unit in OrgUnit.objects.filter(pk__in=ids) if not can_view(user, unit)
+        }
+    return user._units_above_scope
+
+
 def can_edit(user, unit: OrgUnit) -> bool:
     """Whether the user may change the unit's data."""
     return _unit_scope(user, unit, Role.DATA_OFFICER)

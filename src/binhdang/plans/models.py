@@ -38,7 +38,7 @@ def deadline_label(deadline: datetime.date | None, is_month: bool) -> str:
     if deadline is None:
         return "—"
     if is_month:
-        return gettext("Before month %(month)d/%(year)s") % {
+        return gettext("Before %(month)d/%(year)s") % {
             "month": deadline.month,
             "year": str(deadline.year),
         }
