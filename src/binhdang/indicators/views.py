@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
 from binhdang.core.forms import add_service_errors
+from binhdang.core.navigation import came_from
 from binhdang.core.numbers import write_number
 from binhdang.core.spreadsheets import read_upload
 from binhdang.orgunits.queries import breadcrumb
@@ -270,6 +271,8 @@ def enter(request, pk):
     ) + list(queries.local_indicators(unit))
     yes_no = {i.pk for i in indicators if i.asks_yes_no(unit)}
     lock = services.active_lock(unit, year)
+    # Opened from a report being written: back there after saving, or on leaving.
+    back = came_from(request) or f"{reverse('indicators:overview', args=[unit.pk])}?year={year}"
     form = DataEntryForm(
         request.POST or None,
         indicators=indicators,
@@ -289,7 +292,7 @@ def enter(request, pk):
                     request,
                     _("%(n)d figures saved for %(year)d.") % {"n": result.count, "year": year},
                 )
-                return redirect(f"{reverse('indicators:overview', args=[unit.pk])}?year={year}")
+                return redirect(back)
             form.show_conflicts(result.conflicts, _stored(unit, year))
             messages.warning(
                 request,
@@ -327,6 +330,7 @@ def enter(request, pk):
             "years": YEARS,
             "lock": lock,
             "unlockers": unit.parent,
+            "back": back,
             "examples": (write_number(1250), write_number(Decimal("12.5"))),
         },
     )

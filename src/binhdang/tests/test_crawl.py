@@ -194,8 +194,11 @@ def crawl(client, start: str = "/") -> tuple[list[str], int]:
             continue  # a download: its status is all the crawl checks
         page = _Page()
         page.feed(response.content.decode())
-        for word in sorted(set(ENGLISH.findall(" ".join(page.text)))):
+        text = " ".join(page.text)
+        for word in sorted(set(ENGLISH.findall(text))):
             problems.append(f"English “{word}” on {url}")
+        if "Bỏ qua, đến nội dung chính" not in text:
+            problems.append(f"No skip link on {url}")
         if page.posts and FORM_VIEWS.search(pattern) and not page.back:
             problems.append(f"No way back from the form on {url}")
         for href in page.links:
@@ -247,3 +250,25 @@ def test_breadcrumb_shows_units_above_the_scope_as_text(client, personas, tree):
     client.force_login(personas["system_admin"])
     page = client.get(f"/units/{tree['commune'].pk}/").content.decode()
     assert f'href="/units/{tree["nation"].pk}/"' in page
+
+
+def test_entry_opened_from_a_report_leads_back_to_it(client, world, tree):
+    """From the report being written to the entry form and back, on leaving and on saving."""
+    from binhdang.core.tests.pages import posted_form
+    from binhdang.reporting.models import Submission
+
+    client.force_login(world["commune_officer"])
+    submission = Submission.objects.get(unit=tree["commune"])
+    report = f"/reports/submissions/{submission.pk}/"
+    page = client.get(report).content.decode()
+    entry = re.search(r'href="(/indicators/units/\d+/enter/\?[^"]+)"', page).group(1)
+    entry = entry.replace("&amp;", "&")
+    assert "next=" in entry
+    form = client.get(entry).content.decode()
+    assert f'href="{report}"' in form  # "Hủy" goes back to the report
+    response = client.post(entry, posted_form(form))
+    assert response.status_code == 302
+    assert response["Location"] == report
+    # A `next` pointing off the site is ignored.
+    elsewhere = client.get(entry.replace(f"next={report}", "next=https://example.com/"))
+    assert 'href="https://example.com/"' not in elsewhere.content.decode()
