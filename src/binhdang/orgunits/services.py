@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
+from binhdang.core import dates
 
 from .models import DEPARTMENT_KIND_UNDER, OrgUnit
 
@@ -58,7 +59,7 @@ def add_departments(actor, parent: OrgUnit, names: list[str]) -> list[OrgUnit]:
             name=name,
             kind=kind,
             parent=parent,
-            valid_from=datetime.date.today(),
+            valid_from=dates.today(),
             source=DEPARTMENT_SOURCE,
         )
         unit.full_clean(exclude=["path", "level", "search_name"])
@@ -90,7 +91,7 @@ def close_department(actor, unit: OrgUnit, on: datetime.date | None = None) -> O
         raise ValidationError(
             _("“%s” still has active accounts: move or deactivate them first.") % unit.name
         )
-    unit.valid_to = on or datetime.date.today()
+    unit.valid_to = on or dates.today()
     unit.save()
     return unit
 

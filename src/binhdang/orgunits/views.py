@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
-from binhdang.core.audit import unit_history
+from binhdang.core.audit import history_rows, unit_history
 from binhdang.core.forms import add_service_errors
 
 from . import queries, services
@@ -71,7 +71,12 @@ def history(request, pk):
     return render(
         request,
         "orgunits/history.html",
-        {"unit": unit, "breadcrumb": queries.breadcrumb(unit), "page": page},
+        {
+            "unit": unit,
+            "breadcrumb": queries.breadcrumb(unit),
+            "page": page,
+            "rows": history_rows(page.object_list),
+        },
     )
 
 
