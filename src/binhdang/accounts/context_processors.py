@@ -1,7 +1,5 @@
 """What the layout may offer the signed-in user, decided by the permissions module."""
 
-from django.utils.functional import SimpleLazyObject
-
 from . import permissions
 
 
@@ -11,8 +9,5 @@ def account_menu(request) -> dict:
 
 
 def breadcrumb_scope(request) -> dict:
-    """The units above the user's scope, which the breadcrumb shows as text (asked only when a
-    page has a breadcrumb)."""
-    return {
-        "units_above_scope": SimpleLazyObject(lambda: permissions.units_above_scope(request.user))
-    }
+    """Which units the breadcrumb may link to: those the user may see."""
+    return {"viewable_units": permissions.Viewable(request.user)}

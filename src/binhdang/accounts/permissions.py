@@ -89,18 +89,15 @@ def can_view(user, unit: OrgUnit) -> bool:
     return _unit_scope(user, unit, Role.VIEWER)
 
 
-def units_above_scope(user) -> set[int]:
-    """Ids of the units above the user's scope, which they may not open: breadcrumbs show these
-    as text, since every unit a user reaches has its other ancestors inside the scope."""
-    if sees_everything(user):
-        return set()
-    if not hasattr(user, "_units_above_scope"):
-        # Cached on the user object, which lives for one request.
-        ids = {pk for root in scope_roots(user) for pk in root.ancestor_ids()}
-        user._units_above_scope = {
-            unit.pk for unit in OrgUnit.objects.filter(pk__in=ids) if not can_view(user, unit)
-        }
-    return user._units_above_scope
+class Viewable:
+    """The units the user may see, as a container the layout asks (`unit in viewable`): a
+    breadcrumb shows the others as text. The scope it checks against is cached per request."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def __contains__(self, unit: OrgUnit) -> bool:
+        return can_view(self.user, unit)
 
 
 def can_edit(user, unit: OrgUnit) -> bool:
