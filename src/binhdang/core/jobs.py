@@ -11,12 +11,13 @@ finished job; with `TASKS_BACKEND=database` it waits in the database queue for a
 are written in the caller's transaction, so a worker never sees a job that was rolled back.
 
 The work function receives the job and its keyword arguments, reports its progress with
-`report_progress(job.pk, done, total, message)` (a `Sentence` or a lazy translation, written in
-the language of whoever started the job, while the work itself speaks the platform's language),
-and returns an `Output` (the result file), a
-list of them (the first is the result, the others are further downloads), or None. An exception
-fails the job: a refusal (`ValidationError`, `PermissionDenied`) keeps its own sentence; anything
-else shows a general Vietnamese message to the user and goes to the log with its traceback.
+`report_progress(job.pk, done, total, message)`, and returns an `Output` (the result file), a
+list of them (the first is the result, the others are further downloads), or None. The work runs
+in the platform's language (its documents are Vietnamese); the sentences stored for the job's page
+(a `Sentence` or a lazy translation as the message, output labels, failures) are written in the
+language of whoever started the job. An exception fails the job: a refusal (`ValidationError`,
+`PermissionDenied`) keeps its own sentence; anything else shows a general message to the user and
+goes to the log with its traceback.
 
 `clean` (the daily `binhdang manage clean_jobs`) fails jobs that never finished, e.g. after a
 worker crash, and deletes finished jobs and their files after JOB_KEEP_DAYS.
