@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from binhdang.core import uploads
 from binhdang.core.audit import AuditedMixin
 from binhdang.core.dates import today
-from binhdang.core.models import TimeStamped
+from binhdang.core.models import Searchable, TimeStamped
 
 from .deadlines import DeadlineKind, deadline_label, fits
 
@@ -212,7 +212,7 @@ class TaskQuerySet(models.QuerySet):
         return self.with_display_status(on).filter(display_status__in=list(statuses))
 
 
-class Task(AuditedMixin, TimeStamped):
+class Task(AuditedMixin, Searchable, TimeStamped):
     """A task (nhiệm vụ): what a lead unit must do by a deadline, and where it came from."""
 
     title = models.CharField(_("title"), max_length=500)
@@ -299,6 +299,9 @@ class Task(AuditedMixin, TimeStamped):
 
     def audit_unit_id(self) -> int | None:
         return self.lead_unit_id
+
+    def search_source(self) -> str:
+        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("plans:task", args=[self.pk])

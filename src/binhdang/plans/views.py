@@ -17,6 +17,7 @@ from binhdang.core import uploads
 from binhdang.core.concurrency import StaleEdit
 from binhdang.core.dates import today
 from binhdang.core.forms import add_service_errors
+from binhdang.core.text import matching
 from binhdang.orgunits.models import Level, OrgUnit
 from binhdang.orgunits.queries import breadcrumb
 
@@ -382,7 +383,7 @@ def _task_filters(request):
             tasks = tasks.due_within(data["due_within"], on)
             notes.append(_("due within %d days") % data["due_within"])
         if data["q"]:
-            tasks = tasks.filter(title__icontains=data["q"])
+            tasks = matching(tasks, data["q"])
             notes.append(_("title contains “%s”") % data["q"])
     return form, queries.task_list(tasks, on), unit, notes
 

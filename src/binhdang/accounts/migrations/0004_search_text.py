@@ -8,10 +8,12 @@ from binhdang.core.text import fold
 def fill(apps, schema_editor):
     """Fold the searched text of the rows saved before the field existed."""
     model = apps.get_model("accounts", "User")
-    rows = list(model.objects.all())
+    rows = list(model.objects.using(schema_editor.connection.alias).all())
     for row in rows:
         row.search_text = fold(f"{row.username} {row.first_name}")[:700]
-    model.objects.bulk_update(rows, ["search_text"], batch_size=500)
+    model.objects.using(schema_editor.connection.alias).bulk_update(
+        rows, ["search_text"], batch_size=500
+    )
 
 
 class Migration(migrations.Migration):

@@ -75,3 +75,22 @@ def test_any_name_is_found_by_its_folded_words_and_by_itself(db, name, typed_upp
         assert found.exists()
     finally:
         user.delete()
+
+
+def test_tasks_are_found_with_or_without_diacritics(client, personas, tree):
+    import datetime
+
+    from binhdang.plans import services as plans
+
+    for title in ("Tập huấn lồng ghép giới", "Kiểm tra việc thực hiện"):
+        plans.create_task(
+            personas["province_admin"],
+            assigned_by=tree["province"],
+            lead_unit=tree["commune"],
+            title=title,
+            deadline=datetime.date(2026, 6, 30),
+        )
+    client.force_login(personas["province_admin"])
+    for typed in ("tap huan", "TẬP huấn", "long ghep"):
+        page = client.get(reverse("plans:tasks"), {"q": typed}).content.decode()
+        assert "Tập huấn lồng ghép giới" in page and "Kiểm tra việc thực hiện" not in page
