@@ -10,7 +10,7 @@ import datetime
 import re
 from collections import Counter, deque
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import quote, urldefrag, urlsplit
 
 import pytest
 from django.urls import Resolver404, resolve
@@ -290,6 +290,11 @@ def test_entry_opened_from_a_report_leads_back_to_it(client, world, tree):
     assert "next=" in entry
     form = client.get(entry).content.decode()
     assert f'href="{report}"' in form  # "Hủy" goes back to the report
+    # Saving one section stays on the form, still knowing the way back.
+    section = re.search(r'name="section" value="([^"]+)"', form).group(1)
+    response = client.post(entry, {**posted_form(form), "section": section})
+    assert response.status_code == 302
+    assert f"next={quote(report, safe='')}" in response["Location"]
     response = client.post(entry, posted_form(form))
     assert response.status_code == 302
     assert response["Location"] == report
