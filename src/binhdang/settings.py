@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "binhdang.core.context_processors.navigation",
                 "binhdang.accounts.context_processors.account_menu",
+                "binhdang.accounts.context_processors.breadcrumb_scope",
                 "binhdang.notices.context_processors.bell",
             ],
         },
@@ -209,6 +210,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "binhdang.core.views.csrf_failure"
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

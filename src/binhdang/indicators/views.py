@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
 from binhdang.core import dates
 from binhdang.core.forms import add_service_errors
+from binhdang.core.navigation import came_from
 from binhdang.core.numbers import write_number
 from binhdang.core.spreadsheets import read_upload
 from binhdang.orgunits.queries import breadcrumb
@@ -278,6 +280,9 @@ def enter(request, pk):
     ) + list(queries.local_indicators(unit))
     yes_no = {i.pk for i in indicators if i.asks_yes_no(unit)}
     lock = services.active_lock(unit, year)
+    # Opened from a report being written: back there after saving, or on leaving.
+    came = came_from(request)
+    back = came or f"{reverse('indicators:overview', args=[unit.pk])}?year={year}"
     section = request.POST.get("section") or None
     form = DataEntryForm(
         request.POST or None,
@@ -307,12 +312,13 @@ def enter(request, pk):
                         },
                     )
                     url = reverse("indicators:enter", args=[unit.pk])
-                    return redirect(f"{url}?year={year}#section-{section}")
+                    query = urlencode({"year": year, **({"next": came} if came else {})})
+                    return redirect(f"{url}?{query}#section-{section}")
                 messages.success(
                     request,
                     _("%(n)d figures saved for %(year)d.") % {"n": result.count, "year": year},
                 )
-                return redirect(f"{reverse('indicators:overview', args=[unit.pk])}?year={year}")
+                return redirect(back)
             form.show_conflicts(result.conflicts, _stored(unit, year))
             messages.warning(
                 request,
@@ -356,6 +362,7 @@ def enter(request, pk):
             "years": YEARS,
             "lock": lock,
             "unlockers": unit.parent,
+            "back": back,
             "examples": (write_number(1250), write_number(Decimal("12.5"))),
             "saved": _saved_section(request, unit, year),
         },

@@ -1,6 +1,7 @@
 """Main journeys in a real browser: Debian's chromium driven by Playwright."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -229,3 +230,86 @@ def test_phone_entry_saved_by_section_and_restored_after_a_lost_connection(page,
     expect(page.locator(f"#id_{ratio.pk}-numerator")).to_have_value("8")
     expect(restored).to_be_hidden()
     assert page.evaluate("window.localStorage.length") == 0
+
+
+# WCAG 2.1 AA, checked by axe-core (vendored, test-only: see docs/dependencies.md) -------------
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def _axe_violations(page) -> list[str]:
+    """The WCAG 2.1 A/AA rules the page breaks, as "rule: where" lines."""
+    # Evaluated through the driver: the Content-Security-Policy rightly refuses an injected tag.
+    page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: "tag",
+             values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})"""
+    )
+    assert result["passes"], "axe-core checked nothing"
+    return [
+        f"{page.url} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+def test_axe_sign_in_page_has_no_violations(page, live_map):
+    page.goto("/")
+    assert _axe_violations(page) == []
+
+
+def test_axe_main_pages_have_no_violations(page, province_officer):
+    """One sign-in, then the pages every officer uses: any WCAG 2.1 AA violation fails."""
+    from binhdang.activities import services as activities
+    from binhdang.activities.models import Kind
+    from binhdang.committees import services as committees
+    from binhdang.committees.models import Person
+    from binhdang.committees.models import Role as CommitteeRole
+    from binhdang.committees.services import MemberSpec
+    from binhdang.indicators.loading import load_catalogue
+    from binhdang.reporting import services as reporting
+
+    load_catalogue()
+    province = province_officer.unit
+    commune = province.children.live().filter(level=4).order_by("official_code").first()
+    approver = make_user("qngai.pheduyet", province, Role.UNIT_ADMIN)
+    round = reporting.open_round(
+        approver,
+        province,
+        name="Báo cáo kết quả thực hiện công tác bình đẳng giới năm 2025",
+        kind="annual",
+        year=2025,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        deadline=datetime.date(2099, 12, 15),
+        units=[commune],
+    )
+    committee = committees.create_committee(approver, province, name="Ban VSTBPN tỉnh")
+    committees.reconstitute(
+        approver,
+        committee,
+        number="12/QĐ-UBND",
+        date=datetime.date(2021, 3, 15),
+        members=[MemberSpec(Person(full_name="Nguyễn Thị An", sex="female"), CommitteeRole.HEAD)],
+    )
+    activities.create_activity(
+        approver,
+        activities.ActivityData(
+            title="Tập huấn lồng ghép giới",
+            kind=Kind.TRAINING,
+            start_date=datetime.date(2025, 9, 10),
+            organiser=province,
+            participants=100,
+            women=60,
+        ),
+    )
+    log_in(page, "qngai.pheduyet")
+    violations = _axe_violations(page)  # the home page
+    for url in (
+        f"/indicators/units/{province.pk}/enter/?year=2025",
+        f"/reports/rounds/{round.pk}/",
+        f"/activities/units/{province.pk}/",
+        f"/committees/{committee.pk}/",
+    ):
+        page.goto(url)
+        violations += _axe_violations(page)
+    assert violations == [], "\n".join(violations)
