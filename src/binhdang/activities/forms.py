@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from binhdang.accounts import permissions
 from binhdang.core.concurrency import StaleCheckForm
 from binhdang.core.forms import IntegerNumberField, StyledForm
+from binhdang.orgunits.forms import UnitChoiceField, UnitMultipleChoiceField
 from binhdang.orgunits.models import Level, OrgUnit
 
 from . import services
@@ -45,16 +46,6 @@ def partner_choices(user):
         .filter(Q(path__startswith=top.path) | Q(pk__in=ancestors))
         .order_by("depth", "level", "search_name")
     )
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 def _count(label, help_text="", below=10**9):

@@ -4,19 +4,22 @@ from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.concurrency import StaleCheckForm
 from binhdang.core.forms import StyledForm
+from binhdang.orgunits.forms import UnitChoiceField
 from binhdang.orgunits.models import OrgUnit
 
 from .models import Person, Role, Sex
 
 
 def unit_choices(unit: OrgUnit):
-    """Units a member may represent, or that may serve as standing agency: the unit and its own."""
-    return OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).live().order_by("level", "name")
+    """Units a member may represent, or that may serve as standing agency: the unit and its own
+    (a former unit's own of its time, e.g. an old province's departments)."""
+    units = OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit))
+    return (units.live() if unit.is_live else units).order_by("level", "name")
 
 
 class CommitteeForm(StaleCheckForm, StyledForm):
     name = forms.CharField(label=_("Name"), max_length=255)
-    standing_unit = forms.ModelChoiceField(
+    standing_unit = UnitChoiceField(
         label=_("Standing agency"),
         queryset=OrgUnit.objects.none(),
         required=False,
@@ -35,7 +38,7 @@ class DecisionForm(StaleCheckForm, StyledForm):
     date = forms.DateField(label=_("Date of issue"), help_text=_("dd/mm/yyyy"))
     signer = forms.CharField(label=_("Signer"), max_length=255, required=False)
     signer_title = forms.CharField(label=_("Signer's title"), max_length=255, required=False)
-    issuing_unit = forms.ModelChoiceField(
+    issuing_unit = UnitChoiceField(
         label=_("Issuing unit"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
     )
 
@@ -60,10 +63,10 @@ class MemberForm(StyledForm):
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
     title = forms.CharField(label=_("Position"), max_length=255, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices], required=False)
-    workplace = forms.ModelChoiceField(
+    workplace = UnitChoiceField(
         label=_("Workplace"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
     )
-    represented_unit = forms.ModelChoiceField(
+    represented_unit = UnitChoiceField(
         label=_("Represents"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
     )
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)

@@ -323,6 +323,7 @@ def reconstitute(
     number = " ".join(number.split())
     if not number:
         raise ValidationError({"number": _("Enter the decision's number and symbol.")})
+    committee.unit.refuse_after_end(date, field="date")
     latest = committee.decisions.order_by("-date").first()
     if latest and date <= latest.date:
         raise ValidationError(

@@ -1,7 +1,5 @@
 """Committee pages: the committee, reconstitution, lists, import/export and the handover file."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -91,6 +89,7 @@ def unit_committee(request, pk):
                 "unit": unit,
                 "breadcrumb": breadcrumb(unit),
                 "can_edit": permissions.can_edit(request.user, unit),
+                "former_committees": queries.former_committees(unit),
             },
         )
     return redirect("committees:detail", pk=committee.pk)
@@ -99,7 +98,7 @@ def unit_committee(request, pk):
 def detail(request, pk):
     """The committee: decision in force, members on a date, what needs attention, history."""
     committee = _committee(request.user, pk)
-    today = datetime.date.today()
+    today = queries.last_day(committee.unit)
     date_form = HistoryDateForm(request.GET or None)
     on = today
     if date_form.is_valid() and date_form.cleaned_data["on"]:
@@ -120,6 +119,7 @@ def detail(request, pk):
             "decisions": decisions,
             "notes": queries.attention(committee, today),
             "can_edit": permissions.can_edit(request.user, committee.unit),
+            "former_committees": queries.former_committees(committee.unit),
         },
     )
 
@@ -197,7 +197,7 @@ def _initial_rows(committee: Committee) -> list[dict]:
             "email": m.person.email,
             "term_end": m.term_end,
         }
-        for m in queries.members_on(committee, datetime.date.today())
+        for m in queries.members_on(committee, queries.last_day(committee.unit))
     ]
 
 
@@ -301,7 +301,7 @@ def attach_file(request, pk):
 def import_members(request, pk):
     """Add members to the decision in force from an Excel file: all rows, or none."""
     committee = _committee(request.user, pk, "edit")
-    decision = queries.decision_on(committee, datetime.date.today())
+    decision = queries.decision_on(committee, queries.last_day(committee.unit))
     form = ImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and decision is None:
@@ -343,21 +343,21 @@ def template_xlsx(request, pk):
 def export_xlsx(request, pk):
     """The current members as Excel."""
     committee = _committee(request.user, pk)
-    content = spreadsheets.export_members(committee, datetime.date.today())
+    content = spreadsheets.export_members(committee, queries.last_day(committee.unit))
     return _download(content, f"thanh-vien-{committee.unit.code}.xlsx", XLSX)
 
 
 def export_docx(request, pk):
     """The current members as a Word annex to the decision."""
     committee = _committee(request.user, pk)
-    content = documents.members_annex_docx(committee, datetime.date.today())
+    content = documents.members_annex_docx(committee, queries.last_day(committee.unit))
     return _download(content, f"danh-sach-thanh-vien-{committee.unit.code}.docx", DOCX)
 
 
 def handover(request, pk):
     """The one page a newly assigned officer reads first."""
     committee = _committee(request.user, pk)
-    today = datetime.date.today()
+    today = queries.last_day(committee.unit)
     return render(
         request,
         "committees/handover.html",
@@ -376,5 +376,5 @@ def handover(request, pk):
 def handover_docx(request, pk):
     """The handover dossier as a Word file."""
     committee = _committee(request.user, pk)
-    content = documents.handover_docx(committee, datetime.date.today())
+    content = documents.handover_docx(committee, queries.last_day(committee.unit))
     return _download(content, f"ho-so-ban-giao-{committee.unit.code}.docx", DOCX)

@@ -82,16 +82,19 @@ def _default_departments() -> list[str]:
 
 @require_http_methods(["GET", "POST"])
 def add_departments(request, pk):
-    """Add departments to a ministry or province, from the default list or typed."""
+    """Add departments to a ministry or province, current or former, from the default list (the
+    current structure's, so only for a current province) or typed, with their validity."""
     unit = permissions.get_unit(request.user, pk, "admin")
+    if not unit.takes_departments:
+        return redirect("orgunits:detail", pk=unit.pk)
     present = {n.casefold() for n in unit.children.live().values_list("name", flat=True)}
     suggestions = []
-    if unit.kind in (Kind.PROVINCE, Kind.CITY):
+    if unit.kind in (Kind.PROVINCE, Kind.CITY) and unit.is_live:
         suggestions = [n for n in _default_departments() if n.casefold() not in present]
     form = AddDepartmentsForm(request.POST or None, suggestions=suggestions)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.add_departments(request.user, unit, form.names())
+            created = services.add_departments(request.user, unit, form.names(), **form.period())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from binhdang.core.concurrency import StaleCheckForm, display
 from binhdang.core.forms import IntegerNumberField, StyledForm
 from binhdang.indicators.models import Indicator, Objective
+from binhdang.orgunits import forms as orgunit_forms
+from binhdang.orgunits.forms import unit_choices_of
 from binhdang.orgunits.models import Level, OrgUnit
 
 from .deadlines import format_deadline_input, parse_deadline
@@ -23,17 +25,18 @@ def nearby_units(unit: OrgUnit) -> list[tuple[int, str]]:
     units = (
         OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit))
         .live()
+        .select_related("parent")
         .order_by("depth", "level", "search_name")
     )
-    return [(u.pk, u.name) for u in units]
+    return unit_choices_of(units)
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(orgunit_forms.UnitChoiceField):
     def __init__(self, **kwargs):
         super().__init__(queryset=OrgUnit.objects.all(), **kwargs)
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UnitMultipleChoiceField(orgunit_forms.UnitMultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(queryset=OrgUnit.objects.all(), **kwargs)
 
@@ -43,7 +46,7 @@ def _show_units(field, unit: OrgUnit, selected=(), empty: bool = True) -> None:
     choices = nearby_units(unit)
     shown = {pk for pk, _name in choices}
     extra = [u for u in selected if u is not None and u.pk not in shown]
-    choices += [(u.pk, u.name) for u in extra]
+    choices += unit_choices_of(extra)
     field.widget.choices = ([("", "—")] if empty else []) + choices
 
 
@@ -280,7 +283,7 @@ class InspectionForm(StaleCheckForm, StyledForm):
 
 
 class RecommendationForm(StyledForm):
-    unit = forms.ModelChoiceField(label=_("Addressed to"), queryset=OrgUnit.objects.none())
+    unit = orgunit_forms.UnitChoiceField(label=_("Addressed to"), queryset=OrgUnit.objects.none())
     text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 3}))
     deadline = DeadlineField()
 
@@ -288,9 +291,9 @@ class RecommendationForm(StyledForm):
         super().__init__(*args, **kwargs)
         # Any unit may be posted; the service refuses one that was not inspected.
         self.fields["unit"].queryset = OrgUnit.objects.all()
-        self.fields["unit"].widget.choices = [
-            (u.pk, u.name) for u in inspection.inspected_units.order_by("search_name")
-        ]
+        self.fields["unit"].widget.choices = unit_choices_of(
+            inspection.inspected_units.select_related("parent").order_by("search_name")
+        )
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)

@@ -113,6 +113,7 @@ def create_plan(
     if not title:
         raise ValidationError({"title": _("Enter the plan's title.")})
     _check_period(kind, start_year, end_year)
+    unit.refuse_after_end(datetime.date(start_year, 1, 1), field="start_year")
     if decision_date and decision_date > today():
         raise ValidationError(
             {"decision_date": _("The decision date %s is in the future.") % _date(decision_date)}
@@ -298,6 +299,7 @@ def _check_units(
     assigned_by: OrgUnit,
     lead_unit: OrgUnit | None,
     collaborating_units: Iterable[OrgUnit],
+    deadline: datetime.date | None = None,
 ) -> None:
     if lead_unit is None:
         raise ValidationError({"lead_unit": _("Choose the lead unit.")})
@@ -318,7 +320,8 @@ def _check_units(
                 % {"unit": assigned_by.name}
             }
         )
-    if not lead_unit.is_live:
+    # A task of a former unit (its plan of 2019, say) may lead to its units of the time.
+    if not lead_unit.is_live and (deadline is None or lead_unit.after_end(deadline)):
         raise ValidationError(
             {
                 "lead_unit": _("“%(unit)s” no longer exists (since %(date)s).")
@@ -391,7 +394,7 @@ def create_task(
     if not title:
         raise ValidationError({"title": _("Enter the task's title.")})
     _check_plan(plan)
-    _check_units(actor, assigned_by, lead_unit, collaborating_units)
+    _check_units(actor, assigned_by, lead_unit, collaborating_units, deadline)
     _check_deadline(deadline, plan)
     task = Task(
         title=title,
@@ -447,7 +450,9 @@ def update_task(
         return task
     if not mine["title"]:
         raise ValidationError({"title": _("Enter the task's title.")})
-    _check_units(actor, task.assigned_by, mine["lead_unit"], mine["collaborating_units"])
+    _check_units(
+        actor, task.assigned_by, mine["lead_unit"], mine["collaborating_units"], mine["deadline"][0]
+    )
     task.deadline, task.deadline_is_month = mine["deadline"]
     _check_deadline(task.deadline, task.plan)
     task.title = mine["title"]
@@ -642,6 +647,7 @@ def _inspection_fields(unit: OrgUnit, inspected_units: list[OrgUnit], **typed) -
         inspected_units=inspected_units,
         **{key: fields[key] for key in ("kind", "title", "lead_name", "start_date", "end_date")},
     )
+    unit.refuse_after_end(fields["start_date"], field="start_date")
     return fields
 
 
