@@ -1,5 +1,5 @@
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.accounts import permissions
@@ -21,8 +21,18 @@ from .models import (
 
 
 def organiser_choices(user):
-    """Live units the user may record activities for."""
-    return permissions.editable_units(user).live().order_by("depth", "level", "search_name")
+    """Units the user may record activities for: the current ones, and the former ministries,
+    provinces and departments (an old province's department organised a 2021 training); former
+    districts and communes stay out, being thousands. Former units are labelled with their end."""
+    editable = permissions.editable_units(user)
+    former = editable.historical().filter(
+        level__in=[Level.CENTRAL, Level.PROVINCE, Level.DEPARTMENT]
+    )
+    return (
+        (editable.live() | former)
+        .select_related("parent")
+        .order_by(F("valid_to").desc(nulls_first=True), "depth", "level", "search_name")
+    )
 
 
 def partner_choices(user):

@@ -1,20 +1,18 @@
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.concurrency import StaleCheckForm
 from binhdang.core.forms import StyledForm
 from binhdang.orgunits.forms import UnitChoiceField
 from binhdang.orgunits.models import OrgUnit
+from binhdang.orgunits.queries import own_units
 
 from .models import Person, Role, Sex
 
 
 def unit_choices(unit: OrgUnit):
-    """Units a member may represent, or that may serve as standing agency: the unit and its own
-    (a former unit's own of its time, e.g. an old province's departments)."""
-    units = OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit))
-    return (units.live() if unit.is_live else units).order_by("level", "name")
+    """Units a member may represent, or that may serve as standing agency: the unit and its own."""
+    return own_units(unit).order_by("level", "name")
 
 
 class CommitteeForm(StaleCheckForm, StyledForm):

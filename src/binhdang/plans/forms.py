@@ -11,24 +11,20 @@ from binhdang.indicators.models import Indicator, Objective
 from binhdang.orgunits import forms as orgunit_forms
 from binhdang.orgunits.forms import unit_choices_of
 from binhdang.orgunits.models import Level, OrgUnit
+from binhdang.orgunits.queries import own_units
 
 from .deadlines import format_deadline_input, parse_deadline
 from .models import DisplayStatus, InspectionKind, PlanKind, PlanStatus, TaskStatus
 
 
 def nearby_units(unit: OrgUnit) -> list[tuple[int, str]]:
-    """The choices shown for a unit picker: the unit and the live units directly below it.
+    """The choices shown for a unit picker: the unit and the units directly below it (of its
+    time, for a former unit).
 
     Any unit may be posted (the field's queryset is every unit), so that a unit outside the
     user's scope is refused by the service with its own message naming the field.
     """
-    units = (
-        OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit))
-        .live()
-        .select_related("parent")
-        .order_by("depth", "level", "search_name")
-    )
-    return unit_choices_of(units)
+    return unit_choices_of(own_units(unit).order_by("depth", "level", "search_name"))
 
 
 class UnitChoiceField(orgunit_forms.UnitChoiceField):
