@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -86,7 +87,8 @@ def add_departments(request, pk):
     current structure's, so only for a current province) or typed, with their validity."""
     unit = permissions.get_unit(request.user, pk, "admin")
     if not unit.takes_departments:
-        return redirect("orgunits:detail", pk=unit.pk)
+        raise Http404  # a commune or district has no page for adding departments
+
     present = {n.casefold() for n in unit.children.live().values_list("name", flat=True)}
     suggestions = []
     if unit.kind in (Kind.PROVINCE, Kind.CITY) and unit.is_live:
