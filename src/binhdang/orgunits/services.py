@@ -34,9 +34,10 @@ def department_period(
     parent: OrgUnit, valid_from: datetime.date | None, valid_to: datetime.date | None
 ) -> tuple[datetime.date | None, datetime.date | None]:
     """A new department's validity: inside its parent's. Under a current unit it starts today
-    unless told; under a former one it ends with the parent unless told, and may start unknown."""
+    unless told (or unless it already ended: a past department, start unknown); under a former
+    one it ends with the parent unless told, and may start unknown."""
     today = datetime.date.today()
-    if valid_from is None and parent.is_live:
+    if valid_from is None and parent.is_live and (valid_to is None or valid_to >= today):
         valid_from = today
     if valid_to is None and parent.valid_to is not None and parent.valid_to < today:
         valid_to = parent.valid_to

@@ -283,3 +283,15 @@ def test_search_finds_old_and_new_and_says_which(client, personas):
     page = client.get(reverse("orgunits:search"), {"q": "Quảng Ngãi"}).content.decode()
     assert "Tỉnh Quảng Ngãi (đến 30/06/2025)" in page
     assert "đơn vị cũ" in page and "hiện hành" in page
+
+
+def test_a_past_department_of_a_continuing_ministry(personas):
+    finance = OrgUnit.objects.get(code="BTC")
+    (old,) = services.add_departments(
+        personas["system_admin"], finance, ["Vụ Ngân sách nhà nước"], valid_to=LAST_OLD_DAY
+    )
+    assert (old.valid_from, old.valid_to) == (None, LAST_OLD_DAY)
+    assert old.label == "Vụ Ngân sách nhà nước (đến 28/02/2025)"
+    # The same name again today is another department: their periods do not meet.
+    (new,) = services.add_departments(personas["system_admin"], finance, ["Vụ Ngân sách nhà nước"])
+    assert new.valid_to is None and new.label == "Vụ Ngân sách nhà nước"
