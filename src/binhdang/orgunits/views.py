@@ -66,13 +66,21 @@ def search(request):
 
 
 def history(request, pk):
-    """Who changed what in this unit's records, and when."""
+    """Who changed what in this unit's records (and its predecessors'), and when."""
     unit = permissions.get_unit(request.user, pk)
-    page = Paginator(unit_history(unit.pk), 50).get_page(request.GET.get("page"))
+    # A merged province or ministry carries on the records of the units it was formed from.
+    predecessors = list(unit.predecessors.all())
+    entries = unit_history(unit.pk, *(p.pk for p in predecessors))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "orgunits/history.html",
-        {"unit": unit, "breadcrumb": queries.breadcrumb(unit), "page": page},
+        {
+            "unit": unit,
+            "breadcrumb": queries.breadcrumb(unit),
+            "page": page,
+            "predecessors": predecessors,
+        },
     )
 
 

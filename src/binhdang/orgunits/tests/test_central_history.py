@@ -196,6 +196,10 @@ def test_2019_committee_shows_in_the_successor_ministry(client, personas, commit
     assert committee_2019.name in page and "Bộ Tài nguyên và Môi trường (đến 28/02/2025)" in page
     detail = client.get(reverse("committees:detail", args=[committee_2019.pk])).content.decode()
     assert "2967/QĐ-BTNMT" in detail and "Nguyễn Thị Hạnh" in detail
+    # The ministry's history of changes carries its predecessors' records, as a province's does.
+    history = client.get(reverse("orgunits:history", args=[mae.pk])).content.decode()
+    assert "Bao gồm hồ sơ của các đơn vị tiền thân" in history
+    assert "2967/QĐ-BTNMT" in history and committee_2019.name in history
 
 
 def test_2019_committee_annex_names_the_former_ministry(committee_2019):
