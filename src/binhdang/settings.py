@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "binhdang.plans",
     "binhdang.activities",
     "binhdang.reporting",
+    "binhdang.notices",
     "binhdang.demo",
 ]
 
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "binhdang.core.context_processors.navigation",
                 "binhdang.accounts.context_processors.account_menu",
+                "binhdang.notices.context_processors.bell",
             ],
         },
     },
@@ -269,6 +271,8 @@ SITE_URL = os.environ.get("SITE_URL", "")
 # hours and deletes finished jobs, with their files, after this many days.
 JOB_STALE_HOURS = int(os.environ.get("JOB_STALE_HOURS", "6"))
 JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", "30"))
+# Notices: `binhdang manage clean_notices` (daily) deletes those read more than this many days ago.
+NOTICE_KEEP_DAYS = int(os.environ.get("NOTICE_KEEP_DAYS", "180"))
 
 # Background work (reminders, report compilation). By default a task runs at once in the process
 # that asks for it, so one process is enough; TASKS_BACKEND=database queues it in the database

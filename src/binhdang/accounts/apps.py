@@ -10,7 +10,12 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from binhdang.core import audit
 
-        from .models import TwoFactorRequirement, User
+        from .models import OversightGrant, TwoFactorRequirement, User
 
         audit.register(User, exclude_fields=["password", "last_login", "updated_at"])
         audit.register(TwoFactorRequirement)
+        audit.register(OversightGrant)
+        # services.remove_two_factor logs {"two_factor": ["on", "off"]} on the account.
+        audit.register_pseudo_field(
+            "two_factor", _("two-factor login"), {"on": _("on"), "off": _("off")}
+        )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.forms import StyledForm
 
-from .models import Role
+from .models import OversightFunction, Role
 
 
 class _AccountFields(StyledForm):
@@ -69,4 +69,33 @@ class CodeForm(StyledForm):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
+    )
+
+
+class OversightGrantForm(StyledForm):
+    """A system administrator gives a unit oversight of another unit's subtree."""
+
+    grantee_code = forms.CharField(
+        label=_("Overseeing unit (code)"),
+        max_length=32,
+        help_text=_("The code shown on the unit's page, e.g. BNV-D001."),
+    )
+    unit_code = forms.CharField(
+        label=_("Overseen unit (code)"),
+        max_length=32,
+        help_text=_("Its whole subtree is overseen, e.g. VN for the whole country."),
+    )
+    functions = forms.MultipleChoiceField(
+        label=_("Functions"),
+        choices=OversightFunction.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    valid_from = forms.DateField(label=_("Valid from"), help_text=_("dd/mm/yyyy"))
+    valid_until = forms.DateField(
+        label=_("Valid until"), required=False, help_text=_("Leave empty while it lasts.")
+    )
+    legal_basis = forms.CharField(
+        label=_("Legal basis"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The decree or decision that gives this function, with its number and date."),
     )

@@ -1,10 +1,14 @@
 """Users: each belongs to one unit and holds one role there."""
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.audit import AuditedMixin
+from binhdang.core.models import Searchable
 
 
 class Role(models.TextChoices):
@@ -20,7 +24,7 @@ class Role(models.TextChoices):
 ROLE_RANK = {role: rank for rank, role in enumerate(Role)}
 
 
-class User(AuditedMixin, AbstractUser):
+class User(AuditedMixin, Searchable, AbstractUser):
     """A person who signs in: an officer of one unit."""
 
     unit = models.ForeignKey(
@@ -44,6 +48,9 @@ class User(AuditedMixin, AbstractUser):
 
     def audit_unit_id(self) -> int | None:
         return self.unit_id
+
+    def search_source(self) -> str:
+        return f"{self.username} {self.first_name}"
 
     def has_role(self, role: Role) -> bool:
         """Whether the user's role is `role` or above it."""
@@ -78,3 +85,58 @@ class TwoFactorRequirement(AuditedMixin, models.Model):
 
     def audit_unit_id(self) -> int | None:
         return self.unit_id
+
+
+class OversightFunction(models.TextChoices):
+    """What a unit may do in a subtree it oversees beyond its own: never change others' data."""
+
+    INSPECT = "inspect", _("Inspection and supervision")
+    READ_REPORTS = "read_reports", _("Reading reports")
+    FOLLOW_RECOMMENDATIONS = "follow_recommendations", _("Following recommendations")
+
+
+class OversightGrant(AuditedMixin, models.Model):
+    """A unit's oversight of another unit's subtree for one function, over a period, on a legal
+    basis (e.g. the decree that gives the national gender-equality department its function)."""
+
+    grantee = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("overseeing unit"),
+        on_delete=models.PROTECT,
+        related_name="oversight_grants",
+    )
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("overseen unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    function = models.CharField(_("function"), max_length=32, choices=OversightFunction.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    legal_basis = models.TextField(_("legal basis"))
+    granted_by = models.ForeignKey(
+        User, verbose_name=_("given by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("given at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("oversight grant")
+        verbose_name_plural = _("oversight grants")
+        ordering = ["grantee__path", "unit__path", "function", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="oversight_grant_until_after_from",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grantee} → {self.unit}: {self.get_function_display()}"
+
+    def audit_unit_id(self) -> int | None:
+        return self.grantee_id
+
+    def in_force(self, on: datetime.date) -> bool:
+        """Whether the grant gives its function on that day."""
+        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)

@@ -6,17 +6,26 @@ administrator sees everything.
 Viewers only read; data officers and above change data; unit administrators also manage users
 and departments; all of it only inside their subtree. Views and services ask here, and list
 pages filter through the queryset helpers, so no view decides scope for itself.
+
+Beyond the subtree, a unit may hold dated oversight grants over other subtrees (the national
+gender-equality department over the nation): to inspect there, read reports there and follow the
+recommendations made there. Oversight only ever reads and records the overseer's own work; it
+never lets anyone change another unit's figures, committees, activities or reports.
 """
+
+import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from binhdang.core import dates
 from binhdang.indicators.models import Indicator
+from binhdang.notices.models import Notice
 from binhdang.orgunits.models import OrgUnit
 
-from .models import Role, User
+from .models import ROLE_RANK, OversightFunction, OversightGrant, Role, User
 
 
 def _active(user) -> bool:
@@ -149,6 +158,28 @@ def visible_users(user) -> QuerySet[User]:
     return restrict(user, User.objects.all()).filter(~Q(role=Role.SYSTEM_ADMIN))
 
 
+def members(units, role: Role = Role.VIEWER) -> QuerySet[User]:
+    """The active accounts of the given units (their own people, not those above) whose role is
+    `role` or above: the people a unit's notices and reminders go to."""
+    allowed = [r for r in Role if ROLE_RANK[r] >= ROLE_RANK[Role(role)]]
+    return User.objects.filter(unit__in=units, is_active=True, role__in=allowed).order_by("pk")
+
+
+def notices_for(user) -> QuerySet[Notice]:
+    """A user's own notices: nobody sees another's, not even a system administrator."""
+    if not _active(user):
+        return Notice.objects.none()
+    return Notice.objects.filter(recipient=user)
+
+
+def get_notice(user, pk) -> Notice:
+    """Fetch one of the user's own notices, or 404."""
+    try:
+        return notices_for(user).get(pk=pk)
+    except (Notice.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such notice.")) from None
+
+
 def get_unit(user, pk, action: str = "view") -> OrgUnit:
     """Fetch a unit for an action or fail: 404 outside the subtree, 403 without the role."""
     try:
@@ -208,3 +239,109 @@ def get_indicator(user, pk, unit: OrgUnit | None = None) -> Indicator:
         return indicators_for(user, unit).get(pk=pk)
     except (Indicator.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such indicator, or it is outside your scope.")) from None
+
+
+# Oversight beyond the subtree ---------------------------------------------------------------------
+# A grant is to a unit; a user exercises the grants of the units in their scope (the department's
+# officers and the ministry's above them). Grants give nothing outside their dates.
+
+
+def grants_in_force(function: OversightFunction, on: datetime.date | None = None):
+    """Grants of a function in force on a day (today if none given)."""
+    on = on or dates.today()
+    return OversightGrant.objects.filter(function=function, valid_from__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )
+
+
+def _overseen_roots(grants) -> list[OrgUnit]:
+    """The overseen units of the grants, and the units they were formed from (their history)."""
+    units = [grant.unit for grant in grants.select_related("unit")]
+    return [root for unit in units for root in (unit, *unit.predecessors.all())]
+
+
+def unit_oversees(
+    grantee: OrgUnit, unit: OrgUnit, function: OversightFunction, on: datetime.date | None = None
+) -> bool:
+    """Whether a unit holds, on the day, a grant of the function over a subtree holding `unit`."""
+    roots = _overseen_roots(grants_in_force(function, on).filter(grantee=grantee))
+    return any(unit.is_within(root) for root in roots)
+
+
+def oversight_roots(
+    user, function: OversightFunction, on: datetime.date | None = None
+) -> list[OrgUnit]:
+    """The units whose subtrees the user oversees for a function on a day, through the grants of
+    the units in their scope."""
+    roots = scope_roots(user)
+    if not roots:
+        return []
+    # Not cached on the user, unlike scope_roots: a grant given or ended applies at once.
+    grants = grants_in_force(function, on).filter(grantee__in=OrgUnit.objects.subtrees(roots))
+    return _overseen_roots(grants)
+
+
+def oversees(user, unit: OrgUnit, function: OversightFunction, on=None) -> bool:
+    """Whether the user oversees the unit for the function on the day (today if none given)."""
+    return any(unit.is_within(root) for root in oversight_roots(user, function, on))
+
+
+def may_inspect(inspecting: OrgUnit, unit: OrgUnit, on: datetime.date | None = None) -> bool:
+    """Whether a unit may inspect another: one in its own subtree, or one under its inspection
+    grant in force on the day the inspection starts."""
+    return unit.is_within(inspecting) or unit_oversees(
+        inspecting, unit, OversightFunction.INSPECT, on
+    )
+
+
+def inspection_roots(inspecting: OrgUnit) -> list[OrgUnit]:
+    """The units whose subtrees a unit was ever given to inspect (for its pickers; the dates are
+    checked against the inspection's own)."""
+    grants = OversightGrant.objects.filter(grantee=inspecting, function=OversightFunction.INSPECT)
+    return _overseen_roots(grants)
+
+
+def can_read_reports(user, unit: OrgUnit) -> bool:
+    """Whether the user may read the unit's reports (pages and downloads): those who see the unit,
+    and those who oversee it for reading reports. Reading only: returning or accepting a report
+    stays with the units above it (can_review)."""
+    return can_view(user, unit) or oversees(user, unit, OversightFunction.READ_REPORTS)
+
+
+def _oversight_condition(user, function: OversightFunction, unit_field: str) -> Q:
+    condition = Q(pk__in=[])
+    for root in oversight_roots(user, function):
+        condition |= Q(**{f"{unit_field}__path__startswith": root.path})
+    return condition
+
+
+def restrict_with_oversight(
+    user, queryset: QuerySet, function: OversightFunction, unit_field: str = "unit"
+) -> QuerySet:
+    """Filter unit-owned records to those the user may see or oversees for the function today."""
+    if sees_everything(user):
+        return queryset
+    seen = restrict(user, queryset, unit_field).values("pk")
+    overseen = queryset.filter(_oversight_condition(user, function, unit_field)).values("pk")
+    return queryset.filter(Q(pk__in=seen) | Q(pk__in=overseen))
+
+
+def readable_reports(user, queryset: QuerySet, unit_field: str = "unit") -> QuerySet:
+    """Filter reports (submissions, or records naming their unit) to those the user may read."""
+    return restrict_with_oversight(user, queryset, OversightFunction.READ_REPORTS, unit_field)
+
+
+def get_report_unit(user, pk) -> OrgUnit:
+    """Fetch a unit whose reports the user may read, or 404."""
+    try:
+        unit = OrgUnit.objects.get(pk=pk)
+    except (OrgUnit.DoesNotExist, ValueError, TypeError):
+        unit = None
+    if unit is None or not can_read_reports(user, unit):
+        raise Http404(_("No such unit, or it is outside your scope."))
+    return unit
+
+
+def can_grant_oversight(user) -> bool:
+    """Only a system administrator gives or ends oversight grants."""
+    return sees_everything(user)

@@ -1,17 +1,22 @@
 """Every write to accounts, with its rules: scope, roles, and no self-demotion."""
 
+import datetime
+from collections.abc import Iterable
+
 from auditlog.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from binhdang.core import dates
 from binhdang.orgunits.models import OrgUnit
 
 from . import permissions
-from .models import Role, TwoFactorRequirement, User
+from .models import OversightFunction, OversightGrant, Role, TwoFactorRequirement, User
 
 
 def _check_assignment(actor: User, unit: OrgUnit | None, role: str) -> None:
@@ -201,3 +206,99 @@ def remove_two_factor(actor: User, account: User, code: str = "") -> None:
     LogEntry.objects.log_create(
         account, action=LogEntry.Action.UPDATE, actor=actor, changes={"two_factor": ["on", "off"]}
     )
+
+
+# Oversight grants --------------------------------------------------------------------------------
+
+
+def _refuse_unless_system_admin(actor: User) -> None:
+    if not permissions.can_grant_oversight(actor):
+        raise PermissionDenied(_("Only a system administrator gives or ends oversight."))
+
+
+def _day(value: datetime.date | None) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "…"
+
+
+@transaction.atomic
+def grant_oversight(
+    actor: User,
+    *,
+    grantee: OrgUnit | None,
+    unit: OrgUnit | None,
+    functions: Iterable[str],
+    valid_from: datetime.date | None,
+    valid_until: datetime.date | None = None,
+    legal_basis: str = "",
+) -> list[OversightGrant]:
+    """Give a unit oversight of another unit's subtree, one grant per function, on a legal basis;
+    only a system administrator may."""
+    _refuse_unless_system_admin(actor)
+    functions = list(dict.fromkeys(functions))
+    legal_basis = " ".join((legal_basis or "").split())
+    errors = {}
+    if grantee is None:
+        errors["grantee"] = _("Choose the overseeing unit.")
+    if unit is None:
+        errors["unit"] = _("Choose the unit whose subtree is overseen.")
+    elif grantee is not None and unit.is_within(grantee):
+        errors["unit"] = _(
+            "“%(unit)s” is already in the subtree of “%(grantee)s”; it needs no oversight."
+        ) % {"unit": unit.name, "grantee": grantee.name}
+    if not functions or any(f not in OversightFunction.values for f in functions):
+        errors["functions"] = _("Choose at least one function.")
+    if valid_from is None:
+        errors["valid_from"] = _("Enter the date the oversight starts.")
+    elif valid_until is not None and valid_until < valid_from:
+        errors["valid_until"] = _("The end date %(end)s comes before the start date %(start)s.") % {
+            "end": _day(valid_until),
+            "start": _day(valid_from),
+        }
+    if not legal_basis:
+        errors["legal_basis"] = _(
+            "Enter the legal basis (the decree or decision that gives this function)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    grants = []
+    for function in functions:
+        grant = OversightGrant(
+            grantee=grantee,
+            unit=unit,
+            function=function,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            legal_basis=legal_basis,
+            granted_by=actor,
+        )
+        grant.full_clean()
+        grant.save()
+        grants.append(grant)
+    return grants
+
+
+@transaction.atomic
+def end_oversight(
+    actor: User, grant: OversightGrant, on: datetime.date | None = None
+) -> OversightGrant:
+    """End a grant on a day (today if none given): it gives nothing after that day."""
+    _refuse_unless_system_admin(actor)
+    on = on or dates.today()
+    grant = OversightGrant.objects.select_for_update().get(pk=grant.pk)
+    if on < grant.valid_from:
+        raise ValidationError(
+            {
+                "valid_until": _(
+                    "The oversight starts on %(start)s; it cannot end before that (%(end)s)."
+                )
+                % {"start": _day(grant.valid_from), "end": _day(on)}
+            }
+        )
+    if grant.valid_until is not None and grant.valid_until <= on:
+        raise ValidationError(
+            {"valid_until": _("This oversight already ended on %s.") % _day(grant.valid_until)}
+        )
+    grant.valid_until = on
+    grant.full_clean()
+    grant.save()
+    return grant

@@ -4,17 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from binhdang.core.forms import add_service_errors
+from binhdang.core.text import matching
 from binhdang.orgunits.queries import breadcrumb
 
 from . import permissions, services
-from .forms import PasswordForm, UserCreateForm, UserEditForm
-from .models import Role
+from .forms import OversightGrantForm, PasswordForm, UserCreateForm, UserEditForm
+from .models import OversightGrant, Role
 
 
 def _unit_by_code(user, code: str):
@@ -44,7 +45,7 @@ def user_list(request):
         raise PermissionDenied(_("Only administrators manage accounts."))
     text = request.GET.get("q", "").strip()
     if text:
-        users = users.filter(Q(username__icontains=text) | Q(first_name__icontains=text))
+        users = matching(users, text)
     page = Paginator(users.order_by("unit__path", "username"), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "unit": unit, "q": text})
 
@@ -140,3 +141,50 @@ def two_factor_policy(request, unit_pk):
         "accounts/two_factor_policy.html",
         {"unit": unit, "rule": rule, "breadcrumb": breadcrumb(unit)},
     )
+
+
+def _any_unit_by_code(user, code: str, field: str):
+    """A unit the user sees, by our code, else a current unit by its official code."""
+    units = permissions.visible_units(user)
+    unit = units.filter(code__iexact=code.strip()).first()
+    unit = unit or units.live().filter(official_code=code.strip()).order_by("level").first()
+    if unit is None:
+        raise ValidationError({field: _("No unit with code “%s”.") % code.strip()})
+    return unit
+
+
+@require_http_methods(["GET", "POST"])
+def oversight(request):
+    """Oversight grants: who oversees which subtree for what, since when, on what basis."""
+    if not permissions.can_grant_oversight(request.user):
+        raise PermissionDenied(_("Only a system administrator gives or ends oversight."))
+    form = OversightGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            grants = services.grant_oversight(
+                request.user,
+                grantee=_any_unit_by_code(request.user, data.pop("grantee_code"), "grantee_code"),
+                unit=_any_unit_by_code(request.user, data.pop("unit_code"), "unit_code"),
+                **data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Oversight given to %s.") % grants[0].grantee.name)
+            return redirect("accounts:oversight")
+    grants = OversightGrant.objects.select_related("grantee", "unit", "granted_by")
+    return render(request, "accounts/oversight.html", {"form": form, "grants": grants})
+
+
+@require_POST
+def oversight_end(request, pk):
+    """End an oversight grant today."""
+    grant = get_object_or_404(OversightGrant, pk=pk)
+    try:
+        services.end_oversight(request.user, grant)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The oversight ended today."))
+    return redirect("accounts:oversight")

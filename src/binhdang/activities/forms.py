@@ -80,8 +80,7 @@ class ActivityForm(StaleCheckForm, StyledForm):
         label=_("Co-organising units"),
         queryset=OrgUnit.objects.none(),
         required=False,
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple,
     )
     partners = forms.CharField(
         label=_("Other co-organisers"),
@@ -101,11 +100,25 @@ class ActivityForm(StaleCheckForm, StyledForm):
     online_site_count = _count(
         _("Number of online sites"), _("Counted from the list if left empty.")
     )
+    event_count = _count(
+        _("Number of events"),
+        _(
+            "For a record of several events of this kind, e.g. 10 for “hơn 10 hội thảo”; empty for "
+            "one event."
+        ),
+    )
+    count_is_minimum = forms.BooleanField(
+        label=_("At least this number (“hơn”, “trên”, “ít nhất”)"), required=False
+    )
     participants = _count(_("Participants (total)"))
     women = _count(_("Women participants"))
     leaders = _count(_("Leaders and managers"))
     officers = _count(_("Officers and civil servants"))
     public = _count(_("Members of the public"))
+    from_province = _count(_("From the provincial level"))
+    from_district = _count(_("From the district level"))
+    from_commune = _count(_("From the commune level"))
+    from_departments = _count(_("From departments and agencies"))
     topics = forms.MultipleChoiceField(
         label=_("Topics"),
         choices=Topic.choices,
@@ -127,9 +140,9 @@ class ActivityForm(StaleCheckForm, StyledForm):
     )
 
     GROUPS = (
-        ("title", "kind", "start_date", "end_date"),
+        ("title", "kind", "event_count", "count_is_minimum", "start_date", "end_date"),
         ("organiser", "co_organisers", "partners", "venue", "online_sites", "online_site_count"),
-        ("participants", "women", "leaders", "officers", "public"),
+        ("participants", "women", *services.GROUP_FIELDS, *services.LEVEL_FIELDS),
         ("topics", "outputs", "cost", "note"),
     )
 
@@ -158,12 +171,8 @@ class ActivityForm(StaleCheckForm, StyledForm):
             partners=data.get("partners", ""),
             venue=data.get("venue", ""),
             online_sites=data.get("online_sites", ""),
-            online_site_count=data.get("online_site_count"),
-            participants=data.get("participants"),
-            women=data.get("women"),
-            leaders=data.get("leaders"),
-            officers=data.get("officers"),
-            public=data.get("public"),
+            count_is_minimum=data.get("count_is_minimum", False),
+            **{name: data.get(name) for name in services.COUNT_FIELDS},
             topics=list(data.get("topics") or []),
             outputs=data.get("links", []),
             cost=data.get("cost"),
@@ -187,12 +196,8 @@ def initial_from(activity) -> dict:
         "partners": activity.partners,
         "venue": activity.venue,
         "online_sites": activity.online_sites,
-        "online_site_count": activity.online_site_count,
-        "participants": activity.participants,
-        "women": activity.women,
-        "leaders": activity.leaders,
-        "officers": activity.officers,
-        "public": activity.public,
+        "count_is_minimum": activity.count_is_minimum,
+        **{name: getattr(activity, name) for name in services.COUNT_FIELDS},
         "topics": [t.topic for t in activity.topics.all()],
         "outputs": services.links_text(activity.outputs.all()),
         "cost": activity.cost,

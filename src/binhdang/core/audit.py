@@ -6,8 +6,21 @@ says which unit it belongs to through `audit_unit_id()`, stored in the entry's `
 so that a unit's history is one query over the log.
 """
 
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import ForeignObjectRel
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from binhdang.core.numbers import write_number
 
 UNIT_KEY = "unit_id"
 
@@ -23,8 +36,13 @@ class AuditedMixin:
 
 
 def register(model, exclude_fields: list[str] | None = None) -> None:
-    """Audit every create, update and delete of `model`."""
-    auditlog.register(model, exclude_fields=exclude_fields or [])
+    """Audit every create, update and delete of `model`, its own fields only: the key and the
+    reverse relations (logged as "plans.Task.None") say nothing to a reader."""
+    reverse = [f.name for f in model._meta.get_fields() if isinstance(f, ForeignObjectRel)]
+    # Fields no one types (a folded search text, a path, the row's timestamps) follow from
+    # others or from the entry's own time: nothing to read.
+    derived = [f.name for f in model._meta.concrete_fields if not f.editable]
+    auditlog.register(model, exclude_fields=[*(exclude_fields or []), *reverse, *derived, "id"])
 
 
 def unit_history(unit_id: int, *more_unit_ids: int):
@@ -40,3 +58,184 @@ def unit_history(unit_id: int, *more_unit_ids: int):
         .select_related("actor", "content_type")
         .order_by("-timestamp")
     )
+
+
+# Reading the log as people read the records -----------------------------------------------------
+
+# Fields whose change tells a reader nothing: keys, and the moments rows were written (the entry
+# has its own time).
+_SILENT = {"created_at", "updated_at"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field's change, in the interface's words: its label and both values as shown."""
+
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One audit entry ready to show: the record's name, its link while it exists, the changes."""
+
+    entry: LogEntry
+    record: str
+    link: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def _model_field(model, name: str):
+    try:
+        found = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if isinstance(found, ForeignObjectRel) or found.primary_key or name in _SILENT:
+        return None
+    if not found.editable:
+        return None
+    return found
+
+
+def _raw(value):
+    return None if value in (None, "None", "") else value
+
+
+def _related_keys(rows) -> dict:
+    """Every (related model, key) the page's foreign-key changes name, for one query per model."""
+    wanted: dict = {}
+    for model, changes in rows:
+        for name, values in changes.items():
+            found = _model_field(model, name) if model else None
+            if isinstance(found, models.ForeignKey) and isinstance(values, list):
+                for value in values:
+                    if _raw(value) is not None:
+                        wanted.setdefault(found.related_model, set()).add(str(value))
+    return {
+        related: {str(pk): obj for pk, obj in related._default_manager.in_bulk(list(keys)).items()}
+        for related, keys in wanted.items()
+        if all(key.isdigit() for key in keys)
+    }
+
+
+def _shown(found, value, related: dict) -> str:
+    """A stored value as the interface shows it ("" for nothing)."""
+    value = _raw(value)
+    if value is None:
+        return ""
+    if isinstance(found, models.BooleanField):
+        return str(_("Yes") if value in (True, "True", "1", "true") else _("No"))
+    if found.choices:
+        labels = {str(key): label for key, label in found.flatchoices}
+        return str(labels.get(str(value), value))
+    if isinstance(found, models.ForeignKey):
+        obj = related.get(found.related_model, {}).get(str(value))
+        return str(obj) if obj is not None else str(_("(no longer exists)"))
+    if isinstance(found, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is None:
+            return str(value)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, datetime.UTC)
+        return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    if isinstance(found, models.DateField):
+        day = parse_date(str(value))
+        return formats.date_format(day, "SHORT_DATE_FORMAT") if day else str(value)
+    if isinstance(found, models.DecimalField):
+        return _number(value, min(found.decimal_places, 4))
+    if isinstance(found, models.FloatField):
+        return _number(value, 2)
+    if isinstance(found, models.IntegerField) and "year" not in found.name:
+        return _number(value, 0)
+    if isinstance(found, models.FileField):
+        return str(value).rsplit("/", 1)[-1]
+    return str(value)
+
+
+def _number(value, digits: int) -> str:
+    try:
+        return write_number(Decimal(str(value)), digits, get_language(), trim=True)
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def _m2m(values) -> tuple[str, str]:
+    """A many-to-many change as (old, new): what was taken away and what was added."""
+    names = ", ".join(str(name) for name in values.get("objects", []))
+    if values.get("operation") == "delete":
+        return str(_("removed: %s") % names), ""
+    return "", str(_("added: %s") % names)
+
+
+# Changes some services log under a name that is not a field (a second factor removed):
+# {name: (label, {stored value: shown value})}, registered by the app that writes them.
+_PSEUDO_FIELDS: dict = {}
+
+
+def register_pseudo_field(name: str, label, values: dict) -> None:
+    """Say how to show a change a service logs under `name`, which is not a model field."""
+    _PSEUDO_FIELDS[name] = (label, values)
+
+
+def _changes(model, changes: dict, related: dict, for_people: bool) -> list[Change]:
+    shown = []
+    for name, values in changes.items():
+        found = _model_field(model, name)
+        if found is None:
+            if name in _PSEUDO_FIELDS:
+                label, words = _PSEUDO_FIELDS[name]
+                old, new = (str(words.get(value, value)) for value in values)
+                shown.append(Change(str(label), old, new))
+            elif for_people and isinstance(values, list):
+                # Written for people by our own code (a bulk import's "1.1 · 2024": figures);
+                # elsewhere a name that is not a field is one since removed: nothing to show.
+                shown.append(Change(name, *(str(_raw(value) or "") for value in values)))
+            continue
+        label = str(found.verbose_name)
+        label = label[:1].upper() + label[1:]
+        if isinstance(values, dict):
+            old, new = _m2m(values)
+        else:
+            old, new = (_shown(found, value, related) for value in values)
+        if old != new:
+            shown.append(Change(label, old, new))
+    return shown
+
+
+def _records(entries) -> dict:
+    """The records the entries are about, still in the database: {(content type, key): record}."""
+    keys: dict = {}
+    for entry in entries:
+        keys.setdefault(entry.content_type_id, set()).add(entry.object_pk)
+    found = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        wanted = keys.pop(entry.content_type_id, None)
+        if model is None or not wanted or not hasattr(model, "get_absolute_url"):
+            continue
+        pks = [pk for pk in wanted if str(pk).isdigit()]
+        for pk, record in model._default_manager.in_bulk(pks).items():
+            found[(entry.content_type_id, str(pk))] = record
+    return found
+
+
+def history_rows(entries) -> list[HistoryRow]:
+    """A page of audit entries as people read them: labels, shown values, links, no keys."""
+    entries = list(entries)
+    parsed = [(entry.content_type.model_class(), entry.changes_dict) for entry in entries]
+    related = _related_keys(parsed)
+    records = _records(entries)
+    rows = []
+    for entry, (model, changes) in zip(entries, parsed, strict=True):
+        record = records.get((entry.content_type_id, str(entry.object_pk)))
+        bulk = (entry.additional_data or {}).get("bulk")
+        rows.append(
+            HistoryRow(
+                entry=entry,
+                record=str(record) if record is not None else entry.object_repr,
+                link=record.get_absolute_url() if record is not None else "",
+                changes=_changes(model, changes, related, bool(bulk)) if model else [],
+            )
+        )
+    return rows

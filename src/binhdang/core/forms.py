@@ -26,6 +26,15 @@ def _mark_invalid(widget) -> None:
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
+def is_searchable(field: forms.Field) -> bool:
+    """Whether a field's picker filters as one types (static/binhdang/pickers.js): a drop-down
+    of records (units, people, indicators) or a multiple choice, never tick boxes or radios."""
+    widget = field.widget
+    if isinstance(widget, forms.RadioSelect) or not isinstance(widget, forms.Select):
+        return False
+    return isinstance(widget, forms.SelectMultiple) or isinstance(field, forms.ModelChoiceField)
+
+
 class StyledForm(forms.Form):
     """A form whose widgets carry Bootstrap's classes, and mark their errors."""
 
@@ -46,6 +55,8 @@ class StyledForm(forms.Form):
                 css = "form-control"
             if css not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if is_searchable(field):
+                widget.attrs["data-searchable"] = ""
 
     def full_clean(self):
         super().full_clean()

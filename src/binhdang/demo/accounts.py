@@ -1,8 +1,12 @@
-"""Demo accounts: a few per role in one province and one ministry, and a system administrator."""
+"""Demo accounts: a few per role in one province and one ministry, and a system administrator;
+and the national gender-equality department's oversight of the whole country."""
+
+import datetime
 
 from django.db import transaction
 
-from binhdang.accounts.models import Role, User
+from binhdang.accounts.models import OversightFunction, OversightGrant, Role, User
+from binhdang.accounts.services import grant_oversight
 from binhdang.orgunits.loading import NATION_CODE, province_code
 from binhdang.orgunits.models import OrgUnit
 from binhdang.orgunits.services import add_departments
@@ -12,6 +16,15 @@ DEMO_PROVINCE = province_code(51)  # Tỉnh Quảng Ngãi
 DEMO_MINISTRY = "BNV"  # Bộ Nội vụ, state management of gender equality since 2025
 DEMO_DEPARTMENTS = ["Sở Nội vụ", "Sở Y tế", "Sở Giáo dục và Đào tạo", "Hội Liên hiệp Phụ nữ tỉnh"]
 MINISTRY_DEPARTMENTS = ["Vụ Công tác thanh niên và Bình đẳng giới", "Vụ Tổ chức cán bộ"]
+
+# Bộ Nội vụ has managed gender equality since 01/03/2025 (Nghị định 25/2025/NĐ-CP), through its
+# Vụ Công tác thanh niên và Bình đẳng giới (symbol CTTN&BĐG, CV 739/BNV-CTTN&BĐG of 28/03/2025);
+# sources: /work/shared/domain/sources.md, section 4 "The 2025 restructuring".
+OVERSIGHT_FROM = datetime.date(2025, 3, 1)
+OVERSIGHT_BASIS = (
+    "Nghị định số 25/2025/NĐ-CP của Chính phủ quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu "
+    "tổ chức của Bộ Nội vụ (hiệu lực từ 01/03/2025): Bộ Nội vụ quản lý nhà nước về bình đẳng giới."
+)
 
 # (username, full name, role, unit chooser)
 ACCOUNTS = [
@@ -69,7 +82,25 @@ def setup_demo() -> list[User]:
         "ministry": ministry,
         "ministry_department": _ensure_departments(admin, ministry, MINISTRY_DEPARTMENTS)[0],
     }
+    setup_oversight(admin, units["ministry_department"], nation)
     return [admin] + [
         _account(username, full_name, role, units[where])
         for username, full_name, role, where in ACCOUNTS[1:]
     ]
+
+
+def setup_oversight(admin: User, department: OrgUnit, nation: OrgUnit) -> None:
+    """The national gender-equality department oversees the nation for every function, once."""
+    given = OversightGrant.objects.filter(grantee=department, unit=nation).values_list(
+        "function", flat=True
+    )
+    missing = [f for f in OversightFunction.values if f not in set(given)]
+    if missing:
+        grant_oversight(
+            admin,
+            grantee=department,
+            unit=nation,
+            functions=missing,
+            valid_from=OVERSIGHT_FROM,
+            legal_basis=OVERSIGHT_BASIS,
+        )

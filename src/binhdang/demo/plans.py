@@ -8,10 +8,12 @@ recommendations, one of them carried out.
 
 import datetime
 
+from binhdang.core.dates import today
 from binhdang.indicators.models import Indicator, Objective
 from binhdang.orgunits.models import Level, OrgUnit
 from binhdang.plans import services
-from binhdang.plans.models import Inspection, Plan, PlanKind, TaskStatus, today
+from binhdang.plans.deadlines import DeadlineKind
+from binhdang.plans.models import Inspection, Plan, PlanKind, TaskStatus
 
 NOTE = "Số liệu minh họa."
 
@@ -131,7 +133,7 @@ def setup_plans(actor, province: OrgUnit) -> Plan:
         title="Rà soát việc lồng ghép giới trong các chương trình chăm sóc sức khỏe sinh sản",
         description=NOTE,
         deadline=month_end - datetime.timedelta(days=1),
-        deadline_is_month=True,
+        deadline_kind=DeadlineKind.BEFORE_MONTH,
         objectives=[o for n, o in objectives.items() if n == 4],
     )
     _inspection(actor, province, commune, health, now)

@@ -3,9 +3,8 @@ different states (accepted, returned, submitted, complete, draft). Texts are ill
 
 import datetime
 
-from django.utils import timezone
-
 from binhdang.accounts.models import User
+from binhdang.core import dates
 from binhdang.orgunits.models import Level, OrgUnit
 from binhdang.reporting import services
 from binhdang.reporting.models import ReportingRound
@@ -40,7 +39,7 @@ def setup_round(province: OrgUnit) -> ReportingRound:
         return existing
     approver = User.objects.get(username="qngai.pheduyet")
     admin = User.objects.get(username="admin")
-    today = timezone.localdate()
+    today = dates.today()
     round = services.open_round(
         approver,
         province,

@@ -1,6 +1,5 @@
 """Indicator pages: the catalogue, a unit's figures, the ranking of sub-units, data entry."""
 
-import datetime
 from decimal import Decimal
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
+from binhdang.core import dates
 from binhdang.core.forms import add_service_errors
 from binhdang.core.numbers import write_number
 from binhdang.core.spreadsheets import read_upload
@@ -94,7 +94,7 @@ def unit_home(request):
 def overview(request, pk):
     """A unit's figures for a year, rolled up from below and judged against the targets."""
     unit = permissions.get_unit(request.user, pk)
-    year = _year(request, default=datetime.date.today().year - 1)
+    year = _year(request, default=dates.today().year - 1)
     rows = queries.unit_overview(_framework(), unit, year)
     return render(
         request,
@@ -236,7 +236,7 @@ def ranking(request, pk, indicator_pk):
     """An indicator's figures across the unit's sub-units, ranked."""
     unit = permissions.get_unit(request.user, pk)
     indicator = permissions.get_indicator(request.user, indicator_pk, unit)
-    year = _year(request, default=datetime.date.today().year - 1)
+    year = _year(request, default=dates.today().year - 1)
     points = queries.trend(indicator, unit)
     milestones = {
         y: target.value
@@ -264,7 +264,7 @@ def ranking(request, pk, indicator_pk):
 def enter(request, pk):
     """A data officer enters the unit's figures for a year, with last year's beside them."""
     unit = permissions.get_unit(request.user, pk, "edit")
-    year = _year(request, default=datetime.date.today().year - 1)
+    year = _year(request, default=dates.today().year - 1)
     indicators = list(
         Indicator.objects.filter(framework=_framework()).order_by("objective__number", "number")
     ) + list(queries.local_indicators(unit))
@@ -343,7 +343,7 @@ def _stored(unit, year: int) -> dict:
 def dhis2_export(request, pk, fmt):
     """The year's values of the unit's subtree as a DHIS2 data value set (JSON or CSV)."""
     unit = permissions.get_unit(request.user, pk)
-    year = _year(request, default=datetime.date.today().year - 1)
+    year = _year(request, default=dates.today().year - 1)
     records = dhis2.export_values(request.user, unit, year)
     content = dhis2.to_json(records) if fmt == "json" else dhis2.to_csv(records)
     response = HttpResponse(
@@ -379,7 +379,7 @@ def dhis2_import(request, pk):
 def excel_template(request, pk):
     """The figures sheet for the unit (and its sub-units), pre-filled with what exists."""
     unit = permissions.get_unit(request.user, pk, "edit")
-    year = _year(request, default=datetime.date.today().year - 1)
+    year = _year(request, default=dates.today().year - 1)
     units = spreadsheets.template_units(
         request.user, unit, year, with_children=request.GET.get("children") == "1"
     )
@@ -444,6 +444,6 @@ def excel_import(request, pk):
             "problems": problems,
             "rows": [r for r in rows or [] if r.status != "unchanged"][:500],
             "counts": counts,
-            "year": str(_year(request, default=datetime.date.today().year - 1)),
+            "year": str(_year(request, default=dates.today().year - 1)),
         },
     )

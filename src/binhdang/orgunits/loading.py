@@ -21,6 +21,8 @@ from vietnam_provinces.legacy import Province as LegacyProvince
 from vietnam_provinces.legacy import Ward as LegacyWard
 from vietnam_provinces.legacy.base import VietNamDivisionType as LegacyType
 
+from binhdang.core import dates
+
 from .models import LEGACY_END, REFORM_DATE, Kind, MapLoad, OrgUnit
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -211,7 +213,7 @@ def _is_managed(unit: OrgUnit) -> bool:
 @transaction.atomic
 def load_reference_map(today: datetime.date | None = None) -> LoadReport:
     """Bring the tree in line with the reference data; running it twice changes nothing."""
-    today = today or datetime.date.today()
+    today = today or dates.today()
     wanted = wanted_units()
     report = LoadReport()
     existing = {u.code: u for u in OrgUnit.objects.all()}

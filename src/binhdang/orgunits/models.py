@@ -9,6 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from binhdang.core import dates
 from binhdang.core.audit import AuditedMixin
 from binhdang.core.models import TimeStamped
 from binhdang.core.text import fold
@@ -80,14 +81,14 @@ DEPARTMENT_KIND_UNDER = {
 class OrgUnitQuerySet(models.QuerySet):
     def live(self, on: datetime.date | None = None):
         """Units in force on a date (today if none given)."""
-        on = on or datetime.date.today()
+        on = on or dates.today()
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=on)
         )
 
     def historical(self):
         """Units whose validity has ended."""
-        return self.filter(valid_to__lt=datetime.date.today())
+        return self.filter(valid_to__lt=dates.today())
 
     def subtree(self, unit: "OrgUnit"):
         """The unit and every unit below it, in one query on the materialised path."""
@@ -148,7 +149,7 @@ class OrgUnit(AuditedMixin, TimeStamped):
     @property
     def period(self) -> str:
         """ "(đến 30/06/2025)" for a unit whose validity has ended, "" for a current one."""
-        if self.valid_to is None or self.valid_to >= datetime.date.today():
+        if self.valid_to is None or self.valid_to >= dates.today():
             return ""
         return gettext("(until %s)") % formats.date_format(self.valid_to, "SHORT_DATE_FORMAT")
 
@@ -185,7 +186,7 @@ class OrgUnit(AuditedMixin, TimeStamped):
 
     @property
     def is_live(self) -> bool:
-        today = datetime.date.today()
+        today = dates.today()
         return (self.valid_from is None or self.valid_from <= today) and (
             self.valid_to is None or self.valid_to >= today
         )

@@ -2,7 +2,7 @@
 
 from django.db.models import Case, Count, F, Q, QuerySet, When
 
-from binhdang.core.text import fold
+from binhdang.core.text import fold, matching
 
 from .models import Kind, Level, OrgUnit
 
@@ -49,9 +49,7 @@ def search(units: QuerySet[OrgUnit], text: str, limit: int = 30) -> list[OrgUnit
     words = fold(text).split()
     if not words:
         return []
-    qs = units
-    for word in words:
-        qs = qs.filter(search_name__contains=word)
+    qs = matching(units, text, "search_name")
     exact = fold(text)
     ranked = sorted(
         qs.select_related("parent").order_by(F("valid_to").desc(nulls_first=True), "level")[

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
+from binhdang.core import dates
 
 from .models import DEPARTMENT_KIND_UNDER, OrgUnit
 
@@ -36,7 +37,7 @@ def department_period(
     """A new department's validity: inside its parent's. Under a current unit it starts today
     unless told (or unless it already ended: a past department, start unknown); under a former
     one it ends with the parent unless told, and may start unknown."""
-    today = datetime.date.today()
+    today = dates.today()
     if valid_from is None and parent.is_live and (valid_to is None or valid_to >= today):
         valid_from = today
     if valid_to is None and parent.valid_to is not None and parent.valid_to < today:
@@ -140,7 +141,7 @@ def close_department(actor, unit: OrgUnit, on: datetime.date | None = None) -> O
         raise ValidationError(
             _("“%s” still has active accounts: move or deactivate them first.") % unit.name
         )
-    unit.valid_to = on or datetime.date.today()
+    unit.valid_to = on or dates.today()
     unit.save()
     return unit
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
-from binhdang.core.audit import unit_history
+from binhdang.core.audit import history_rows, unit_history
 from binhdang.core.forms import add_service_errors
 
 from . import queries, services
@@ -80,6 +80,7 @@ def history(request, pk):
             "breadcrumb": queries.breadcrumb(unit),
             "page": page,
             "predecessors": predecessors,
+            "rows": history_rows(page.object_list),
         },
     )
 

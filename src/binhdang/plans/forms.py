@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from binhdang.accounts import permissions
 from binhdang.core.concurrency import StaleCheckForm, display
 from binhdang.core.forms import IntegerNumberField, StyledForm
 from binhdang.indicators.models import Indicator, Objective
@@ -13,7 +14,7 @@ from binhdang.orgunits.forms import unit_choices_of
 from binhdang.orgunits.models import Level, OrgUnit
 from binhdang.orgunits.queries import own_units
 
-from .deadlines import format_deadline_input, parse_deadline
+from .deadlines import DeadlineKind, format_deadline_input, parse_deadline
 from .models import DisplayStatus, InspectionKind, PlanKind, PlanStatus, TaskStatus
 
 
@@ -37,9 +38,25 @@ class UnitMultipleChoiceField(orgunit_forms.UnitMultipleChoiceField):
         super().__init__(queryset=OrgUnit.objects.all(), **kwargs)
 
 
-def _show_units(field, unit: OrgUnit, selected=(), empty: bool = True) -> None:
-    """Offer the nearby units, plus any already chosen elsewhere in the tree."""
+def overseen_units(unit: OrgUnit) -> list[tuple[int, str]]:
+    """The choices a unit's inspection grants add to its picker: each overseen unit and the units
+    directly below it, past ones too (an inspection may concern a province before 2025)."""
+    choices = []
+    for root in permissions.inspection_roots(unit):
+        units = (
+            OrgUnit.objects.filter(Q(pk=root.pk) | Q(parent=root))
+            .select_related("parent")
+            .order_by("depth", "level", "search_name", "valid_from")
+        )
+        choices += unit_choices_of(units)
+    return choices
+
+
+def _show_units(field, unit: OrgUnit, selected=(), empty: bool = True, more=()) -> None:
+    """Offer the nearby units (and `more` choices), plus any already chosen elsewhere."""
     choices = nearby_units(unit)
+    shown = {pk for pk, _name in choices}
+    choices += [(pk, name) for pk, name in dict(more).items() if pk not in shown]
     shown = {pk for pk, _name in choices}
     extra = [u for u in selected if u is not None and u.pk not in shown]
     choices += unit_choices_of(extra)
@@ -47,14 +64,19 @@ def _show_units(field, unit: OrgUnit, selected=(), empty: bool = True) -> None:
 
 
 class DeadlineField(forms.CharField):
-    """A deadline typed as "dd/mm/yyyy", or "mm/yyyy" for "before month M/YYYY"."""
+    """A deadline typed as a day or in words ("trước tháng 10/2024"): see `deadlines`."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Due date"))
         kwargs.setdefault(
-            "help_text", _("dd/mm/yyyy, or mm/yyyy for “before month” (e.g. 10/2024).")
+            "help_text",
+            _(
+                "dd/mm/yyyy for a day. “10/2024” or “within month 10/2024” = by 31/10/2024; "
+                "“before month 10/2024” = by 30/09/2024. Also “quarter III/2024”, "
+                "“first half of 2024”, “second half of 2024”, “end of 2024”."
+            ),
         )
-        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("max_length", 64)
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -110,8 +132,7 @@ class TaskForm(StaleCheckForm, StyledForm):
     collaborating_units = UnitMultipleChoiceField(
         label=_("Collaborating units"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        widget=forms.SelectMultiple,
     )
     deadline = DeadlineField()
     meeting_reference = forms.CharField(
@@ -130,7 +151,7 @@ class TaskForm(StaleCheckForm, StyledForm):
         label=_("Targets served"),
         queryset=Indicator.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple,
     )
 
     def __init__(self, *args, assigning_unit: OrgUnit, **kwargs):
@@ -157,7 +178,7 @@ class TaskForm(StaleCheckForm, StyledForm):
             "description": task.description,
             "lead_unit": task.lead_unit,
             "collaborating_units": list(task.collaborating_units.all()),
-            "deadline": format_deadline_input(task.deadline, task.deadline_is_month),
+            "deadline": format_deadline_input(task.deadline, task.deadline_kind),
             "meeting_reference": task.meeting_reference,
             "objectives": list(task.objectives.all()),
             "indicators": list(task.indicators.all()),
@@ -166,11 +187,11 @@ class TaskForm(StaleCheckForm, StyledForm):
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         deadline = data.pop("deadline")
-        data["deadline"], data["deadline_is_month"] = deadline if deadline else (None, False)
+        data["deadline"], data["deadline_kind"] = deadline or (None, DeadlineKind.DAY)
         return data
 
     def stale_display(self, name, value) -> str:
-        if name == "deadline":  # the services' (date, is a month) pair
+        if name == "deadline":  # the services' (date, how it was said) pair
             return format_deadline_input(*value) or display(None)
         return super().stale_display(name, value)
 
@@ -249,8 +270,7 @@ class InspectionForm(StaleCheckForm, StyledForm):
     )
     inspected_units = UnitMultipleChoiceField(
         label=_("Units inspected"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        widget=forms.SelectMultiple,
     )
     start_date = forms.DateField(label=_("Start date"), help_text="dd/mm/yyyy")
     end_date = forms.DateField(label=_("End date"), help_text="dd/mm/yyyy")
@@ -268,6 +288,7 @@ class InspectionForm(StaleCheckForm, StyledForm):
             unit,
             list(self.initial.get("inspected_units") or []),
             empty=False,
+            more=overseen_units(unit),
         )
 
     @classmethod
@@ -294,7 +315,7 @@ class RecommendationForm(StyledForm):
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         deadline = data.pop("deadline")
-        data["deadline"], data["deadline_is_month"] = deadline if deadline else (None, False)
+        data["deadline"], data["deadline_kind"] = deadline or (None, DeadlineKind.DAY)
         return data
 
 

@@ -3,7 +3,9 @@
 Scope comes from `binhdang.accounts.permissions` only: a task is visible to a user when its lead
 unit, one of its collaborating units or the unit that assigned it lies in the user's scope. So a
 commune sees the tasks assigned to it from anywhere above, a province sees every task it (or a
-unit below it) assigned and its state, and a neighbouring commune sees none of them.
+unit below it) assigned and its state, and a neighbouring commune sees none of them. A unit
+overseeing a subtree for following recommendations also sees the recommendations made there and
+the tasks that follow them up.
 """
 
 import datetime
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from binhdang.accounts import permissions
+from binhdang.accounts.models import OversightFunction
+from binhdang.core.dates import today
 from binhdang.orgunits.models import OrgUnit
 
 from .models import (
@@ -22,7 +26,6 @@ from .models import (
     PlanKind,
     PlanStatus,
     Task,
-    today,
 )
 
 # "Due soon" on pages when no other horizon is asked for.
@@ -38,18 +41,30 @@ def visible_tasks(user) -> QuerySet[Task]:
         permissions.restrict(user, Task.objects.all(), "lead_unit").values("pk"),
         permissions.restrict(user, Task.objects.all(), "collaborating_units").values("pk"),
         permissions.restrict(user, Task.objects.all(), "assigned_by").values("pk"),
+        permissions.restrict_with_oversight(
+            user,
+            Task.objects.filter(recommendation__isnull=False),
+            OversightFunction.FOLLOW_RECOMMENDATIONS,
+            "recommendation__unit",
+        ).values("pk"),
     )
-    return base.filter(Q(pk__in=ids[0]) | Q(pk__in=ids[1]) | Q(pk__in=ids[2]))
+    return base.filter(Q(pk__in=ids[0]) | Q(pk__in=ids[1]) | Q(pk__in=ids[2]) | Q(pk__in=ids[3]))
 
 
 def deadlines(user, start: datetime.date, end: datetime.date) -> QuerySet[Task]:
-    """Tasks visible to the user with a deadline in [start, end], for the calendar and its feed.
+    """Tasks given to or by the user's unit (led, shared or assigned; its predecessors too) with
+    a deadline in [start, end], for the calendar and its feed.
 
-    Each task has `title`, `deadline` (a date), `deadline_label` ("Trước tháng 10/2024" or
-    "10/04/2024"), `status`, `is_overdue` and `get_absolute_url()`.
+    Each task has `title`, `deadline` (the last day on time), `deadline_label` ("Trước tháng
+    10/2024" or "10/04/2024"), `deadline_words`, `status`, `is_overdue` and `get_absolute_url()`.
     """
+    units = [unit.pk for unit in permissions.scope_roots(user)]
+    if not units and (home := permissions.home_unit(user)) is not None:
+        units = [home.pk]
+    shared = Task.objects.filter(collaborating_units__in=units).values("pk")
     return (
         visible_tasks(user)
+        .filter(Q(lead_unit__in=units) | Q(assigned_by__in=units) | Q(pk__in=shared))
         .filter(deadline__gte=start, deadline__lte=end)
         .select_related("lead_unit")
         .order_by("deadline", "pk")
@@ -57,8 +72,10 @@ def deadlines(user, start: datetime.date, end: datetime.date) -> QuerySet[Task]:
 
 
 def tasks_of_unit(user, unit: OrgUnit) -> QuerySet[Task]:
-    """Visible tasks the unit leads or collaborates on."""
-    return visible_tasks(user).filter(Q(lead_unit=unit) | Q(collaborating_units=unit)).distinct()
+    """Visible tasks the unit leads or collaborates on, and those led by the units it was formed
+    from (a recommendation to a province that has since merged is its successor's to follow)."""
+    led = Q(lead_unit=unit) | Q(lead_unit__in=unit.predecessors.all())
+    return visible_tasks(user).filter(led | Q(collaborating_units=unit)).distinct()
 
 
 def tasks_in_subtree(user, unit: OrgUnit) -> QuerySet[Task]:
@@ -163,11 +180,17 @@ def candidate_units(user, unit: OrgUnit, level: int | None, year: int) -> QueryS
 
 
 def visible_inspections(user) -> QuerySet[Inspection]:
-    """Inspections by a unit in the user's scope, or of one."""
+    """Inspections by a unit in the user's scope, or of one, or of one the user oversees for
+    following recommendations."""
     if permissions.sees_everything(user):
         return Inspection.objects.all()
     by = permissions.restrict(user, Inspection.objects.all(), "unit").values("pk")
-    of = permissions.restrict(user, Inspection.objects.all(), "inspected_units").values("pk")
+    of = permissions.restrict_with_oversight(
+        user,
+        Inspection.objects.all(),
+        OversightFunction.FOLLOW_RECOMMENDATIONS,
+        "inspected_units",
+    ).values("pk")
     return Inspection.objects.filter(Q(pk__in=by) | Q(pk__in=of))
 
 

@@ -11,9 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from binhdang.core.dates import today
 from binhdang.core.spreadsheets import workbook_bytes
 
-from .models import DisplayStatus, Task, today
+from .models import DisplayStatus, Task
 
 DATE_FORMAT = "DD/MM/YYYY"
 HEADER_FILL = PatternFill("solid", fgColor="EADCE7")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from binhdang.accounts import permissions
 from binhdang.core import uploads
 from binhdang.core.concurrency import StaleEdit
+from binhdang.core.dates import today
 from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.models import Level, OrgUnit
 from binhdang.orgunits.queries import breadcrumb
@@ -32,7 +33,7 @@ from .forms import (
     TaskForm,
     UpdateForm,
 )
-from .models import DisplayStatus, Inspection, Plan, PlanKind, PlanStatus, Task, TaskUpdate, today
+from .models import DisplayStatus, Inspection, Plan, PlanKind, PlanStatus, Task, TaskUpdate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,7 @@ from binhdang.committees.documents import (
     place_name,
     superior_unit,
 )
-from binhdang.core import jobs
+from binhdang.core import dates, jobs
 from binhdang.core.models import Job
 from binhdang.core.text import fold
 from binhdang.indicators import queries as indicator_queries
@@ -63,6 +63,7 @@ class SubunitLine:
     texts: list[str] = field(default_factory=list)
     summary: str = ""
     activities: int = 0
+    activities_minimum: bool = False  # some of its activities were recorded as "hơn 10"
     digits: list[int | None] = field(default_factory=list)
     parts: dict[tuple[str, str], Decimal] = field(default_factory=dict)
 
@@ -205,23 +206,30 @@ def _own_texts(round: ReportingRound, unit: OrgUnit) -> dict[str, str]:
     return texts
 
 
-def _activity_counts(unit: OrgUnit, children: list[OrgUnit], start, end) -> dict[int, int]:
-    """Activities organised in each sub-unit's subtree in the period."""
+def _activity_counts(
+    unit: OrgUnit, children: list[OrgUnit], start, end
+) -> dict[int, tuple[int, bool]]:
+    """Events organised in each sub-unit's subtree in the period, and whether that is a minimum."""
     if all(child.parent_id == unit.pk for child in children):
         activities = activity_queries.in_subtree(unit, start, end)
         return {
-            row.unit.pk: row.count for row in activity_queries.counts_by_subunit(unit, activities)
+            row.unit.pk: (row.count, row.minimum)
+            for row in activity_queries.counts_by_subunit(unit, activities)
         }
-    return {child.pk: activity_queries.in_subtree(child, start, end).count() for child in children}
+    return {
+        child.pk: activity_queries.event_total(activity_queries.in_subtree(child, start, end))
+        for child in children
+    }
 
 
-def _subunit_line(submission: Submission, rows, activities: int) -> SubunitLine:
+def _subunit_line(submission: Submission, rows, activities: tuple[int, bool]) -> SubunitLine:
     """A sub-unit's line from its figure rows (`indicators.queries.figure_rows`)."""
     line = SubunitLine(
         name=submission.unit.name,
         state=str(State(submission.state).label),
         accepted=submission.state == State.ACCEPTED,
-        activities=activities,
+        activities=activities[0],
+        activities_minimum=activities[1],
     )
     if rows:
         for row in rows:
@@ -263,7 +271,9 @@ def build_report(
         for index, submission in enumerate(submissions, start=1):
             child = submission.unit
             subunits.append(
-                _subunit_line(submission, rows.get(child.pk, []), activities.get(child.pk, 0))
+                _subunit_line(
+                    submission, rows.get(child.pk, []), activities.get(child.pk, (0, False))
+                )
             )
             tell(
                 1 + index,
@@ -299,7 +309,7 @@ def build_report(
         return ConsolidatedReport(
             unit_name=unit.name,
             year=round.year,
-            date=date or timezone.localdate(),
+            date=date or dates.today(),
             issuer=issuer(unit),
             issuer_text=agency_text(unit),
             superior=agency_name(superior) if superior is not None else None,
@@ -321,15 +331,16 @@ def build_report(
 
 
 def can_make_report(user, round: ReportingRound, unit: OrgUnit) -> bool:
-    """Whether the user may make the unit's report for the round: the user sees the unit (their
-    unit is it or above it), and the unit opened the round or is one the round asks."""
-    if not permissions.can_view(user, unit):
+    """Whether the user may make the unit's report for the round: the user may read the unit's
+    reports (their unit is it or above it, or oversees it), and the unit opened the round or is
+    one the round asks."""
+    if not permissions.can_read_reports(user, unit):
         return False
     return round.opener_id == unit.pk or round.submissions.filter(unit=unit).exists()
 
 
 def _check(user, round: ReportingRound, unit: OrgUnit) -> None:
-    if not permissions.can_view(user, unit):
+    if not permissions.can_read_reports(user, unit):
         raise PermissionDenied(_("You cannot make the consolidated report of “%s”.") % unit.name)
     if not can_make_report(user, round, unit):
         raise ValidationError(

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from binhdang.core import dates
 from binhdang.core.forms import StyledForm
 from binhdang.indicators.models import Indicator
 from binhdang.indicators.services import STRATEGY_YEARS
@@ -38,6 +39,12 @@ class RoundForm(StyledForm):
         label=_("Submission deadline"),
         help_text=_("dd/mm/yyyy; reports sent until the end of that day are on time."),
     )
+    allow_overlap = forms.BooleanField(
+        label=_("Open it anyway, alongside the round already open"), required=False
+    )
+    # The year the name and period were last written for: while they still read as that year's
+    # defaults, a change of year rewrites them (the user has not made them their own).
+    derived_year = forms.IntegerField(widget=forms.HiddenInput, required=False)
     instructions = forms.CharField(
         label=_("Instructions to the units"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -100,15 +107,13 @@ class RoundForm(StyledForm):
 
     @classmethod
     def initial_for(cls, opener: OrgUnit) -> dict:
-        year = datetime.date.today().year
-        report_year = year if datetime.date.today().month >= 10 else year - 1
+        year = dates.today().year
+        report_year = year if dates.today().month >= 10 else year - 1
         report_year = min(max(report_year, STRATEGY_YEARS.start), STRATEGY_YEARS.stop - 1)
         initial = {
-            "name": _("Report on gender equality work in %(year)d") % {"year": report_year},
+            **cls.derived(report_year),
             "kind": RoundKind.ANNUAL,
             "year": str(report_year),
-            "period_start": datetime.date(report_year, 1, 1),
-            "period_end": datetime.date(report_year, 12, 31),
             "indicators": list(services.default_indicators().values_list("pk", flat=True)),
             "mode": "levels",
         }
@@ -116,6 +121,44 @@ class RoundForm(StyledForm):
             initial[f"section_{i}"] = title
             initial[f"limit_{i}"] = limit
         return initial
+
+    @staticmethod
+    def derived(year: int) -> dict:
+        """The name and period a round for `year` gets until the user writes their own."""
+        return {
+            "name": _("Report on gender equality work in %(year)d") % {"year": year},
+            "period_start": datetime.date(year, 1, 1),
+            "period_end": datetime.date(year, 12, 31),
+            "derived_year": year,
+        }
+
+    @property
+    def name_pattern(self) -> str:
+        """The derived name with "{year}" where the year goes (for the page's script)."""
+        return str(self.derived(9999)["name"]).replace("9999", "{year}")
+
+    def clean(self):
+        """Follow a change of year in the name and period the user has left as they were."""
+        cleaned = super().clean()
+        year, before = cleaned.get("year"), cleaned.get("derived_year")
+        if year and before and year != before:
+            old, new = self.derived(before), self.derived(year)
+            if " ".join((cleaned.get("name") or "").split()) == old["name"]:
+                cleaned["name"] = new["name"]
+            period = (cleaned.get("period_start"), cleaned.get("period_end"))
+            if period == (old["period_start"], old["period_end"]):
+                cleaned["period_start"], cleaned["period_end"] = (
+                    new["period_start"],
+                    new["period_end"],
+                )
+            # Shown back on an error: the page reads what the rule decided.
+            self.data = self.data.copy()
+            for key in ("name", "period_start", "period_end"):
+                value = cleaned.get(key)
+                if value is not None:
+                    self.data[key] = value.strftime("%d/%m/%Y") if key != "name" else value
+            self.data["derived_year"] = str(year)
+        return cleaned
 
     @property
     def section_rows(self):
@@ -128,6 +171,7 @@ class RoundForm(StyledForm):
             for i in range(1, SECTION_ROWS + 1)
         ]
         mode = data.pop("mode")
+        data.pop("derived_year")
         levels, units = data.pop("levels"), data.pop("units")
         return {
             **data,

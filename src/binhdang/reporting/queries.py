@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, Max, Q, QuerySet, Value
 from django.db.models.functions import Cast, StrIndex, Substr
-from django.utils import timezone
 
 from binhdang.accounts import permissions
 from binhdang.accounts.models import User
+from binhdang.core import dates
 from binhdang.core.formatting import percent
 from binhdang.indicators.queries import IndicatorRow, figure_rows, summary
 from binhdang.orgunits.models import Level, OrgUnit
@@ -237,8 +237,8 @@ def grouping_unit(user, round: ReportingRound, within_pk=None) -> OrgUnit:
     """The unit whose sub-units the rates are broken down by: the one asked for (in scope), else
     the opener when the user sees it, else the user's own unit."""
     if within_pk:
-        return permissions.get_unit(user, within_pk)
-    if permissions.can_view(user, round.opener):
+        return permissions.get_report_unit(user, within_pk)
+    if permissions.can_read_reports(user, round.opener):
         return round.opener
     return permissions.home_unit(user)
 
@@ -248,25 +248,28 @@ def grouping_unit(user, round: ReportingRound, within_pk=None) -> OrgUnit:
 
 
 def visible_rounds(user) -> QuerySet[ReportingRound]:
-    """Rounds the user may see: opened by a unit in their scope, or asking one of their units."""
+    """Rounds the user may see: opened by a unit in their scope, or asking one of their units or
+    of the units whose reports they oversee."""
     opened = permissions.restrict(user, ReportingRound.objects.all(), "opener")
-    asked = permissions.restrict(user, Submission.objects.all(), "unit").values("round_id")
+    asked = permissions.readable_reports(user, Submission.objects.all()).values("round_id")
     return ReportingRound.objects.filter(Q(pk__in=opened.values("pk")) | Q(pk__in=asked))
 
 
 def can_see_round(user, round: ReportingRound) -> bool:
-    """Those who see the opener see the round; others when it asks a unit of their subtree."""
+    """Those who see the opener see the round; others when it asks a unit whose reports they may
+    read (in their subtree, or overseen)."""
     if permissions.can_view(user, round.opener):
         return True
-    return permissions.restrict(user, round.submissions.all(), "unit").exists()
+    return permissions.readable_reports(user, round.submissions.all()).exists()
 
 
 def round_submissions(user, round: ReportingRound) -> QuerySet[Submission]:
     """The round's submissions the user may see: all of them for those who see the opener
-    (every required unit lies below it), else those in the user's subtree."""
+    (every required unit lies below it), else those whose reports they may read (in their
+    subtree, or overseen)."""
     if permissions.can_view(user, round.opener):
         return round.submissions.all()
-    return permissions.restrict(user, round.submissions.all(), "unit")
+    return permissions.readable_reports(user, round.submissions.all())
 
 
 def within(qs: QuerySet[Submission], round: ReportingRound, unit: OrgUnit) -> QuerySet[Submission]:
@@ -280,7 +283,7 @@ def filter_submissions(
     qs: QuerySet[Submission], round: ReportingRound, state: str = "", text: str = ""
 ) -> QuerySet[Submission]:
     """The list's filters: a state, "late", "missing", "on_time"; and words of a unit's name."""
-    from binhdang.core.text import fold
+    from binhdang.core.text import matching
 
     if state in State.values:
         qs = qs.filter(state=state)
@@ -290,9 +293,7 @@ def filter_submissions(
         qs = qs.filter(first_submitted_at__gte=round.cutoff)
     elif state == "on_time":
         qs = qs.filter(first_submitted_at__lt=round.cutoff)
-    for word in fold(text).split():
-        qs = qs.filter(unit__search_name__contains=word)
-    return qs
+    return matching(qs, text, "unit__search_name")
 
 
 def ordered(qs: QuerySet[Submission]) -> QuerySet[Submission]:
@@ -343,7 +344,7 @@ def with_contacts(submissions: list[Submission]) -> list[MissingRow]:
         c.unit_id: c.standing_unit
         for c in Committee.objects.filter(unit_id__in=unit_ids).select_related("standing_unit")
     }
-    today = timezone.localdate()
+    today = dates.today()
     last = dict(
         Submission.objects.filter(pk__in=[s.pk for s in submissions])
         .annotate(last=Max("reminders__sent_on"))
@@ -438,6 +439,51 @@ def other_rounds(user) -> QuerySet[ReportingRound]:
     )
 
 
+@dataclass
+class RoundDeadline:
+    """A round's deadline as the calendar and its feed show it to one user: the user's own unit's
+    report when it is asked for one (the place to write it), else the round (to follow and review
+    the units asked)."""
+
+    round: ReportingRound
+    submission: Submission | None = None
+
+    @property
+    def deadline(self) -> datetime.date:
+        return self.round.deadline
+
+    def get_absolute_url(self) -> str:
+        return (self.submission or self.round).get_absolute_url()
+
+    @property
+    def is_overdue(self) -> bool:
+        """The user's own report is not yet submitted and its deadline has passed."""
+        submission = self.submission
+        return bool(submission and not submission.was_submitted and submission.is_late)
+
+
+def round_deadlines(user, start: datetime.date, end: datetime.date) -> list[RoundDeadline]:
+    """Deadlines in [start, end] of the rounds the user reports for or reviews (those asking a
+    unit of their scope, or opened by one), each with the user's own unit's report if asked."""
+    rounds = list(
+        visible_rounds(user)
+        .filter(deadline__gte=start, deadline__lte=end)
+        .select_related("opener")
+        .order_by("deadline", "pk")
+    )
+    own_units = [unit.pk for unit in permissions.scope_roots(user)]
+    own = {
+        submission.round_id: submission
+        for submission in Submission.objects.filter(round__in=rounds, unit_id__in=own_units)
+        .select_related("unit")
+        .order_by("pk")
+    }
+    for round in rounds:
+        if round.pk in own:
+            own[round.pk].round = round
+    return [RoundDeadline(round, own.get(round.pk)) for round in rounds]
+
+
 def awaiting_review(user) -> QuerySet[Submission]:
     """Submitted reports the user may review (approvers above the units)."""
     qs = permissions.restrict(user, Submission.objects.filter(state=State.SUBMITTED), "unit")
@@ -447,4 +493,19 @@ def awaiting_review(user) -> QuerySet[Submission]:
 
 
 def days_left(round: ReportingRound) -> int:
-    return (round.deadline - timezone.localdate()).days
+    return (round.deadline - dates.today()).days
+
+
+def overlapping_rounds(year: int, kind: str, units) -> list[ReportingRound]:
+    """Open rounds of the same kind and year that already ask any of these units to report."""
+    return list(
+        ReportingRound.objects.filter(
+            year=year,
+            kind=kind,
+            closed_at__isnull=True,
+            submissions__unit__in=[unit.pk for unit in units],
+        )
+        .select_related("opener")
+        .distinct()
+        .order_by("pk")
+    )

@@ -25,10 +25,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from binhdang.accounts import permissions
-from binhdang.accounts.models import User
+from binhdang.accounts.models import Role, User
+from binhdang.core import dates
 from binhdang.core.text import fold
 from binhdang.indicators import services as indicator_services
 from binhdang.indicators.models import Indicator
+from binhdang.notices.models import NoticeKind
+from binhdang.notices.services import notify_after_commit
 from binhdang.orgunits.models import Level, OrgUnit
 
 from . import queries
@@ -215,8 +218,12 @@ def open_round(
     indicators=None,
     sections=None,
     instructions: str = "",
+    allow_overlap: bool = False,
 ) -> ReportingRound:
-    """Open a round: one submission per required unit; their users are told by e-mail."""
+    """Open a round: one submission per required unit; their users are told by e-mail.
+
+    A second open round of the same kind and year for some of the same units is refused
+    unless `allow_overlap` says the opener has seen the warning and means it."""
     if not permissions.can_approve(actor, opener):
         raise PermissionDenied(_("You cannot open a reporting round for “%s”.") % opener.name)
     if opener.level not in OPENER_LEVELS:
@@ -232,7 +239,7 @@ def open_round(
         raise ValidationError({"year": _("The year must be between 2021 and 2030.")})
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period ends before it starts.")})
-    if deadline < timezone.localdate():
+    if deadline < dates.today():
         raise ValidationError({"deadline": _("The deadline has already passed.")})
     if bool(levels) == bool(units):
         raise ValidationError(
@@ -241,6 +248,19 @@ def open_round(
     targets = required_units(opener, levels=levels, units=units)
     if not targets:
         raise ValidationError({"levels": _("No unit below matches: nobody would report.")})
+    if not allow_overlap and (overlap := queries.overlapping_rounds(year, kind, targets)):
+        raise ValidationError(
+            {
+                "allow_overlap": _(
+                    "%(rounds)s is already open for %(year)d and asks some of the same units: "
+                    "they would write the same report twice. Tick the box to open it anyway."
+                )
+                % {
+                    "rounds": ", ".join(f"“{r.name}” ({r.opener.name})" for r in overlap),
+                    "year": year,
+                }
+            }
+        )
     sections = _clean_sections(default_sections() if sections is None else sections)
     indicators = list(default_indicators() if indicators is None else indicators)
     if not sections and not indicators:
@@ -296,7 +316,7 @@ def reopen_round(actor, round: ReportingRound, deadline: datetime.date | None = 
     if round.is_open:
         raise ValidationError(_("The round is already open."))
     if deadline is not None:
-        if deadline < timezone.localdate():
+        if deadline < dates.today():
             raise ValidationError({"deadline": _("The deadline has already passed.")})
         round.deadline = deadline
         round.__dict__.pop("cutoff", None)
@@ -309,7 +329,7 @@ def reopen_round(actor, round: ReportingRound, deadline: datetime.date | None = 
 def change_deadline(actor, round: ReportingRound, deadline: datetime.date) -> ReportingRound:
     """Extend (or bring forward) an open round's deadline."""
     _check_opener(actor, round)
-    if deadline < timezone.localdate():
+    if deadline < dates.today():
         raise ValidationError({"deadline": _("The deadline has already passed.")})
     if deadline < round.period_start:
         raise ValidationError({"deadline": _("The deadline falls before the period starts.")})
@@ -524,7 +544,39 @@ def act(
     # Saves are history once the report has gone up (they are the counted corrections).
     if action != Action.SAVE or after != before or (changed and fresh.first_submitted_at):
         _event(fresh, EVENT_OF[action], actor, before, after, comment)
+    if action in NOTICE_OF:
+        _tell(fresh, action, actor, comment)
     return fresh
+
+
+# Who hears of a change: the opening unit's approvers review a submitted report; the unit's
+# officers act on a returned (or unlocked) one and learn that theirs was accepted.
+NOTICE_OF = {
+    Action.SUBMIT: NoticeKind.REPORT_SUBMITTED,
+    Action.RETURN: NoticeKind.REPORT_RETURNED,
+    Action.UNLOCK: NoticeKind.REPORT_RETURNED,
+    Action.ACCEPT: NoticeKind.REPORT_ACCEPTED,
+}
+
+
+def _tell(submission: Submission, action: Action, actor, comment: str) -> None:
+    if action == Action.SUBMIT:
+        recipients = permissions.members([submission.round.opener_id], Role.APPROVER)
+    else:
+        recipients = permissions.members([submission.unit_id], Role.DATA_OFFICER)
+    reviewer = actor.get_full_name() or actor.username
+    if actor.unit_id:
+        reviewer = f"{reviewer} ({actor.unit.name})"
+    notify_after_commit(
+        NOTICE_OF[action],
+        recipients.exclude(pk=actor.pk),
+        link=submission.get_absolute_url(),
+        name=submission.round.name,
+        unit=submission.unit.name,
+        state=submission.state,
+        reviewer=reviewer,
+        comment=comment,
+    )
 
 
 def save_draft(actor, submission, *, version, texts=None, explanation=None) -> Submission:
@@ -615,7 +667,7 @@ def remind(actor, submission: Submission) -> Reminder:
             _("No active account of “%s” has an e-mail address: contact the unit by phone.")
             % submission.unit.name
         )
-    reminder = _claim_reminder(submission, ReminderKind.MANUAL, timezone.localdate(), actor)
+    reminder = _claim_reminder(submission, ReminderKind.MANUAL, dates.today(), actor)
     if reminder is None:
         raise ValidationError(
             _("“%s” has already been reminded today; try again tomorrow.") % submission.unit.name
@@ -651,7 +703,7 @@ def send_due_reminders(today: datetime.date | None = None) -> int:
     """Claim and enqueue today's reminders; running it twice the same day sends nothing more."""
     from .tasks import send_reminder
 
-    today = today or timezone.localdate()
+    today = today or dates.today()
     queued = 0
     for submission, kind in due_reminders(today):
         reminder = _claim_reminder(submission, kind, today)

@@ -6,13 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from binhdang.accounts import permissions
 from binhdang.accounts.models import Role
+from binhdang.core import dates
 from binhdang.core.forms import add_service_errors
 from binhdang.indicators.services import active_lock
 from binhdang.orgunits.queries import breadcrumb
@@ -35,11 +35,11 @@ def _round(user, pk) -> ReportingRound:
 
 
 def _submission(user, pk) -> Submission:
-    """A submission whose unit the user may see, or 404."""
+    """A submission whose reports the user may read (their subtree, or overseen), or 404."""
     submission = get_object_or_404(
         Submission.objects.select_related("round", "round__opener", "unit", "unit__parent"), pk=pk
     )
-    permissions.get_unit(user, submission.unit_id)
+    permissions.get_report_unit(user, submission.unit_id)
     return submission
 
 
@@ -61,7 +61,7 @@ def home(request):
             if permissions.sees_everything(user) or user.has_role(Role.APPROVER)
             else [],
             "can_open": unit is not None and services.can_open_round(user, unit),
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )
 
@@ -135,9 +135,9 @@ def round_detail(request, pk):
             "days_left": queries.days_left(round),
             "sections": round.sections.all(),
             "indicator_count": round.indicators.count(),
-            "word": permissions.can_view(user, within)
+            "word": permissions.can_read_reports(user, within)
             and (within.pk == round.opener_id or round.submissions.filter(unit=within).exists()),
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )
 
@@ -230,7 +230,7 @@ def change_deadline(request, pk):
 def word_report(request, pk):
     """Start the consolidated Word report of a unit for the round, and follow its progress."""
     round = _round(request.user, pk)
-    unit = permissions.get_unit(request.user, request.POST.get("unit") or round.opener_id)
+    unit = permissions.get_report_unit(request.user, request.POST.get("unit") or round.opener_id)
     try:
         job = start_report_job(request.user, round, unit)
     except ValidationError as error:

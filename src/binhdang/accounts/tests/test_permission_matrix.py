@@ -1,10 +1,16 @@
 """Nobody sees or changes anything outside their subtree: by rule, by URL and by listing."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from binhdang.accounts import permissions
+from binhdang.accounts.models import OversightFunction, Role
+from binhdang.conftest import make_user
+from binhdang.indicators.services import record_value
 from binhdang.orgunits.models import OrgUnit
+
+from .oversight import grant, national_department
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +115,43 @@ def test_inactive_user_sees_nothing(personas, tree):
     user.is_active = False
     assert not permissions.visible_units(user).exists()
     assert not permissions.can_view(user, tree["province"])
+
+
+# Oversight beyond the subtree: the national gender-equality department, granted oversight of the
+# nation, reads and inspects everywhere and changes nothing outside its own subtree.
+
+
+@pytest.fixture
+def overseers(personas, tree):
+    department = national_department(tree)
+    grant(personas["system_admin"], department, tree["nation"])
+    return {
+        "department_approver": make_user("vu_pheduyet", department, Role.APPROVER),
+        "department_officer": make_user("vu_nhaplieu", department, Role.DATA_OFFICER),
+    }
+
+
+@pytest.mark.parametrize("persona", ["department_approver", "department_officer"])
+@pytest.mark.parametrize("target", TARGETS)
+def test_overseer_reads_and_inspects_but_never_changes(overseers, tree, persona, target):
+    user, unit = overseers[persona], tree[target]
+    assert permissions.can_read_reports(user, unit)
+    assert permissions.may_inspect(user.unit, unit)
+    assert permissions.oversees(user, unit, OversightFunction.FOLLOW_RECOMMENDATIONS)
+    assert not permissions.can_view(user, unit)
+    assert not permissions.can_edit(user, unit)
+    assert not permissions.can_approve(user, unit)
+    assert not permissions.can_review(user, unit)
+    assert not permissions.can_administer(user, unit)
+    assert not permissions.editable_units(user).filter(pk=unit.pk).exists()
+
+
+@pytest.mark.parametrize("persona", ["department_approver", "department_officer"])
+def test_overseer_cannot_edit_a_province_s_figures(client, overseers, tree, catalogue, persona):
+    user = overseers[persona]
+    with pytest.raises(PermissionDenied):
+        record_value(user, catalogue["5.3"], tree["province"], 2025, value=1)
+    client.force_login(user)
+    for name in ("indicators:enter", "indicators:excel_import", "orgunits:add_departments"):
+        response = client.post(reverse(name, args=[tree["province"].pk]), {})
+        assert response.status_code in (403, 404), name

@@ -39,9 +39,3 @@ AUDIT_ACTIONS = {
 def audit_action(action) -> str:
     """The audit action in the interface's language."""
     return AUDIT_ACTIONS.get(action, "")
-
-
-@register.filter
-def audit_value(value) -> str:
-    """An old or new value from the audit log, with emptiness shown as ∅."""
-    return "∅" if value in (None, "", "None") else value
