@@ -660,6 +660,8 @@ def _check_inspection(
             "end": _date(end_date),
             "start": _date(start_date),
         }
+    if start_date and unit.after_end(start_date):
+        errors["start_date"] = unit.after_end(start_date)
     if not inspected_units:
         errors["inspected_units"] = _("Choose at least one unit inspected.")
     outside = [u.name for u in inspected_units if not permissions.may_inspect(unit, u, start_date)]
@@ -687,7 +689,6 @@ def _inspection_fields(unit: OrgUnit, inspected_units: list[OrgUnit], **typed) -
         inspected_units=inspected_units,
         **{key: fields[key] for key in ("kind", "title", "lead_name", "start_date", "end_date")},
     )
-    unit.refuse_after_end(fields["start_date"], field="start_date")
     return fields
 
 
