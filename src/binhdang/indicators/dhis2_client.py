@@ -167,8 +167,8 @@ def _unreachable(error: BaseException, url: str) -> ValidationError:
     reason = getattr(error, "reason", error)
     if isinstance(reason, TimeoutError | socket.timeout):
         return ValidationError(
-            _("DHIS2 did not answer within %(seconds)d seconds. Try again later.")
-            % {"seconds": settings.DHIS2_TIMEOUT}
+            _("DHIS2 did not answer within %(seconds)s seconds. Try again later.")
+            % {"seconds": f"{settings.DHIS2_TIMEOUT:g}"}
         )
     if isinstance(reason, ssl.SSLCertVerificationError):
         return ValidationError(

@@ -137,14 +137,16 @@ def _pull(job: Job, exchange: Dhis2Exchange) -> str:
     save = dhis2.import_values
     saved = imports.rehearse(save, job.owner, cells) if exchange.dry_run else save(job.owner, cells)
     exchange.summary = {"received": len(values), "saved": saved}
+    numbers = {"received": len(values), "saved": saved}
     if exchange.dry_run:
-        return _(
-            "DHIS2 sent %(received)d values; all %(saved)d would be saved. Nothing was changed."
-        ) % {"received": len(values), "saved": saved}
-    return _("DHIS2 sent %(received)d values; %(saved)d were saved.") % {
-        "received": len(values),
-        "saved": saved,
-    }
+        return (
+            _(
+                "DHIS2 sent %(received)d values, %(saved)d figures; all would be saved. Nothing "
+                "was changed."
+            )
+            % numbers
+        )
+    return _("DHIS2 sent %(received)d values; %(saved)d figures were saved.") % numbers
 
 
 def run_exchange(job: Job, exchange_id: int) -> None:
