@@ -290,3 +290,21 @@ def test_a_dhis2_answer_that_is_not_an_import_summary_is_refused():
         }
     )
     assert (summary.imported, summary.updated) == (1, 2)  # DHIS2 before 2.38: bare summary
+
+
+def test_the_exchange_page_polls_itself_then_reloads_with_the_summary(
+    client, personas, accepted_round, standin
+):
+    page = _start(client, personas["province_approver"], accepted_round, "push", dry_run=True)
+    exchange = Dhis2Exchange.objects.get()
+    url = exchange.get_absolute_url()
+    Job.objects.filter(pk=exchange.job_id).update(status=Job.Status.RUNNING, progress=50)
+    running = client.get(url, headers={"HX-Request": "true"})
+    assert f'hx-get="{url}"' in running.content.decode()  # its own page, not the bare job page
+    Job.objects.filter(pk=exchange.job_id).update(status=Job.Status.DONE)
+    finished = client.get(url, headers={"HX-Request": "true"})
+    assert finished["HX-Refresh"] == "true"
+    # The round's DHIS2 page lists the exchange with DHIS2's counts.
+    listing = client.get(reverse("reporting:dhis2", args=[accepted_round.pk])).content.decode()
+    assert url in listing and "DHIS2 sẽ nhập 2" in listing
+    assert page.status_code == 200
