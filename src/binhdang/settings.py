@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "binhdang.plans",
     "binhdang.activities",
     "binhdang.reporting",
+    "binhdang.workboard",
     "binhdang.notices",
     "binhdang.demo",
 ]
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "binhdang.core.context_processors.navigation",
                 "binhdang.accounts.context_processors.account_menu",
+                "binhdang.accounts.context_processors.breadcrumb_scope",
                 "binhdang.notices.context_processors.bell",
             ],
         },
@@ -147,7 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "orgunits:home"
+LOGIN_REDIRECT_URL = "workboard:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failed logins, per user name from any address: a guesser cannot go on
@@ -208,6 +210,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "binhdang.core.views.csrf_failure"
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
