@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.imports import read_json
 from binhdang.core.spreadsheets import ImportErrors
@@ -105,8 +105,8 @@ def _base() -> str:
         _(
             "DHIS2_URL must be an https:// address (%(url)s): the credentials must not travel "
             "in clear."
-        )
-        % {"url": url}
+        ),
+        params={"url": url},
     )
 
 
@@ -147,19 +147,19 @@ def _http_error(code: int, url: str) -> ValidationError:
             _(
                 "DHIS2 has no such address (HTTP 404): check DHIS2_URL (%(url)s), the address of "
                 "DHIS2 without /api."
-            )
-            % {"url": url}
+            ),
+            params={"url": url},
         )
     if 300 <= code < 400:
         return ValidationError(
             _(
                 "DHIS2 redirected the request elsewhere (HTTP %(code)d), usually to its login "
                 "page: check DHIS2_URL and the credentials."
-            )
-            % {"code": code}
+            ),
+            params={"code": code},
         )
     return ValidationError(
-        _("DHIS2 answered with an error (HTTP %(code)d). Try again later.") % {"code": code}
+        _("DHIS2 answered with an error (HTTP %(code)d). Try again later."), params={"code": code}
     )
 
 
@@ -167,27 +167,28 @@ def _unreachable(error: BaseException, url: str) -> ValidationError:
     reason = getattr(error, "reason", error)
     if isinstance(reason, TimeoutError | socket.timeout):
         return ValidationError(
-            _("DHIS2 did not answer within %(seconds)s seconds. Try again later.")
-            % {"seconds": f"{settings.DHIS2_TIMEOUT:g}"}
+            _("DHIS2 did not answer within %(seconds)s seconds. Try again later."),
+            params={"seconds": f"{settings.DHIS2_TIMEOUT:g}"},
         )
     if isinstance(reason, ssl.SSLCertVerificationError):
         return ValidationError(
             _(
                 "DHIS2's HTTPS certificate could not be verified (%(url)s): the connection was "
                 "not made."
-            )
-            % {"url": url}
+            ),
+            params={"url": url},
         )
     if isinstance(reason, ConnectionRefusedError):
         return ValidationError(
-            _("DHIS2 refused the connection at %(url)s: the server may be down.") % {"url": url}
+            _("DHIS2 refused the connection at %(url)s: the server may be down."),
+            params={"url": url},
         )
     if isinstance(reason, socket.gaierror):
         return ValidationError(
-            _("The DHIS2 server %(url)s was not found: check DHIS2_URL.") % {"url": url}
+            _("The DHIS2 server %(url)s was not found: check DHIS2_URL."), params={"url": url}
         )
     return ValidationError(
-        _("Could not reach DHIS2 at %(url)s (%(reason)s).") % {"url": url, "reason": reason}
+        _("Could not reach DHIS2 at %(url)s (%(reason)s)."), params={"url": url, "reason": reason}
     )
 
 
@@ -203,8 +204,8 @@ def _read(response) -> dict:
     data = response.read(limit + 1)
     if len(data) > limit:
         raise ValidationError(
-            _("DHIS2's answer is larger than %(mb)d MB; nothing was saved.")
-            % {"mb": settings.IMPORT_MAX_MB}
+            _("DHIS2's answer is larger than %(mb)d MB; nothing was saved."),
+            params={"mb": settings.IMPORT_MAX_MB},
         )
     try:
         document = read_json(data)

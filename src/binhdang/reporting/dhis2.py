@@ -11,7 +11,8 @@ progress; only approvers of the round's opener and system administrators may sta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from binhdang.accounts import permissions
 from binhdang.core import imports, jobs
@@ -34,7 +35,8 @@ def may_exchange(user, round: ReportingRound) -> bool:
     return permissions.can_exchange_with_dhis2(user, round.opener)
 
 
-def _check(user, round: ReportingRound) -> None:
+def check_may_exchange(user, round: ReportingRound) -> None:
+    """Refuse (403) anyone but approvers of the round's opener and system administrators."""
     if not may_exchange(user, round):
         raise PermissionDenied(
             _("Only approvers of the unit that opened the round exchange its figures with DHIS2.")
@@ -61,7 +63,7 @@ def accepted_records(user, round: ReportingRound) -> list[dict]:
 @transaction.atomic
 def start_exchange(user, round: ReportingRound, direction: str, *, dry_run: bool) -> Dhis2Exchange:
     """Check the user may, and start the push or pull as a background job."""
-    _check(user, round)
+    check_may_exchange(user, round)
     if direction not in Dhis2Direction.values:
         raise ValidationError(_("Unknown DHIS2 exchange."))
     dhis2_client.check_configured()
@@ -78,7 +80,7 @@ def start_exchange(user, round: ReportingRound, direction: str, *, dry_run: bool
     return exchange
 
 
-def _counts(summary: dhis2_client.Summary, dry_run: bool) -> str:
+def _counts(summary: dhis2_client.Summary, dry_run: bool) -> jobs.Sentence:
     numbers = {
         "imported": summary.imported,
         "updated": summary.updated,
@@ -87,20 +89,16 @@ def _counts(summary: dhis2_client.Summary, dry_run: bool) -> str:
         "conflicts": len(summary.conflicts),
     }
     if dry_run:
-        return (
-            _(
-                "DHIS2 would import %(imported)d, update %(updated)d, ignore %(ignored)d and "
-                "delete %(deleted)d values; %(conflicts)d conflicts. Nothing was changed."
-            )
-            % numbers
+        text = _(
+            "DHIS2 would import %(imported)d, update %(updated)d, ignore %(ignored)d and "
+            "delete %(deleted)d values; %(conflicts)d conflicts. Nothing was changed."
         )
-    return (
-        _(
+    else:
+        text = _(
             "DHIS2 imported %(imported)d, updated %(updated)d, ignored %(ignored)d and deleted "
             "%(deleted)d values; %(conflicts)d conflicts."
         )
-        % numbers
-    )
+    return jobs.Sentence(text, **numbers)
 
 
 def _push(job: Job, exchange: Dhis2Exchange) -> str:
@@ -113,12 +111,12 @@ def _push(job: Job, exchange: Dhis2Exchange) -> str:
     total = dhis2_client.Summary()
     for done, batch in enumerate(batches, start=1):
         total.add(dhis2_client.push(batch, dry_run=exchange.dry_run))
+        sent = min(done * BATCH, len(records))
         jobs.report_progress(
             job.pk,
             done,
             len(batches),
-            _("%(sent)d of %(all)d values sent.")
-            % {"sent": min(done * BATCH, len(records)), "all": len(records)},
+            jobs.Sentence(_("%(sent)d of %(all)d values sent."), sent=sent, all=len(records)),
         )
     exchange.values = len(records)
     exchange.summary = total.as_dict()
@@ -132,37 +130,41 @@ def _pull(job: Job, exchange: Dhis2Exchange) -> str:
     cells = dhis2.cells(values)
     exchange.values = len(values)
     jobs.report_progress(
-        job.pk, 2, 3, _("Checking %(count)d values against the rules…") % {"count": len(values)}
+        job.pk,
+        2,
+        3,
+        jobs.Sentence(_("Checking %(count)d values against the rules…"), count=len(values)),
     )
     save = dhis2.import_values
     saved = imports.rehearse(save, job.owner, cells) if exchange.dry_run else save(job.owner, cells)
     exchange.summary = {"received": len(values), "saved": saved}
-    numbers = {"received": len(values), "saved": saved}
     if exchange.dry_run:
-        return (
-            _(
-                "DHIS2 sent %(received)d values, %(saved)d figures; all would be saved. Nothing "
-                "was changed."
-            )
-            % numbers
+        text = _(
+            "DHIS2 sent %(received)d values, %(saved)d figures; all would be saved. Nothing "
+            "was changed."
         )
-    return _("DHIS2 sent %(received)d values; %(saved)d figures were saved.") % numbers
+    else:
+        text = _("DHIS2 sent %(received)d values; %(saved)d figures were saved.")
+    return jobs.Sentence(text, received=len(values), saved=saved)
 
 
 def run_exchange(job: Job, exchange_id: int) -> None:
     """The job's work: push or pull, keeping DHIS2's summary or the problems on the exchange."""
     exchange = Dhis2Exchange.objects.select_related("round__opener").get(pk=exchange_id)
     # The permission is checked again: the job may wait in the queue while roles change.
-    _check(job.owner, exchange.round)
+    check_may_exchange(job.owner, exchange.round)
     work = _push if exchange.direction == Dhis2Direction.PUSH else _pull
     try:
         message = work(job, exchange)
     except ValidationError as error:
-        exchange.summary = {"problems": error.messages[:MAX_PROBLEMS]}
+        with translation.override(job.language):
+            exchange.summary = {"problems": error.messages[:MAX_PROBLEMS]}
         exchange.save(update_fields=["values", "summary"])
         raise
     exchange.save(update_fields=["values", "summary"])
-    Job.objects.filter(pk=job.pk).update(message=message[:255])
+    # The page's sentence, in the language of whoever started the exchange.
+    with translation.override(job.language):
+        Job.objects.filter(pk=job.pk).update(message=str(message)[:255])
 
 
 def exchanges(round: ReportingRound):

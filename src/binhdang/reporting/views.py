@@ -377,10 +377,7 @@ def _submission_page(request, submission, form, review_form, action, drafted=fro
 def _exchanging_round(user, pk) -> ReportingRound:
     """A round whose figures the user may exchange with DHIS2 (404 if unseen, else 403)."""
     round = _round(user, pk)
-    if not dhis2.may_exchange(user, round):
-        raise PermissionDenied(
-            _("Only approvers of the unit that opened the round exchange its figures with DHIS2.")
-        )
+    dhis2.check_may_exchange(user, round)
     return round
 
 

@@ -6,9 +6,11 @@ and every failure of DHIS2 is a Vietnamese sentence on the job's page with nothi
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from binhdang.core.models import Job
 from binhdang.indicators import dhis2 as dhis2_files
+from binhdang.indicators import dhis2_client
 from binhdang.indicators.models import DataValue
 from binhdang.indicators.services import record_value
 from binhdang.reporting import dhis2, services
@@ -276,8 +278,6 @@ def test_the_rounds_adx_export_is_what_a_push_sends_and_reads_back(
 
 
 def test_a_dhis2_answer_that_is_not_an_import_summary_is_refused():
-    from binhdang.indicators import dhis2_client
-
     with pytest.raises(ValidationError):
         dhis2_client.read_summary({"response": {"importCount": {"imported": "many"}}})
     with pytest.raises(ValidationError):
@@ -308,3 +308,25 @@ def test_the_exchange_page_polls_itself_then_reloads_with_the_summary(
     listing = client.get(reverse("reporting:dhis2", args=[accepted_round.pk])).content.decode()
     assert url in listing and "DHIS2 sẽ nhập 2" in listing
     assert page.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "summary", "failure"),
+    [
+        ("vi", "DHIS2 sẽ nhập 2", "DHIS2 từ chối thông tin đăng nhập"),
+        ("en", "DHIS2 would import 2", "DHIS2 refused the credentials"),
+    ],
+)
+def test_the_exchanges_sentences_speak_the_starters_language(
+    personas, accepted_round, standin, language, summary, failure
+):
+    with translation.override(language):
+        done = dhis2.start_exchange(
+            personas["province_approver"], accepted_round, "push", dry_run=True
+        )
+        standin.mode = "unauthorized"
+        failed = dhis2.start_exchange(
+            personas["province_approver"], accepted_round, "push", dry_run=True
+        )
+    assert summary in done.job.message
+    assert failure in failed.job.error
