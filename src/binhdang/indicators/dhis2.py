@@ -18,6 +18,7 @@ document type, no entity, nothing fetched from elsewhere.
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass
@@ -135,6 +136,9 @@ def to_csv(records: list[dict]) -> bytes:
 ADX_NAMESPACE = "urn:ihe:qrph:adx:2015"
 # The attributes of an ADX data value that are not a category (a dimension of ours).
 _ADX_VALUE_ATTRIBUTES = {"dataElement", "value"}
+# Characters XML 1.0 cannot carry at all (Excel's line break inside a cell, \x0b, among them): a
+# note keeps a space in their place rather than making the whole file unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def adx_period(year: int) -> str:
@@ -163,7 +167,7 @@ def to_adx(records: list[dict]) -> bytes:
         attributes["value"] = r["value"]
         element = ET.SubElement(groups[key], "dataValue", attributes)
         if r["comment"]:
-            ET.SubElement(element, "annotation").text = r["comment"]
+            ET.SubElement(element, "annotation").text = _NOT_XML.sub(" ", r["comment"])
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 

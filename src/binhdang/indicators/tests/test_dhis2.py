@@ -303,3 +303,16 @@ def test_adx_gives_back_the_records_it_was_written_from(records):
 
     assert sorted((c.record for c in cells), key=key) == sorted(records, key=key)
     assert [c.line for c in cells] == list(range(1, len(records) + 1))
+
+
+def test_a_note_with_characters_xml_cannot_carry_still_makes_a_readable_adx():
+    record = {
+        "dataElement": "X",
+        "period": "2025",
+        "orgUnit": "P51",
+        "categoryOptionCombo": "",
+        "value": "1",
+        "comment": "Dòng một\x0bdòng hai\x01",  # Excel's line break inside a cell
+    }
+    (cell,) = dhis2.parse(dhis2.to_adx([record]), "set.xml")
+    assert cell.record["comment"] == "Dòng một dòng hai"
