@@ -118,6 +118,12 @@ def can_review(user, unit: OrgUnit) -> bool:
     return can_approve(user, unit) and not any(unit.pk == root.pk for root in scope_roots(user))
 
 
+def can_exchange_with_dhis2(user, opener: OrgUnit) -> bool:
+    """Whether the user may push a round's accepted figures to DHIS2 or pull values from it:
+    approvers of the round's opener, and system administrators."""
+    return can_approve(user, opener)
+
+
 def can_administer(user, unit: OrgUnit) -> bool:
     """Whether the user may manage the unit's users and departments."""
     return _unit_scope(user, unit, Role.UNIT_ADMIN)

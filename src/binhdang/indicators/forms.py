@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from binhdang.core.forms import NumberField, StyledForm
 
 from . import measures, services
+from .dhis2 import ADX_EXTENSIONS
 from .models import Comparator, Dimension, Direction, Indicator, Measure
 
 
@@ -323,12 +324,12 @@ class DataEntryForm(StyledForm):
 
 
 class DataFileForm(StyledForm):
-    file = forms.FileField(label=_("DHIS2 data value set (.json or .csv)"))
+    file = forms.FileField(label=_("DHIS2 data value set (.json, .csv or ADX .xml)"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".json", ".csv")):
-            raise forms.ValidationError(_("Choose a .json or .csv file."))
+        if not upload.name.lower().endswith((".json", ".csv", *ADX_EXTENSIONS)):
+            raise forms.ValidationError(_("Choose a .json, .csv or ADX (.xml) file."))
         if upload.size > settings.IMPORT_MAX_MB * 1024 * 1024:
             raise forms.ValidationError(
                 _("The file is larger than %d MB.") % settings.IMPORT_MAX_MB

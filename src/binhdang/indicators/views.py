@@ -388,16 +388,11 @@ def _stored(unit, year: int) -> dict:
 
 
 def dhis2_export(request, pk, fmt):
-    """The year's values of the unit's subtree as a DHIS2 data value set (JSON or CSV)."""
+    """The year's values of the unit's subtree as a DHIS2 data value set (JSON, CSV or ADX)."""
     unit = permissions.get_unit(request.user, pk)
     year = _year(request, default=dates.today().year - 1)
     records = dhis2.export_values(request.user, unit, year)
-    content = dhis2.to_json(records) if fmt == "json" else dhis2.to_csv(records)
-    response = HttpResponse(
-        content, content_type="application/json" if fmt == "json" else "text/csv"
-    )
-    response["Content-Disposition"] = f'attachment; filename="dhis2-{unit.code}-{year}.{fmt}"'
-    return response
+    return dhis2.download(records, fmt, f"dhis2-{unit.code}-{year}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -420,6 +415,8 @@ def dhis2_import(request, pk):
         request,
         "indicators/dhis2_import.html",
         {"unit": unit, "breadcrumb": breadcrumb(unit), "form": form, "problems": problems},
+        # A refused file is a bad request (a client reading the status learns it at once).
+        status=400 if request.method == "POST" else 200,
     )
 
 
