@@ -10,6 +10,7 @@ from binhdang.api import urls as api_urls
 from binhdang.core import views as core_views
 
 urlpatterns = [
+    path("", include("binhdang.workboard.urls")),
     path("", include("binhdang.orgunits.urls")),
     path("users/", include("binhdang.accounts.urls")),
     path("account/", include("binhdang.accounts.self_urls")),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("plans/", include("binhdang.plans.urls")),
     path("activities/", include("binhdang.activities.urls")),
     path("reports/", include("binhdang.reporting.urls")),
+    path("notices/", include("binhdang.notices.urls")),
     path("", include("binhdang.core.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.audit import AuditedMixin
+from binhdang.core.models import Searchable
 
 
 class Role(models.TextChoices):
@@ -23,7 +24,7 @@ class Role(models.TextChoices):
 ROLE_RANK = {role: rank for rank, role in enumerate(Role)}
 
 
-class User(AuditedMixin, AbstractUser):
+class User(AuditedMixin, Searchable, AbstractUser):
     """A person who signs in: an officer of one unit."""
 
     unit = models.ForeignKey(
@@ -47,6 +48,9 @@ class User(AuditedMixin, AbstractUser):
 
     def audit_unit_id(self) -> int | None:
         return self.unit_id
+
+    def search_source(self) -> str:
+        return f"{self.username} {self.first_name}"
 
     def has_role(self, role: Role) -> bool:
         """Whether the user's role is `role` or above it."""

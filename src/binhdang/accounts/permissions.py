@@ -18,13 +18,14 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binhdang.core import dates
 from binhdang.indicators.models import Indicator
+from binhdang.notices.models import Notice
 from binhdang.orgunits.models import OrgUnit
 
-from .models import OversightFunction, OversightGrant, Role, User
+from .models import ROLE_RANK, OversightFunction, OversightGrant, Role, User
 
 
 def _active(user) -> bool:
@@ -88,6 +89,17 @@ def can_view(user, unit: OrgUnit) -> bool:
     return _unit_scope(user, unit, Role.VIEWER)
 
 
+class Viewable:
+    """The units the user may see, as a container the layout asks (`unit in viewable`): a
+    breadcrumb shows the others as text. The scope it checks against is cached per request."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def __contains__(self, unit: OrgUnit) -> bool:
+        return can_view(self.user, unit)
+
+
 def can_edit(user, unit: OrgUnit) -> bool:
     """Whether the user may change the unit's data."""
     return _unit_scope(user, unit, Role.DATA_OFFICER)
@@ -104,6 +116,12 @@ def can_review(user, unit: OrgUnit) -> bool:
     if sees_everything(user):
         return True
     return can_approve(user, unit) and not any(unit.pk == root.pk for root in scope_roots(user))
+
+
+def can_exchange_with_dhis2(user, opener: OrgUnit) -> bool:
+    """Whether the user may push a round's accepted figures to DHIS2 or pull values from it:
+    approvers of the round's opener, and system administrators."""
+    return can_approve(user, opener)
 
 
 def can_administer(user, unit: OrgUnit) -> bool:
@@ -155,6 +173,28 @@ def visible_users(user) -> QuerySet[User]:
     if sees_everything(user):
         return User.objects.all()
     return restrict(user, User.objects.all()).filter(~Q(role=Role.SYSTEM_ADMIN))
+
+
+def members(units, role: Role = Role.VIEWER) -> QuerySet[User]:
+    """The active accounts of the given units (their own people, not those above) whose role is
+    `role` or above: the people a unit's notices and reminders go to."""
+    allowed = [r for r in Role if ROLE_RANK[r] >= ROLE_RANK[Role(role)]]
+    return User.objects.filter(unit__in=units, is_active=True, role__in=allowed).order_by("pk")
+
+
+def notices_for(user) -> QuerySet[Notice]:
+    """A user's own notices: nobody sees another's, not even a system administrator."""
+    if not _active(user):
+        return Notice.objects.none()
+    return Notice.objects.filter(recipient=user)
+
+
+def get_notice(user, pk) -> Notice:
+    """Fetch one of the user's own notices, or 404."""
+    try:
+        return notices_for(user).get(pk=pk)
+    except (Notice.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such notice.")) from None
 
 
 def get_unit(user, pk, action: str = "view") -> OrgUnit:
@@ -225,7 +265,7 @@ def get_indicator(user, pk, unit: OrgUnit | None = None) -> Indicator:
 
 def grants_in_force(function: OversightFunction, on: datetime.date | None = None):
     """Grants of a function in force on a day (today if none given)."""
-    on = on or timezone.localdate()
+    on = on or dates.today()
     return OversightGrant.objects.filter(function=function, valid_from__lte=on).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=on)
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from binhdang.core import dates
 from binhdang.orgunits.models import OrgUnit
 
 from . import permissions
@@ -292,7 +293,7 @@ def end_oversight(
 ) -> OversightGrant:
     """End a grant on a day (today if none given): it gives nothing after that day."""
     _refuse_unless_system_admin(actor)
-    on = on or timezone.localdate()
+    on = on or dates.today()
     grant = OversightGrant.objects.select_for_update().get(pk=grant.pk)
     if on < grant.valid_from:
         raise ValidationError(

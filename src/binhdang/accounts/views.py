@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from binhdang.core.forms import add_service_errors
+from binhdang.core.text import matching
 from binhdang.orgunits.queries import breadcrumb
 
 from . import permissions, services
@@ -44,7 +45,7 @@ def user_list(request):
         raise PermissionDenied(_("Only administrators manage accounts."))
     text = request.GET.get("q", "").strip()
     if text:
-        users = users.filter(Q(username__icontains=text) | Q(first_name__icontains=text))
+        users = matching(users, text)
     page = Paginator(users.order_by("unit__path", "username"), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "unit": unit, "q": text})
 

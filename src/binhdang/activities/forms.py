@@ -1,10 +1,11 @@
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.accounts import permissions
 from binhdang.core.concurrency import StaleCheckForm
 from binhdang.core.forms import IntegerNumberField, StyledForm
+from binhdang.orgunits.forms import UnitChoiceField, UnitMultipleChoiceField
 from binhdang.orgunits.models import Level, OrgUnit
 
 from . import services
@@ -20,8 +21,18 @@ from .models import (
 
 
 def organiser_choices(user):
-    """Live units the user may record activities for."""
-    return permissions.editable_units(user).live().order_by("depth", "level", "search_name")
+    """Units the user may record activities for: the current ones, and the former ministries,
+    provinces and departments (an old province's department organised a 2021 training); former
+    districts and communes stay out, being thousands. Former units are labelled with their end."""
+    editable = permissions.editable_units(user)
+    former = editable.historical().filter(
+        level__in=[Level.CENTRAL, Level.PROVINCE, Level.DEPARTMENT]
+    )
+    return (
+        (editable.live() | former)
+        .select_related("parent")
+        .order_by(F("valid_to").desc(nulls_first=True), "depth", "level", "search_name")
+    )
 
 
 def partner_choices(user):
@@ -45,16 +56,6 @@ def partner_choices(user):
         .filter(Q(path__startswith=top.path) | Q(pk__in=ancestors))
         .order_by("depth", "level", "search_name")
     )
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 def _count(label, help_text="", below=10**9):
@@ -99,11 +100,25 @@ class ActivityForm(StaleCheckForm, StyledForm):
     online_site_count = _count(
         _("Number of online sites"), _("Counted from the list if left empty.")
     )
+    event_count = _count(
+        _("Number of events"),
+        _(
+            "For a record of several events of this kind, e.g. 10 for “hơn 10 hội thảo”; empty for "
+            "one event."
+        ),
+    )
+    count_is_minimum = forms.BooleanField(
+        label=_("At least this number (“hơn”, “trên”, “ít nhất”)"), required=False
+    )
     participants = _count(_("Participants (total)"))
     women = _count(_("Women participants"))
     leaders = _count(_("Leaders and managers"))
     officers = _count(_("Officers and civil servants"))
     public = _count(_("Members of the public"))
+    from_province = _count(_("From the provincial level"))
+    from_district = _count(_("From the district level"))
+    from_commune = _count(_("From the commune level"))
+    from_departments = _count(_("From departments and agencies"))
     topics = forms.MultipleChoiceField(
         label=_("Topics"),
         choices=Topic.choices,
@@ -125,9 +140,9 @@ class ActivityForm(StaleCheckForm, StyledForm):
     )
 
     GROUPS = (
-        ("title", "kind", "start_date", "end_date"),
+        ("title", "kind", "event_count", "count_is_minimum", "start_date", "end_date"),
         ("organiser", "co_organisers", "partners", "venue", "online_sites", "online_site_count"),
-        ("participants", "women", "leaders", "officers", "public"),
+        ("participants", "women", *services.GROUP_FIELDS, *services.LEVEL_FIELDS),
         ("topics", "outputs", "cost", "note"),
     )
 
@@ -156,12 +171,8 @@ class ActivityForm(StaleCheckForm, StyledForm):
             partners=data.get("partners", ""),
             venue=data.get("venue", ""),
             online_sites=data.get("online_sites", ""),
-            online_site_count=data.get("online_site_count"),
-            participants=data.get("participants"),
-            women=data.get("women"),
-            leaders=data.get("leaders"),
-            officers=data.get("officers"),
-            public=data.get("public"),
+            count_is_minimum=data.get("count_is_minimum", False),
+            **{name: data.get(name) for name in services.COUNT_FIELDS},
             topics=list(data.get("topics") or []),
             outputs=data.get("links", []),
             cost=data.get("cost"),
@@ -185,12 +196,8 @@ def initial_from(activity) -> dict:
         "partners": activity.partners,
         "venue": activity.venue,
         "online_sites": activity.online_sites,
-        "online_site_count": activity.online_site_count,
-        "participants": activity.participants,
-        "women": activity.women,
-        "leaders": activity.leaders,
-        "officers": activity.officers,
-        "public": activity.public,
+        "count_is_minimum": activity.count_is_minimum,
+        **{name: getattr(activity, name) for name in services.COUNT_FIELDS},
         "topics": [t.topic for t in activity.topics.all()],
         "outputs": services.links_text(activity.outputs.all()),
         "cost": activity.cost,

@@ -1,6 +1,6 @@
-"""A user's calendar as iCalendar (RFC 5545): task deadlines, their unit's activities and the
-year's observances, as all-day events with UIDs that stay the same from one download to the next,
-so that calendar apps update events instead of duplicating them."""
+"""A user's calendar as iCalendar (RFC 5545): reporting rounds' and task deadlines, their unit's
+activities and the year's observances, as all-day events with UIDs that stay the same from one
+download to the next, so that calendar apps update events instead of duplicating them."""
 
 import datetime
 
@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from binhdang.core import dates
 from binhdang.plans.queries import deadlines
+from binhdang.reporting.queries import round_deadlines
 
 from . import observances, queries
 from .models import Activity
@@ -36,7 +38,7 @@ def window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def task_deadlines(user, start: datetime.date, end: datetime.date):
-    """The plans app's task deadlines the user may see."""
+    """The plans app's deadlines of tasks given to or by the user's unit."""
     return list(deadlines(user, start, end))
 
 
@@ -67,7 +69,7 @@ def _event(uid: str, summary: str, first: datetime.date, last: datetime.date, st
 
 def build(user, base_url: str, today: datetime.date | None = None) -> bytes:
     """The user's calendar for the feed's window, as iCalendar bytes."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     start, end = window(today)
     now = timezone.now()
     calendar = Calendar()
@@ -77,10 +79,36 @@ def build(user, base_url: str, today: datetime.date | None = None) -> bytes:
     calendar.add("x-wr-calname", _("Binhdang: %s") % (user.get_full_name() or user.username))
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
 
+    for item in round_deadlines(user, start, end):
+        round = item.round
+        event = _event(
+            f"round-{round.pk}",
+            _("Report due: %s") % round.name,
+            round.deadline,
+            round.deadline,
+            round.updated_at,
+        )
+        if item.submission is not None:
+            text = _("Opened by %(opener)s. Your unit's report: %(state)s.") % {
+                "opener": round.opener.name,
+                "state": item.submission.get_state_display(),
+            }
+        else:
+            text = _("Opened by %(opener)s. Follow and review the reports of the units asked.") % {
+                "opener": round.opener.name
+            }
+        event.add("description", text)
+        event.add("url", base_url + item.get_absolute_url())
+        event.add("categories", [_("Reporting round")])
+        calendar.add_component(event)
+
     for task in task_deadlines(user, start, end):
+        summary = _("Deadline: %s") % task.title
+        if task.deadline_words:
+            summary = f"{summary} ({task.deadline_words})"
         event = _event(
             f"task-{task.pk}",
-            _("Deadline: %s") % task.title,
+            summary,
             task.deadline,
             task.deadline,
             getattr(task, "updated_at", None) or now,
@@ -100,7 +128,7 @@ def build(user, base_url: str, today: datetime.date | None = None) -> bytes:
     for activity in feed_activities(user, start, end):
         event = _event(
             f"activity-{activity.pk}",
-            activity.title,
+            activity.display_title,
             activity.start_date,
             activity.end_date,
             activity.updated_at,

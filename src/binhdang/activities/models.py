@@ -6,6 +6,7 @@ above it; co-organising units see it too but do not count it. Participant figure
 A commendation is a proposal by a unit for an award, decided by an approver above that unit.
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -16,7 +17,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.audit import AuditedMixin
-from binhdang.core.models import TimeStamped
+from binhdang.core.models import Searchable, TimeStamped
+
+# Activities are recorded from the Law on Gender Equality's entry into force: Luật Bình đẳng giới
+# số 73/2006/QH11 of 29/11/2006, in force from 01/07/2007 (Article 44; see
+# /work/shared/domain/sources.md). Every year filter and summary of activities starts here.
+LAW_IN_FORCE = datetime.date(2007, 7, 1)
+FIRST_YEAR = LAW_IN_FORCE.year
 
 
 class Kind(models.TextChoices):
@@ -60,7 +67,21 @@ class Topic(models.TextChoices):
 TOPIC_ORDER = {topic: rank for rank, topic in enumerate(Topic)}
 
 
-class Activity(AuditedMixin, TimeStamped):
+def events_label(count: int | None, minimum: bool) -> str:
+    """ "Hơn 10" or "18" before a record's title; "" for a single event."""
+    if (count or 1) == 1 and not minimum:
+        return ""
+    number = formats.number_format(count or 1, force_grouping=True)
+    return gettext("More than %(count)s") % {"count": number} if minimum else number
+
+
+def titled(title: str, count: int | None, minimum: bool) -> str:
+    """A record's title as the review writes it: "Hơn 10 hội thảo, tập huấn"."""
+    label = events_label(count, minimum)
+    return f"{label} {title}" if label else title
+
+
+class Activity(AuditedMixin, Searchable, TimeStamped):
     """A conference, training, campaign, delegation... held by a unit."""
 
     title = models.CharField(_("title"), max_length=500)
@@ -85,8 +106,25 @@ class Activity(AuditedMixin, TimeStamped):
     online_site_count = models.PositiveIntegerField(
         _("number of online sites"), null=True, blank=True
     )
+    # One record may stand for several events of its kind, as reviews write them: "18 đoàn quốc
+    # tế" (18, exact) or "hơn 10 hội thảo, tập huấn" (10, a minimum).
+    event_count = models.PositiveIntegerField(_("number of events"), default=1)
+    count_is_minimum = models.BooleanField(_("at least this number"), default=False)
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     women = models.PositiveIntegerField(_("women participants"), null=True, blank=True)
+    # Participants by the level they come from; parts of `participants`, not a second total.
+    from_province = models.PositiveIntegerField(
+        _("participants from the provincial level"), null=True, blank=True
+    )
+    from_district = models.PositiveIntegerField(
+        _("participants from the district level"), null=True, blank=True
+    )
+    from_commune = models.PositiveIntegerField(
+        _("participants from the commune level"), null=True, blank=True
+    )
+    from_departments = models.PositiveIntegerField(
+        _("participants from departments and agencies"), null=True, blank=True
+    )
     leaders = models.PositiveIntegerField(_("leaders and managers"), null=True, blank=True)
     officers = models.PositiveIntegerField(_("officers and civil servants"), null=True, blank=True)
     public = models.PositiveIntegerField(_("members of the public"), null=True, blank=True)
@@ -114,7 +152,10 @@ class Activity(AuditedMixin, TimeStamped):
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
                 name="activity_ends_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(event_count__gte=1), name="activity_counts_one_event_or_more"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -122,6 +163,9 @@ class Activity(AuditedMixin, TimeStamped):
 
     def audit_unit_id(self) -> int | None:
         return self.organiser_id
+
+    def search_source(self) -> str:
+        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("activities:detail", args=[self.pk])
@@ -133,6 +177,16 @@ class Activity(AuditedMixin, TimeStamped):
         if self.end_date == self.start_date:
             return start
         return f"{start} – {formats.date_format(self.end_date, 'SHORT_DATE_FORMAT')}"
+
+    @property
+    def count_label(self) -> str:
+        """ "Hơn 10" or "18" for a record of several events; "" for a single event."""
+        return events_label(self.event_count, self.count_is_minimum)
+
+    @property
+    def display_title(self) -> str:
+        """The title as the review writes it: "Hơn 10 hội thảo, tập huấn"."""
+        return titled(self.title, self.event_count, self.count_is_minimum)
 
     @property
     def women_share(self) -> float | None:

@@ -4,6 +4,9 @@ Roll-ups are live aggregate queries over the materialised path of the organising
 figures are those of activities organised by the unit or any unit below it, and (for years before
 the 2025 reorganisation) by the units it was formed from and everything below those. No query
 walks the tree in Python.
+
+Activities are counted as events: a record of "hơn 10 hội thảo" counts 10, and a count that
+includes such a minimum is itself a minimum, shown "≥ 28" in tables and "ít nhất 28" in sentences.
 """
 
 import datetime
@@ -13,6 +16,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from binhdang.accounts import permissions
 from binhdang.core.formatting import percent
@@ -22,15 +26,43 @@ from binhdang.orgunits.models import OrgUnit
 from .models import KIND_ORDER, TOPIC_ORDER, Activity, ActivityTopic, Commendation, Kind, Topic
 
 
+def _number(value: int) -> str:
+    return formats.number_format(value, force_grouping=True)
+
+
+def count_label(count: int, minimum: bool) -> str:
+    """A number of events for a table: "28", or "≥ 28" when a counted record is a minimum."""
+    return f"≥ {_number(count)}" if minimum else _number(count)
+
+
+def count_words(count: int, minimum: bool) -> str:
+    """A number of events for a sentence: "28", or "ít nhất 28"."""
+    if minimum:
+        return _("at least %(count)s") % {"count": _number(count)}
+    return _number(count)
+
+
+class Counted:
+    """A number of events (`count`) and whether it is a minimum (`minimum`)."""
+
+    count: int
+    minimum: bool
+
+    @property
+    def count_label(self) -> str:
+        return count_label(self.count, self.minimum)
+
+
 @dataclass
-class KindCount:
-    """Activities of one kind: how many, and their participants."""
+class KindCount(Counted):
+    """Activities of one kind: how many events, and their participants."""
 
     kind: str
     label: str
     count: int
     participants: int
     women: int
+    minimum: bool = False
 
     @property
     def women_share(self) -> float | None:
@@ -38,12 +70,13 @@ class KindCount:
 
 
 @dataclass
-class TopicCount:
+class TopicCount(Counted):
     topic: str
     label: str
     count: int
     participants: int
     women: int
+    minimum: bool = False
 
     @property
     def women_share(self) -> float | None:
@@ -51,7 +84,7 @@ class TopicCount:
 
 
 @dataclass
-class UnitCount:
+class UnitCount(Counted):
     """Activities organised in the subtree of one unit below the unit looked at."""
 
     unit: OrgUnit
@@ -59,6 +92,7 @@ class UnitCount:
     participants: int
     women: int
     is_self: bool = False
+    minimum: bool = False
 
     @property
     def women_share(self) -> float | None:
@@ -66,10 +100,29 @@ class UnitCount:
 
 
 @dataclass
-class MonthCount:
+class MonthCount(Counted):
     month: int
     count: int
     participants: int
+    minimum: bool = False
+
+
+def total_of(rows: list[KindCount]) -> KindCount:
+    """The sum of rows by kind: all events, a minimum if any row is."""
+    return KindCount(
+        "",
+        "",
+        sum(r.count for r in rows),
+        sum(r.participants for r in rows),
+        sum(r.women for r in rows),
+        minimum=any(r.minimum for r in rows),
+    )
+
+
+def event_total(activities: QuerySet[Activity]) -> tuple[int, bool]:
+    """How many events a set of activities stands for, and whether that is a minimum."""
+    row = activities.order_by().aggregate(**_totals())
+    return row["n"], bool(row["floors"])
 
 
 def lineage(unit: OrgUnit) -> list[OrgUnit]:
@@ -111,11 +164,13 @@ def of_unit(unit: OrgUnit) -> QuerySet[Activity]:
     )
 
 
-def _totals():
+def _totals(prefix: str = ""):
+    """Events (the sum of the records' counts), records that are minimums, participants, women."""
     return {
-        "n": Count("pk"),
-        "people": Coalesce(Sum("participants"), 0),
-        "female": Coalesce(Sum("women"), 0),
+        "n": Coalesce(Sum(f"{prefix}event_count"), 0),
+        "floors": Count("pk", filter=Q(**{f"{prefix}count_is_minimum": True})),
+        "people": Coalesce(Sum(f"{prefix}participants"), 0),
+        "female": Coalesce(Sum(f"{prefix}women"), 0),
     }
 
 
@@ -129,6 +184,7 @@ def counts_by_kind(activities: QuerySet[Activity]) -> list[KindCount]:
             count=row["n"],
             participants=row["people"],
             women=row["female"],
+            minimum=bool(row["floors"]),
         )
         for row in rows
         if row["kind"] in Kind.values
@@ -147,16 +203,17 @@ def counts_by_topic(activities: QuerySet[Activity]) -> list[TopicCount]:
     rows = (
         ActivityTopic.objects.filter(activity__in=activities.order_by().values("pk"))
         .values("topic")
-        .annotate(
-            n=Count("activity", distinct=True),
-            people=Coalesce(Sum("activity__participants"), 0),
-            female=Coalesce(Sum("activity__women"), 0),
-        )
+        .annotate(**_totals("activity__"))  # one row per activity and topic: sums are exact
         .order_by()
     )
     result = [
         TopicCount(
-            row["topic"], str(Topic(row["topic"]).label), row["n"], row["people"], row["female"]
+            row["topic"],
+            str(Topic(row["topic"]).label),
+            row["n"],
+            row["people"],
+            row["female"],
+            minimum=bool(row["floors"]),
         )
         for row in rows
         if row["topic"] in Topic.values
@@ -174,7 +231,9 @@ def counts_by_month(activities: QuerySet[Activity]) -> list[MonthCount]:
         .annotate(**_totals())
     }
     return [
-        MonthCount(m, rows[m]["n"] if m in rows else 0, rows[m]["people"] if m in rows else 0)
+        MonthCount(m, rows[m]["n"], rows[m]["people"], bool(rows[m]["floors"]))
+        if m in rows
+        else MonthCount(m, 0, 0)
         for m in range(1, 13)
     ]
 
@@ -196,15 +255,16 @@ def counts_by_subunit(unit: OrgUnit, activities: QuerySet[Activity]) -> list[Uni
             continue
         rest = path[len(root_path) :].strip("/")
         key = int(rest.split("/")[0]) if rest else roots[root_path].pk
-        totals = grouped.setdefault(key, [0, 0, 0])
+        totals = grouped.setdefault(key, [0, 0, 0, 0])
         totals[0] += row["n"]
         totals[1] += row["people"]
         totals[2] += row["female"]
+        totals[3] += row["floors"]
     units = OrgUnit.objects.in_bulk(list(grouped))
     own_ids = {root.pk for root in roots.values()}
     result = [
-        UnitCount(units[pk], n, people, female, is_self=pk in own_ids)
-        for pk, (n, people, female) in grouped.items()
+        UnitCount(units[pk], n, people, female, is_self=pk in own_ids, minimum=bool(floors))
+        for pk, (n, people, female, floors) in grouped.items()
         if pk in units
     ]
     return sorted(result, key=lambda r: (not r.is_self, -r.count, r.unit.search_name))
@@ -214,25 +274,27 @@ def counts_by_subunit(unit: OrgUnit, activities: QuerySet[Activity]) -> list[Uni
 
 
 # Counted nouns: "12 lớp tập huấn", "5 hội nghị"...
-def _counted(kind: str, count: int) -> str:
-    number = _number(count)
+def _counted(kind: str, count: int, minimum: bool = False) -> str:
+    number = count_words(count, minimum)
     phrases = {
-        Kind.CONFERENCE: _("%(count)s conference(s)"),
-        Kind.TRAINING: _("%(count)s training course(s)"),
-        Kind.WORKSHOP: _("%(count)s workshop(s)"),
-        Kind.TALK: _("%(count)s talk(s)"),
-        Kind.MEETING: _("%(count)s meeting(s)"),
-        Kind.CAMPAIGN: _("%(count)s communication campaign(s)"),
-        Kind.CONTEST: _("%(count)s contest(s)"),
-        Kind.COMMEMORATION: _("%(count)s rally(ies) or commemoration(s)"),
-        Kind.DELEGATION: _("%(count)s international delegation(s)"),
-        Kind.OTHER: _("%(count)s other activity(ies)"),
+        Kind.CONFERENCE: ngettext("%(count)s conference", "%(count)s conferences", count),
+        Kind.TRAINING: ngettext("%(count)s training course", "%(count)s training courses", count),
+        Kind.WORKSHOP: ngettext("%(count)s workshop", "%(count)s workshops", count),
+        Kind.TALK: ngettext("%(count)s talk", "%(count)s talks", count),
+        Kind.MEETING: ngettext("%(count)s meeting", "%(count)s meetings", count),
+        Kind.CAMPAIGN: ngettext(
+            "%(count)s communication campaign", "%(count)s communication campaigns", count
+        ),
+        Kind.CONTEST: ngettext("%(count)s contest", "%(count)s contests", count),
+        Kind.COMMEMORATION: ngettext(
+            "%(count)s rally or commemoration", "%(count)s rallies or commemorations", count
+        ),
+        Kind.DELEGATION: ngettext(
+            "%(count)s international delegation", "%(count)s international delegations", count
+        ),
+        Kind.OTHER: ngettext("%(count)s other activity", "%(count)s other activities", count),
     }
     return phrases[Kind(kind)] % {"count": number}
-
-
-def _number(value: int) -> str:
-    return formats.number_format(value, force_grouping=True)
 
 
 def _with_people(phrase: str, participants: int, women: int) -> str:
@@ -290,15 +352,17 @@ def summary_from_counts(
     who = unit_in_sentence(unit)
     if not counts:
         return _("%(period)s, %(unit)s recorded no activities.") % {"period": period, "unit": who}
-    parts = [_with_people(_counted(c.kind, c.count), c.participants, c.women) for c in counts]
+    parts = [
+        _with_people(_counted(c.kind, c.count, c.minimum), c.participants, c.women) for c in counts
+    ]
     if len(counts) == 1:
         held = parts[0]
     else:
-        total = sum(c.count for c in counts)
+        total = total_of(counts)
         overall = _with_people(
-            _("%(count)s activities") % {"count": _number(total)},
-            sum(c.participants for c in counts),
-            sum(c.women for c in counts),
+            _("%(count)s activities") % {"count": count_words(total.count, total.minimum)},
+            total.participants,
+            total.women,
         )
         held = _("%(total)s, including %(parts)s") % {"total": overall, "parts": "; ".join(parts)}
     return _("%(period)s, %(unit)s held %(activities)s.") % {

@@ -1,7 +1,9 @@
 """Every write to activities, commendations and calendar feeds, with their rules.
 
 Activity rules (issue 6): the end is not before the start; participant figures are not negative;
-women and the groups (leaders, officers, public) do not exceed the total; a number of online
+women, the groups (leaders, officers, public) and the levels (province, district, commune,
+departments) each do not exceed the total; a record of several events (issue 12: "hơn 10 hội thảo")
+counts at least one; a number of online
 sites needs the sites described; the organiser lies in the actor's editable scope. A refusal is a
 ValidationError naming the field, and nothing is written. Commendations are proposed by a unit's
 data officer and decided (approved with a decision, or rejected with a reason) by an approver
@@ -19,7 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
-from binhdang.core import concurrency
+from binhdang.core import concurrency, dates
 from binhdang.orgunits.models import OrgUnit
 
 from .models import (
@@ -39,15 +41,28 @@ from .models import (
 )
 
 # Figures an activity records, in the order forms and sheets show them.
-COUNT_FIELDS = ("online_site_count", "participants", "women", "leaders", "officers", "public")
 GROUP_FIELDS = ("leaders", "officers", "public")
+LEVEL_FIELDS = ("from_province", "from_district", "from_commune", "from_departments")
+COUNT_FIELDS = (
+    "event_count",
+    "online_site_count",
+    "participants",
+    "women",
+    *GROUP_FIELDS,
+    *LEVEL_FIELDS,
+)
 FIELD_LABELS = {
+    "event_count": lambda: _("Number of events"),
     "online_site_count": lambda: _("Number of online sites"),
     "participants": lambda: _("Participants (total)"),
     "women": lambda: _("Women participants"),
     "leaders": lambda: _("Leaders and managers"),
     "officers": lambda: _("Officers and civil servants"),
     "public": lambda: _("Members of the public"),
+    "from_province": lambda: _("Participants from the provincial level"),
+    "from_district": lambda: _("Participants from the district level"),
+    "from_commune": lambda: _("Participants from the commune level"),
+    "from_departments": lambda: _("Participants from departments and agencies"),
     "cost": lambda: _("Cost (VND)"),
 }
 URL_PATTERN = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -76,11 +91,17 @@ class ActivityData:
     venue: str = ""
     online_sites: str = ""
     online_site_count: int | None = None
+    event_count: int | None = 1
+    count_is_minimum: bool = False
     participants: int | None = None
     women: int | None = None
     leaders: int | None = None
     officers: int | None = None
     public: int | None = None
+    from_province: int | None = None
+    from_district: int | None = None
+    from_commune: int | None = None
+    from_departments: int | None = None
     topics: list[str] = field(default_factory=list)
     outputs: list[Link] = field(default_factory=list)
     cost: int | None = None
@@ -154,15 +175,24 @@ def check_activity(actor, data: ActivityData) -> dict[str, str]:
             )
             % data.organiser.name
         )
+    elif data.organiser.after_end(data.start_date):
+        errors["organiser"] = data.organiser.after_end(data.start_date)
     bad_topics = [t for t in data.topics if t not in Topic.values]
     if bad_topics:
         errors["topics"] = _("Unknown topic: %s.") % ", ".join(bad_topics)
     data.topics = list(dict.fromkeys(data.topics))
 
+    if data.event_count is None:
+        data.event_count = 1  # a record left without a number is one event
+    data.count_is_minimum = bool(data.count_is_minimum)
     for name in (*COUNT_FIELDS, "cost"):
         value = getattr(data, name)
         if value is not None and value < 0:
             errors[name] = _("%(field)s cannot be negative.") % {"field": FIELD_LABELS[name]()}
+    if data.event_count == 0:
+        errors["event_count"] = _(
+            "The number of events is at least 1; leave it empty for a single event."
+        )
     total, women = data.participants, data.women
     if women is not None and "women" not in errors:
         if total is None:
@@ -186,6 +216,17 @@ def check_activity(actor, data: ActivityData) -> dict[str, str]:
                 "Leaders, officers and members of the public together (%(sum)s) cannot exceed the "
                 "total number of participants (%(total)s)."
             ) % {"sum": _n(group_sum), "total": _n(total)}
+    # Reviews may give the levels without a total ("200 người cấp xã"): the rule binds only
+    # where the total is given.
+    levels = [getattr(data, name) for name in LEVEL_FIELDS]
+    if total is not None and not any(n in errors for n in (*LEVEL_FIELDS, "participants")):
+        level_sum = sum(n or 0 for n in levels)
+        if level_sum > total:
+            errors["from_province"] = _(
+                "Participants from the provincial, district and commune levels and from "
+                "departments together (%(sum)s) cannot exceed the total number of participants "
+                "(%(total)s)."
+            ) % {"sum": _n(level_sum), "total": _n(total)}
     data.online_sites = "\n".join(
         line.strip() for line in (data.online_sites or "").splitlines() if line.strip()
     )
@@ -222,12 +263,8 @@ COLUMNS = (
     "partners",
     "venue",
     "online_sites",
-    "online_site_count",
-    "participants",
-    "women",
-    "leaders",
-    "officers",
-    "public",
+    "count_is_minimum",
+    *COUNT_FIELDS,
     "cost",
     "note",
 )
@@ -357,7 +394,7 @@ def _check_proposal(actor, data: ProposalData) -> None:
             _("You cannot make proposals for “%s”: it is outside the units you may enter data for.")
             % data.proposing_unit.name
         )
-    if data.year is None or not 2000 <= data.year <= timezone.localdate().year + 1:
+    if data.year is None or not 2000 <= data.year <= dates.today().year + 1:
         errors["year"] = _("Enter a year between 2000 and next year.")
     if data.nominee_kind not in NomineeKind.values:
         errors["nominee_kind"] = _("Choose individual or collective.")
@@ -474,7 +511,7 @@ def approve(
         errors["decision_number"] = _("Too long (at most %(limit)d characters).") % {"limit": 64}
     if decision_date is None:
         errors["decision_date"] = _("Enter the decision date.")
-    elif decision_date > timezone.localdate():
+    elif decision_date > dates.today():
         errors["decision_date"] = _("The decision date cannot be in the future.")
     elif decision_date.year < commendation.year:
         errors["decision_date"] = _(

@@ -24,6 +24,7 @@ from binhdang.core.imports import (
     INTEGER,
     LINES,
     RAW,
+    TEXT,
     Column,
     Spec,
     Table,
@@ -43,7 +44,7 @@ from binhdang.core.spreadsheets import (
 from binhdang.orgunits.models import OrgUnit
 
 from . import services
-from .models import Activity, Kind, Topic
+from .models import Activity, Kind, Topic, titled
 
 SHEET = "Hoạt động"
 GUIDE_SHEET = "Hướng dẫn"
@@ -53,6 +54,8 @@ KINDS_NAME = "LoaiHoatDong"
 
 TITLE = "Tên hoạt động"
 KIND = "Loại hoạt động"
+EVENTS = "Số sự kiện (để trống nếu là một)"
+AT_LEAST = "Từ số này trở lên (hơn, trên, ít nhất)"
 START = "Ngày bắt đầu (dd/mm/yyyy)"
 END = "Ngày kết thúc (dd/mm/yyyy)"
 ORGANISER = "Mã đơn vị tổ chức"
@@ -66,6 +69,10 @@ WOMEN = "Số nữ"
 LEADERS = "Lãnh đạo, quản lý"
 OFFICERS = "Cán bộ, công chức, viên chức"
 PUBLIC = "Người dân"
+FROM_PROVINCE = "Cấp tỉnh"
+FROM_DISTRICT = "Cấp huyện"
+FROM_COMMUNE = "Cấp xã"
+FROM_DEPARTMENTS = "Sở, ban, ngành"
 TOPICS = "Chủ đề"
 OUTPUTS = "Kết quả, sản phẩm (đường dẫn)"
 COST = "Kinh phí (đồng)"
@@ -73,6 +80,8 @@ NOTE = "Ghi chú"
 HEADERS = (
     TITLE,
     KIND,
+    EVENTS,
+    AT_LEAST,
     START,
     END,
     ORGANISER,
@@ -86,18 +95,28 @@ HEADERS = (
     LEADERS,
     OFFICERS,
     PUBLIC,
+    FROM_PROVINCE,
+    FROM_DISTRICT,
+    FROM_COMMUNE,
+    FROM_DEPARTMENTS,
     TOPICS,
     OUTPUTS,
     COST,
     NOTE,
 )
+# The sheet's number columns by the activity's field (services.COUNT_FIELDS and the cost).
 NUMBERS = {
+    EVENTS: "event_count",
     SITE_COUNT: "online_site_count",
     TOTAL: "participants",
     WOMEN: "women",
     LEADERS: "leaders",
     OFFICERS: "officers",
     PUBLIC: "public",
+    FROM_PROVINCE: "from_province",
+    FROM_DISTRICT: "from_district",
+    FROM_COMMUNE: "from_commune",
+    FROM_DEPARTMENTS: "from_departments",
     COST: "cost",
 }
 # The column that shows a rule's refusal, by the field the rule names.
@@ -110,9 +129,24 @@ COLUMN_OF = {
     "partners": PARTNERS,
     "venue": VENUE,
     "topics": TOPICS,
+    "count_is_minimum": AT_LEAST,
     **{name: column for column, name in NUMBERS.items()},
 }
-WIDTHS = {TITLE: 46, KIND: 26, SITES: 30, OUTPUTS: 44, NOTE: 30, TOPICS: 34, PARTNERS: 26}
+WIDTHS = {
+    TITLE: 46,
+    KIND: 26,
+    EVENTS: 14,
+    AT_LEAST: 18,
+    SITES: 30,
+    OUTPUTS: 44,
+    NOTE: 30,
+    TOPICS: 34,
+    PARTNERS: 26,
+}
+# What the "at least" column may say: the words of the reviews, or a plain yes.
+AT_LEAST_YES = "Có"
+AT_LEAST_WORDS = {fold_key(word) for word in (AT_LEAST_YES, "x", "hơn", "trên", "ít nhất")}
+NOT_AT_LEAST_WORDS = {fold_key(word) for word in ("Không", "chính xác")}
 DATE_FORMAT = "DD/MM/YYYY"
 TEMPLATE_ROWS = 500
 MAX_DATA_ROWS = 2000
@@ -188,6 +222,18 @@ def _guide_sheet(workbook: Workbook) -> None:
         ("Cột", "Bắt buộc", "Cách ghi"),
         (TITLE, "Có", "Tên đầy đủ của hoạt động, ví dụ: Tập huấn lồng ghép giới cho cán bộ xã."),
         (KIND, "Có", f"Chọn một trong: {kinds}."),
+        (
+            EVENTS,
+            "Không",
+            "Khi một dòng ghi nhiều sự kiện cùng loại như báo cáo viết, ví dụ 18 (“18 đoàn quốc "
+            "tế”) hoặc 10 (“hơn 10 hội thảo, tập huấn”). Để trống nếu là một sự kiện.",
+        ),
+        (
+            AT_LEAST,
+            "Không",
+            f"Ghi “{AT_LEAST_YES}” khi báo cáo viết “hơn”, “trên” hoặc “ít nhất” (số sự kiện là "
+            "số tối thiểu); để trống nếu số sự kiện là số chính xác.",
+        ),
         (START, "Có", "Ngày theo dạng ngày/tháng/năm, ví dụ 15/03/2025."),
         (END, "Không", "Để trống nếu hoạt động diễn ra trong một ngày; không trước ngày bắt đầu."),
         (ORGANISER, "Có", code + " Phải là đơn vị bạn được nhập số liệu."),
@@ -201,6 +247,14 @@ def _guide_sheet(workbook: Workbook) -> None:
         (LEADERS, "Không", "Ba nhóm cộng lại không lớn hơn tổng số người tham gia."),
         (OFFICERS, "Không", number),
         (PUBLIC, "Không", number),
+        (
+            FROM_PROVINCE,
+            "Không",
+            "Người tham gia theo cấp; các cấp cộng lại không lớn hơn tổng số.",
+        ),
+        (FROM_DISTRICT, "Không", number),
+        (FROM_COMMUNE, "Không", number),
+        (FROM_DEPARTMENTS, "Không", number),
         (TOPICS, "Không", f"Một hoặc nhiều chủ đề, cách nhau bằng dấu chấm phẩy: {topics}."),
         (
             OUTPUTS,
@@ -259,6 +313,8 @@ def export_activities(activities, heading: list[tuple[str, str]]) -> bytes:
             [
                 a.title,
                 kinds.get(a.kind, a.kind),
+                a.event_count if a.event_count != 1 or a.count_is_minimum else None,
+                AT_LEAST_YES if a.count_is_minimum else None,
                 a.start_date,
                 a.end_date if a.end_date != a.start_date else None,
                 a.organiser.code,
@@ -272,6 +328,10 @@ def export_activities(activities, heading: list[tuple[str, str]]) -> bytes:
                 a.leaders,
                 a.officers,
                 a.public,
+                a.from_province,
+                a.from_district,
+                a.from_commune,
+                a.from_departments,
                 "; ".join(topics[t.topic] for t in a.topics.all() if t.topic in topics) or None,
                 services.links_text(a.outputs.all()) or None,
                 a.cost,
@@ -328,7 +388,7 @@ def export_commendations(commendations, heading: list[tuple[str, str]]) -> bytes
             sheet.append(
                 [
                     c.year,
-                    c.proposing_unit.name,
+                    c.proposing_unit.label,
                     c.proposing_unit.code,
                     c.get_nominee_kind_display(),
                     c.nominee,
@@ -367,6 +427,7 @@ SPEC = Spec(
     columns=(
         Column(TITLE, required=True, max_length=_max_length("title")),
         Column(KIND, required=True),
+        Column(AT_LEAST, TEXT),
         Column(START, DATE, required=True),
         Column(END, DATE),
         Column(ORGANISER, RAW, required=True),  # a code, read by `_Units`
@@ -440,6 +501,10 @@ class ParsedRow:
     status: str = "new"
     kind_label: str = field(default="")
 
+    @property
+    def display_title(self) -> str:
+        return titled(self.data.title, self.data.event_count, self.data.count_is_minimum)
+
 
 def _lookup(labels: dict[str, str]) -> dict[str, str]:
     table = {fold_key(label): code for code, label in labels.items()}
@@ -491,9 +556,20 @@ def _parse_row(line: ImportRow, units: _Units, actor, table: Table) -> ParsedRow
     for reason in bad:
         problem(OUTPUTS, reason)
 
+    minimum = False
+    if line[AT_LEAST]:
+        minimum = fold_key(line[AT_LEAST]) in AT_LEAST_WORDS
+        if not minimum and fold_key(line[AT_LEAST]) not in NOT_AT_LEAST_WORDS:
+            problem(
+                AT_LEAST,
+                f"“{line[AT_LEAST]}” không rõ: ghi “{AT_LEAST_YES}” (hoặc “hơn”, “trên”, "
+                "“ít nhất”) nếu số sự kiện là số tối thiểu, để trống nếu là số chính xác.",
+            )
+
     data = services.ActivityData(
         title=line[TITLE] or "",
         kind=kind,
+        count_is_minimum=minimum,
         start_date=line[START],
         end_date=line[END],
         organiser=organiser,
@@ -510,7 +586,9 @@ def _parse_row(line: ImportRow, units: _Units, actor, table: Table) -> ParsedRow
     # refused twice.
     for name, message in services.check_activity(actor, data).items():
         column = COLUMN_OF.get(name)
-        if column in refused or (name in ("women", "leaders") and TOTAL in refused):
+        if column in refused or (
+            name in ("women", "leaders", "from_province") and TOTAL in refused
+        ):
             continue
         problem(column, message[0].lower() + message[1:] if column else message)
     if refused or len(table.problems) > before:
@@ -582,6 +660,7 @@ def rows_to_session(rows: list[ParsedRow]) -> list[dict]:
                 "partners": d.partners,
                 "venue": d.venue,
                 "online_sites": d.online_sites,
+                "count_is_minimum": d.count_is_minimum,
                 **{name: getattr(d, name) for name in NUMBERS.values()},
                 "topics": d.topics,
                 "outputs": [[link.url, link.title] for link in d.outputs],
@@ -613,6 +692,7 @@ def rows_from_session(items: list[dict]) -> list[tuple[int, services.ActivityDat
                     partners=item["partners"],
                     venue=item["venue"],
                     online_sites=item["online_sites"],
+                    count_is_minimum=item.get("count_is_minimum", False),
                     topics=item["topics"],
                     outputs=[services.Link(url, title) for url, title in item["outputs"]],
                     note=item["note"],

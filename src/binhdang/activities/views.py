@@ -10,15 +10,18 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from binhdang.accounts import permissions
+from binhdang.core import dates
 from binhdang.core.concurrency import StaleEdit
 from binhdang.core.forms import add_service_errors
+from binhdang.core.text import matching
 from binhdang.orgunits.queries import breadcrumb
+from binhdang.reporting.queries import round_deadlines
 
 from . import ical, observances, queries, services, spreadsheets
 from .forms import (
@@ -31,11 +34,10 @@ from .forms import (
     RejectForm,
     initial_from,
 )
-from .models import Activity, CalendarFeed, Commendation, CommendationStatus
+from .models import FIRST_YEAR, Activity, CalendarFeed, Commendation, CommendationStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "activities_import"
-FIRST_YEAR = 2021
 
 
 def _download(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
@@ -45,7 +47,8 @@ def _download(content: bytes, filename: str, content_type: str = XLSX) -> HttpRe
 
 
 def _years() -> list[int]:
-    this_year = timezone.localdate().year
+    """The years filters offer: from the Law on Gender Equality's entry into force on."""
+    this_year = dates.today().year
     return list(range(this_year + 1, FIRST_YEAR - 1, -1))
 
 
@@ -83,7 +86,7 @@ def _filtered(request, unit):
     """The activity filter form and the activities of the unit's subtree it selects."""
     data = request.GET.copy()
     if "year" not in data:
-        data["year"] = str(timezone.localdate().year)
+        data["year"] = str(dates.today().year)
     form = ActivityFilterForm(data, years=_years())
     activities = queries.in_subtree(unit)
     year = None
@@ -96,7 +99,7 @@ def _filtered(request, unit):
         if form.cleaned_data["topic"]:
             activities = activities.filter(topics__topic=form.cleaned_data["topic"])
         if form.cleaned_data["q"]:
-            activities = activities.filter(title__icontains=form.cleaned_data["q"].strip())
+            activities = matching(activities, form.cleaned_data["q"])
     activities = permissions.restrict(request.user, activities, "organiser")
     return form, activities, year
 
@@ -119,13 +122,7 @@ def unit_activities(request, pk):
         summary = queries.summary_from_counts(
             unit, start, end, queries.activity_counts(unit, start, end)
         )
-    total = queries.KindCount(
-        "",
-        "",
-        sum(k.count for k in kinds),
-        sum(k.participants for k in kinds),
-        sum(k.women for k in kinds),
-    )
+    total = queries.total_of(kinds)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -173,7 +170,7 @@ def activity_create(request, pk):
     form = ActivityForm(
         request.POST or None,
         user=request.user,
-        initial={"organiser": unit, "start_date": timezone.localdate()},
+        initial={"organiser": unit, "start_date": dates.today()},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -251,7 +248,7 @@ def _heading(unit, form) -> list[tuple[str, str]]:
             heading.append(("Chủ đề", topics[data["topic"]]))
         if data["q"]:
             heading.append(("Tên có chứa", data["q"]))
-    heading.append(("Ngày xuất", timezone.localdate().strftime("%d/%m/%Y")))
+    heading.append(("Ngày xuất", dates.today().strftime("%d/%m/%Y")))
     return heading
 
 
@@ -364,7 +361,7 @@ def commendations_xlsx(request, pk):
     heading = [("Đơn vị", f"{unit.name} (mã {unit.code}) và các đơn vị trực thuộc")]
     if form.is_valid() and form.cleaned_data["year"]:
         heading.append(("Năm", str(form.cleaned_data["year"])))
-    heading.append(("Ngày xuất", timezone.localdate().strftime("%d/%m/%Y")))
+    heading.append(("Ngày xuất", dates.today().strftime("%d/%m/%Y")))
     content = spreadsheets.export_commendations(items.order_by("-year", "pk"), heading)
     return _download(content, f"khen-thuong-{unit.code}.xlsx")
 
@@ -375,7 +372,7 @@ def commendation_create(request, pk):
     form = ProposalForm(
         request.POST or None,
         user=request.user,
-        initial={"proposing_unit": unit, "year": timezone.localdate().year},
+        initial={"proposing_unit": unit, "year": dates.today().year},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -517,7 +514,7 @@ def commendation_withdraw(request, pk):
 
 
 def _month(request) -> tuple[int, int]:
-    today = timezone.localdate()
+    today = dates.today()
     try:
         year, month = (int(part) for part in request.GET.get("month", "").split("-"))
         datetime.date(year, month, 1)
@@ -529,7 +526,8 @@ def _month(request) -> tuple[int, int]:
 
 
 def month_calendar(request):
-    """A month grid: observances, the unit's activities and the user's task deadlines."""
+    """A month grid: observances, the unit's activities, and the deadlines of the user's reporting
+    rounds and tasks."""
     unit = permissions.home_unit(request.user)
     if request.GET.get("unit"):
         unit = permissions.get_unit(request.user, request.GET["unit"])
@@ -549,11 +547,12 @@ def month_calendar(request):
         .distinct()[:500]
     )
     tasks = ical.task_deadlines(request.user, first, last)
+    rounds = round_deadlines(request.user, first, last)
     occurrences = observances.between(first, last)
     # Month-long periods go in a banner; days and short periods in the grid.
     periods = [o for o in occurrences if o.days > 7]
     short = [o for o in occurrences if o.days <= 7]
-    today = timezone.localdate()
+    today = dates.today()
     grid = []
     for week in weeks:
         row = []
@@ -566,6 +565,7 @@ def month_calendar(request):
                     "observances": [o for o in short if o.covers(day)],
                     "activities": [a for a in activities if a.start_date <= day <= a.end_date],
                     "tasks": [t for t in tasks if t.deadline == day],
+                    "rounds": [r for r in rounds if r.deadline == day],
                 }
             )
         grid.append(row)
@@ -590,6 +590,7 @@ def month_calendar(request):
                 1 for a in activities if a.start_date <= month_end and a.end_date >= month_start
             ),
             "count_tasks": sum(1 for t in tasks if month_start <= t.deadline <= month_end),
+            "count_rounds": sum(1 for r in rounds if month_start <= r.deadline <= month_end),
         },
     )
 
@@ -601,7 +602,7 @@ def feed_page(request):
     """The user's calendar address, with how to subscribe, and the button to change it."""
     feed = services.feed_for(request.user)
     url = request.build_absolute_uri(reverse("activities:feed", args=[feed.token]))
-    start, end = ical.window(timezone.localdate())
+    start, end = ical.window(dates.today())
     return render(
         request,
         "activities/feed.html",

@@ -141,7 +141,9 @@ def members_annex_docx(committee: Committee, date: datetime.date) -> bytes:
         decision = queries.decision_on(committee, date)
         if decision is not None:
             issuer = _decision_issuer(decision)
-            text = f"(Kèm theo Quyết định số {decision.number} ngày {dmy(decision.date)}"
+            # A decision whose number is not known yet is named by its date alone.
+            number = f"số {decision.number} " if decision.number else ""
+            text = f"(Kèm theo Quyết định {number}ngày {dmy(decision.date)}"
             text += f" của {issuer})" if issuer else ")"
             word.paragraph(document, text, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         word.paragraph(document, space_after=Pt(0))
@@ -151,7 +153,7 @@ def members_annex_docx(committee: Committee, date: datetime.date) -> bytes:
                 document,
                 ["STT", "Họ và tên", "Chức vụ, đơn vị công tác", "Chức danh trong Ban"],
                 [
-                    [str(n), m.person.full_name, _position(m.person), m.get_role_display()]
+                    [str(n), m.label, _position(m.person), m.get_role_display()]
                     for n, m in enumerate(members, start=1)
                 ],
                 (Cm(1.3), Cm(4.5), Cm(6.2), Cm(4)),
@@ -185,7 +187,7 @@ def handover_docx(committee: Committee, today: datetime.date) -> bytes:
         unit = committee.unit
         word.heading(document, "1. Ban Vì sự tiến bộ của phụ nữ")
         word.label_line(document, "Tên Ban", committee.name)
-        word.label_line(document, "Đơn vị", f"{unit.name} (mã {unit.code})")
+        word.label_line(document, "Đơn vị", f"{unit.label} (mã {unit.code})")
         standing = committee.standing_unit
         word.label_line(
             document, "Cơ quan thường trực", standing.name if standing else "chưa ghi nhận"
@@ -196,7 +198,7 @@ def handover_docx(committee: Committee, today: datetime.date) -> bytes:
         if decision is None:
             word.paragraph(document, "Chưa có quyết định thành lập, kiện toàn Ban.", indent=True)
         else:
-            word.label_line(document, "Số, ký hiệu", decision.number)
+            word.label_line(document, "Số, ký hiệu", decision.number or "chưa có số (chưa đủ)")
             word.label_line(document, "Ngày ban hành", dmy(decision.date))
             if decision.issuing_unit is not None:
                 word.label_line(document, "Cơ quan ban hành", decision.issuing_unit.name)
@@ -212,11 +214,14 @@ def handover_docx(committee: Committee, today: datetime.date) -> bytes:
         members = queries.members_on(committee, today)
         if members:
             women = sum(1 for m in members if m.person.sex == Sex.FEMALE)
-            word.paragraph(
-                document,
-                f"Ban có {len(members)} thành viên, trong đó {women} nữ.",
-                indent=True,
-            )
+            unknown = sum(1 for m in members if not m.person.sex)
+            unnamed = sum(1 for m in members if not m.person.full_name)
+            text = f"Ban có {len(members)} thành viên, trong đó {women} nữ"
+            if unknown:
+                text += f", {unknown} thành viên chưa rõ giới tính"
+            if unnamed:
+                text += f"; {unnamed} thành viên chưa có tên"
+            word.paragraph(document, text + ".", indent=True)
             word.table(
                 document,
                 [
@@ -230,7 +235,7 @@ def handover_docx(committee: Committee, today: datetime.date) -> bytes:
                 [
                     [
                         str(n),
-                        m.person.full_name,
+                        m.label,
                         m.get_role_display(),
                         _position(m.person),
                         m.person.phone,
@@ -252,7 +257,7 @@ def handover_docx(committee: Committee, today: datetime.date) -> bytes:
                 document,
                 ["STT", "Quyết định số", "Ngày ban hành", "Số thành viên"],
                 [
-                    [str(n), d.number, dmy(d.date), str(d.members)]
+                    [str(n), d.number or "(chưa có số)", dmy(d.date), str(d.members)]
                     for n, d in enumerate(decisions, start=1)
                 ],
                 (Cm(1.3), Cm(6.7), Cm(4), Cm(4)),

@@ -1,22 +1,23 @@
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.concurrency import StaleCheckForm
 from binhdang.core.forms import StyledForm
+from binhdang.orgunits.forms import UnitChoiceField
 from binhdang.orgunits.models import OrgUnit
+from binhdang.orgunits.queries import own_units
 
 from .models import Person, Role, Sex
 
 
 def unit_choices(unit: OrgUnit):
     """Units a member may represent, or that may serve as standing agency: the unit and its own."""
-    return OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).live().order_by("level", "name")
+    return own_units(unit).order_by("level", "name")
 
 
 class CommitteeForm(StaleCheckForm, StyledForm):
     name = forms.CharField(label=_("Name"), max_length=255)
-    standing_unit = forms.ModelChoiceField(
+    standing_unit = UnitChoiceField(
         label=_("Standing agency"),
         queryset=OrgUnit.objects.none(),
         required=False,
@@ -30,12 +31,15 @@ class CommitteeForm(StaleCheckForm, StyledForm):
 
 class DecisionForm(StaleCheckForm, StyledForm):
     number = forms.CharField(
-        label=_("Number and symbol"), max_length=64, help_text=_("e.g. 2967/QĐ-UBND")
+        label=_("Number and symbol"),
+        max_length=64,
+        required=False,
+        help_text=_("e.g. 2967/QĐ-UBND; may be left empty until known (flagged as incomplete)."),
     )
     date = forms.DateField(label=_("Date of issue"), help_text=_("dd/mm/yyyy"))
     signer = forms.CharField(label=_("Signer"), max_length=255, required=False)
     signer_title = forms.CharField(label=_("Signer's title"), max_length=255, required=False)
-    issuing_unit = forms.ModelChoiceField(
+    issuing_unit = UnitChoiceField(
         label=_("Issuing unit"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
     )
 
@@ -60,16 +64,25 @@ class MemberForm(StyledForm):
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
     title = forms.CharField(label=_("Position"), max_length=255, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices], required=False)
-    workplace = forms.ModelChoiceField(
+    workplace = UnitChoiceField(
         label=_("Workplace"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
     )
-    represented_unit = forms.ModelChoiceField(
+    represented_unit = UnitChoiceField(
         label=_("Represents"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
+    )
+    represented_text = forms.CharField(
+        label=_("Represents (as written)"),
+        max_length=255,
+        required=False,
+        help_text=_("When the unit is not in the list, e.g. “Vụ Tổ chức cán bộ”."),
     )
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     term_end = forms.DateField(label=_("Term ends"), required=False)
     remove = forms.BooleanField(label=_("Remove"), required=False)
+
+    # A row saying any of these is a member (a member may be known by role and unit alone).
+    SAYS_SOMEONE = ("person_id", "full_name", "represented_unit", "represented_text", "title")
 
     def __init__(self, *args, unit: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,19 +92,56 @@ class MemberForm(StyledForm):
     @property
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
-        return not data.get("full_name") and not data.get("person_id")
+        return not any(data.get(name) for name in self.SAYS_SOMEONE)
 
     def clean(self):
         data = super().clean()
-        if data.get("remove") or (not data.get("full_name") and not data.get("person_id")):
+        if data.get("remove") or self.is_blank:
             return data
-        for name in ("full_name", "sex", "role"):
-            if not data.get(name):
-                self.add_error(name, _("This field is required."))
+        # The rest (a name or the unit represented, the sex of a named member) is the service's.
+        if not data.get("role"):
+            self.add_error("role", _("This field is required."))
         return data
 
 
 MemberFormSet = forms.formset_factory(MemberForm, extra=2)
+
+
+class MemberEditForm(StaleCheckForm, StyledForm):
+    """A current member's details, completed or corrected without a new decision."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=[("", _("not known")), *Sex.choices], required=False
+    )
+    title = forms.CharField(label=_("Position"), max_length=255, required=False)
+    unit = UnitChoiceField(
+        label=_("Workplace"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
+    )
+    represented_unit = UnitChoiceField(
+        label=_("Represents"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
+    )
+    represented_text = forms.CharField(
+        label=_("Represents (as written)"), max_length=255, required=False
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    term_end = forms.DateField(label=_("Term ends"), required=False)
+
+    def __init__(self, *args, unit: OrgUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["represented_unit"].queryset = unit_choices(unit)
+        self.fields["unit"].queryset = unit_choices(unit)
+
+
+class CompleteDecisionForm(StaleCheckForm, StyledForm):
+    """A decision's number (and signer) entered once known."""
+
+    number = forms.CharField(
+        label=_("Number and symbol"), max_length=64, help_text=_("e.g. 2967/QĐ-UBND")
+    )
+    signer = forms.CharField(label=_("Signer"), max_length=255, required=False)
+    signer_title = forms.CharField(label=_("Signer's title"), max_length=255, required=False)
 
 
 class ImportForm(StyledForm):

@@ -3,12 +3,18 @@
 A membership's period is half-open, [start, end): it holds on `start` and ends on the day `end`,
 which is the date of the decision that replaced it; a membership without `end` is current. So the
 old membership and the new one never overlap on a reconstitution day.
+
+Records follow the decisions as they are known (issue 12): a member may be known only by role
+and the unit represented ("đại diện lãnh đạo Vụ Tổ chức cán bộ"), without a name or sex, and a
+decision only by its date; both are completed later, in place, and flagged until then.
 """
 
 import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.core import uploads
@@ -77,7 +83,8 @@ class Decision(AuditedMixin, TimeStamped):
     committee = models.ForeignKey(
         Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="decisions"
     )
-    number = models.CharField(_("number and symbol"), max_length=64)
+    # Empty while the number is not known: the committee's page says the record is incomplete.
+    number = models.CharField(_("number and symbol"), max_length=64, blank=True)
     date = models.DateField(_("date"))
     signer = models.CharField(_("signer"), max_length=255, blank=True)
     signer_title = models.CharField(_("signer's title"), max_length=255, blank=True)
@@ -100,7 +107,16 @@ class Decision(AuditedMixin, TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return self.number
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """ "2967/QĐ-BTNMT", or "(chưa có số) ngày 20/11/2019" while the number is unknown."""
+        if self.number:
+            return self.number
+        return gettext("(no number yet) of %(date)s") % {
+            "date": formats.date_format(self.date, "SHORT_DATE_FORMAT")
+        }
 
     def audit_unit_id(self) -> int | None:
         return self.committee.unit_id
@@ -109,8 +125,10 @@ class Decision(AuditedMixin, TimeStamped):
 class Person(AuditedMixin, TimeStamped):
     """Someone who sits on a committee; the same person may sit on several."""
 
-    full_name = models.CharField(_("full name"), max_length=150)
-    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    # Empty for a member known only by role and unit until the name is entered; the sex of such
+    # a member may be unknown too (empty), and is counted as unknown, never as a man.
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
     title = models.CharField(_("position"), max_length=255, blank=True)
     unit = models.ForeignKey(
         "orgunits.OrgUnit",
@@ -129,10 +147,26 @@ class Person(AuditedMixin, TimeStamped):
         ordering = ["full_name"]
 
     def __str__(self) -> str:
-        return self.full_name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name, or "(chưa có tên)"."""
+        return self.full_name or gettext("(no name yet)")
 
     def audit_unit_id(self) -> int | None:
         return self.unit_id
+
+
+def member_label(person: Person, represented: str, title: str = "") -> str:
+    """A member's name, or what is known of a member without one."""
+    if person.full_name:
+        return person.full_name
+    if represented:
+        return gettext("(no name yet) — representing %(unit)s") % {"unit": represented}
+    if title:
+        return f"{person.display_name} — {title}"
+    return person.display_name
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -166,6 +200,8 @@ class Membership(AuditedMixin, TimeStamped):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The represented unit as the decision writes it, when it is not (or no longer) in the tree.
+    represented_text = models.CharField(_("represents (as written)"), max_length=255, blank=True)
     start = models.DateField(_("from"))
     end = models.DateField(_("ended on"), null=True, blank=True)
     term_end = models.DateField(_("term ends"), null=True, blank=True)
@@ -180,6 +216,16 @@ class Membership(AuditedMixin, TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_role_display()}"
+
+    @property
+    def represented_name(self) -> str:
+        return self.represented_unit.name if self.represented_unit else self.represented_text
+
+    @property
+    def label(self) -> str:
+        """The member as lists name them: the name, or for a member without one
+        "(chưa có tên) — đại diện Vụ Tổ chức cán bộ"."""
+        return member_label(self.person, self.represented_name, self.person.title)
 
     def audit_unit_id(self) -> int | None:
         return self.committee.unit_id

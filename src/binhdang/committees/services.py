@@ -4,6 +4,11 @@ Rules (issue 3): at most one head and one standing vice-chair at any date; a mem
 within its decision's validity (from the decision's date until the next decision); a person holds
 at most one role in a committee at any date. Violations raise ValidationError naming the person and
 the dates; nothing is written.
+
+Issue 12: a member may be recorded by role and represented unit (or its text) without a name;
+such a member's sex may be unknown, while a named member's sex is required. A decision may be
+saved with its date and no number. Both are completed later in place (`update_member`,
+`complete_decision`), so the member's history continues under the same person.
 """
 
 import datetime
@@ -19,7 +24,16 @@ from binhdang.accounts import permissions
 from binhdang.core import concurrency, uploads
 from binhdang.orgunits.models import OrgUnit
 
-from .models import SINGLE_HOLDER_ROLES, Committee, Decision, Membership, Person, Role, Sex
+from .models import (
+    SINGLE_HOLDER_ROLES,
+    Committee,
+    Decision,
+    Membership,
+    Person,
+    Role,
+    Sex,
+    member_label,
+)
 
 
 @dataclass
@@ -30,10 +44,17 @@ class MemberSpec:
     role: str
     represented_unit: OrgUnit | None = None
     term_end: datetime.date | None = None
+    represented_text: str = ""
 
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+    @property
+    def label(self) -> str:
+        """The member's name, or "(chưa có tên) — đại diện …"."""
+        represented = self.represented_unit.name if self.represented_unit else ""
+        return member_label(self.person, represented or self.represented_text, self.person.title)
 
 
 @dataclass
@@ -103,7 +124,7 @@ def _check_standing_unit(unit: OrgUnit, standing_unit: OrgUnit | None) -> None:
 
 
 PERSON_FIELDS = ("full_name", "sex", "title", "unit", "phone", "email")
-MEMBER_FIELDS = ("role", "represented_unit", "term_end")
+MEMBER_FIELDS = ("role", "represented_unit", "represented_text", "term_end")
 # The member list's column headings, for a refused detail.
 ROSTER_LABELS = {
     "member": gettext_lazy("Members"),
@@ -115,6 +136,7 @@ ROSTER_LABELS = {
     "email": gettext_lazy("E-mail"),
     "role": gettext_lazy("Role"),
     "represented_unit": gettext_lazy("Represents"),
+    "represented_text": gettext_lazy("Represents (as written)"),
     "term_end": gettext_lazy("Term ends"),
 }
 
@@ -151,7 +173,11 @@ def _merge_roster(committee: Committee, members: list[MemberSpec], seen) -> list
     except concurrency.StaleEdit as stale:
         for conflict in [*stale.conflicts, *stale.kept]:
             pid, name = conflict.name.split(":")
-            who = current.get(f"{pid}:full_name") or sent.get(f"{pid}:full_name") or ""
+            who = (
+                current.get(f"{pid}:full_name")
+                or sent.get(f"{pid}:full_name")
+                or gettext_lazy("(no name yet)")
+            )
             conflict.label = f"{who} — {ROSTER_LABELS[name]}"
             choices = {"role": Role, "sex": Sex}.get(name)
             if choices:
@@ -167,7 +193,8 @@ def _merge_roster(committee: Committee, members: list[MemberSpec], seen) -> list
             value = sent[f"{pid}:{name}"]
             setattr(spec.person, name, value if value is not None or name == "unit" else "")
         for name in MEMBER_FIELDS:
-            setattr(spec, name, sent[f"{pid}:{name}"])
+            value = sent[f"{pid}:{name}"]
+            setattr(spec, name, "" if value is None and name == "represented_text" else value)
         merged.append(spec)
     return merged
 
@@ -194,10 +221,52 @@ def member_diff(committee: Committee, members: list[MemberSpec]) -> MembershipDi
 def _check_no_repeats(members: list[MemberSpec]) -> None:
     seen = set()
     for spec in members:
-        key = spec.person.pk or spec.person.full_name.casefold().strip()
+        # Members without a name are told apart by their rows, not compared.
+        key = spec.person.pk or spec.person.full_name.casefold().strip() or id(spec)
         if key in seen:
-            raise ValidationError(_("%s is listed twice.") % spec.person.full_name)
+            raise ValidationError(_("%s is listed twice.") % spec.label)
         seen.add(key)
+
+
+def check_member(spec: MemberSpec) -> list[str]:
+    """What is missing or wrong in one member's row, as sentences (empty when it is complete
+    enough to save): a role; a name, or else the unit represented or the position; the sex of
+    a named member."""
+    spec.person.full_name = " ".join((spec.person.full_name or "").split())
+    spec.person.title = " ".join((spec.person.title or "").split())
+    spec.represented_text = " ".join((spec.represented_text or "").split())
+    spec.person.sex = spec.person.sex or ""
+    problems = []
+    if spec.role not in Role.values:
+        problems.append(_("%s: choose the role in the committee.") % spec.label)
+    if not spec.person.full_name and not (
+        spec.represented_unit or spec.represented_text or spec.person.title
+    ):
+        problems.append(
+            _(
+                "A member without a name needs the unit they represent or their position, "
+                "e.g. “đại diện lãnh đạo Vụ Tổ chức cán bộ”."
+            )
+        )
+    if spec.person.sex and spec.person.sex not in Sex.values:
+        problems.append(_("%s: choose female or male.") % spec.label)
+    elif spec.person.full_name and not spec.person.sex:
+        problems.append(
+            _("%s: choose female or male (the sex may be left unknown only without a name).")
+            % spec.label
+        )
+    if len(spec.represented_text) > Membership._meta.get_field("represented_text").max_length:
+        problems.append(
+            _("%(who)s: too long (at most %(limit)d characters).")
+            % {"who": spec.label, "limit": 255}
+        )
+    return problems
+
+
+def _check_members(members: list[MemberSpec]) -> None:
+    problems = [problem for spec in members for problem in check_member(spec)]
+    if problems:
+        raise ValidationError(list(dict.fromkeys(problems)))
 
 
 def _overlaps(start_a, end_a, start_b, end_b) -> bool:
@@ -225,7 +294,7 @@ def _check_rules(committee: Committee, new: list[Membership], replaced: set[int]
                         "from %(start)s to %(end)s."
                     )
                     % {
-                        "name": candidate.person.full_name,
+                        "name": candidate.label,
                         "role": other.get_role_display(),
                         "start": _date(other.start),
                         "end": _date(other.end),
@@ -239,10 +308,10 @@ def _check_rules(committee: Committee, new: list[Membership], replaced: set[int]
                     )
                     % {
                         "role": candidate.get_role_display().lower(),
-                        "other": other.person.full_name,
+                        "other": other.label,
                         "start": _date(other.start),
                         "end": _date(other.end),
-                        "name": candidate.person.full_name,
+                        "name": candidate.label,
                     }
                 )
     if errors:
@@ -265,10 +334,10 @@ def _check_within_decision(membership: Membership, decision: Decision) -> None:
                 "%(number)s, in force from %(from)s to %(to)s."
             )
             % {
-                "name": membership.person.full_name,
+                "name": membership.label,
                 "start": _date(membership.start),
                 "end": _date(membership.end),
-                "number": decision.number,
+                "number": decision.label,
                 "from": _date(decision.date),
                 "to": _date(valid_to),
             }
@@ -290,6 +359,7 @@ def _memberships_for(committee, decision, members, start) -> list[Membership]:
             person=spec.person,
             role=spec.role,
             represented_unit=spec.represented_unit,
+            represented_text=spec.represented_text,
             start=start,
             term_end=spec.term_end,
         )
@@ -320,9 +390,11 @@ def reconstitute(
     _check_edit(actor, committee.unit)
     if seen is not None:
         members = _merge_roster(committee, members, seen)
-    number = " ".join(number.split())
-    if not number:
-        raise ValidationError({"number": _("Enter the decision's number and symbol.")})
+    # A decision whose number is not known yet is saved with its date (and flagged).
+    number = " ".join((number or "").split())
+    if date is None:
+        raise ValidationError({"date": _("Enter the decision's date.")})
+    committee.unit.refuse_after_end(date, field="date")
     latest = committee.decisions.order_by("-date").first()
     if latest and date <= latest.date:
         raise ValidationError(
@@ -330,11 +402,12 @@ def reconstitute(
                 "date": _(
                     "A new decision must be dated after the current one, %(number)s of %(date)s."
                 )
-                % {"number": latest.number, "date": _date(latest.date)}
+                % {"number": latest.label, "date": _date(latest.date)}
             }
         )
     if not members:
         raise ValidationError(_("A decision needs at least one member."))
+    _check_members(members)
     _check_no_repeats(members)
     if file:
         uploads.check(file, uploads.SCANS)
@@ -373,6 +446,7 @@ def add_members(
     """Add members under an existing decision (e.g. from an Excel list), all or none."""
     committee = decision.committee
     _check_edit(actor, committee.unit)
+    _check_members(members)
     _check_no_repeats(members)
     new = _memberships_for(committee, decision, members, start or decision.date)
     for membership in new:
@@ -392,7 +466,7 @@ def end_membership(actor, membership: Membership, on: datetime.date) -> Membersh
     if on <= membership.start:
         raise ValidationError(
             _("%(name)s joined on %(start)s; the end must come after it.")
-            % {"name": membership.person.full_name, "start": _date(membership.start)}
+            % {"name": membership.label, "start": _date(membership.start)}
         )
     membership.end = on
     _check_within_decision(membership, membership.decision)
@@ -406,4 +480,78 @@ def attach_decision_file(actor, decision: Decision, file) -> Decision:
     _check_edit(actor, decision.committee.unit)
     uploads.check(file, uploads.SCANS)
     uploads.save(decision.file, file, uploads.SCANS)
+    return decision
+
+
+def member_values(membership: Membership) -> dict:
+    """One member's stored details, in `update_member`'s terms."""
+    values = {name: getattr(membership.person, name) for name in PERSON_FIELDS}
+    values.update({name: getattr(membership, name) for name in MEMBER_FIELDS})
+    return values
+
+
+@transaction.atomic
+def update_member(actor, membership: Membership, *, seen=None, **details) -> Membership:
+    """Complete or correct a current member in place (a name learnt after the decision, the
+    sex, the position...), without a new decision: the person and the membership stay the same,
+    so the member's history continues. `details`: any of PERSON_FIELDS and MEMBER_FIELDS but the
+    role, which changes only by a decision; `seen`: see core.concurrency."""
+    membership = concurrency.locked(membership)
+    person = concurrency.locked(membership.person)
+    _check_edit(actor, membership.committee.unit)
+    if membership.end is not None:
+        raise ValidationError(
+            _("%s is no longer a member; only current members can be completed.") % membership.label
+        )
+    unknown = set(details) - (set(PERSON_FIELDS) | set(MEMBER_FIELDS) - {"role"})
+    if unknown:
+        raise ValueError(f"unknown member details: {sorted(unknown)}")
+    stored = member_values(membership)
+    mine = {**stored, **details}
+    if not concurrency.merge(mine, stored, seen):
+        return membership
+    for name in PERSON_FIELDS:
+        setattr(person, name, mine[name] if name == "unit" else mine[name] or "")
+    spec = MemberSpec(
+        person=person,
+        role=membership.role,
+        represented_unit=mine["represented_unit"],
+        term_end=mine["term_end"],
+        represented_text=mine["represented_text"] or "",
+    )
+    _check_members([spec])
+    membership.person = _save_person(person)
+    membership.represented_unit = spec.represented_unit
+    membership.represented_text = spec.represented_text
+    membership.term_end = spec.term_end
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+def decision_values(decision: Decision) -> dict:
+    """A decision's details, in `complete_decision`'s terms."""
+    return {name: getattr(decision, name) for name in ("number", "signer", "signer_title")}
+
+
+@transaction.atomic
+def complete_decision(
+    actor, decision: Decision, *, number: str, signer: str = "", signer_title: str = "", seen=None
+) -> Decision:
+    """Enter a decision's number (and signer) once known; its date and members stay."""
+    decision = concurrency.locked(decision)
+    _check_edit(actor, decision.committee.unit)
+    mine = {
+        "number": " ".join((number or "").split()),
+        "signer": " ".join((signer or "").split()),
+        "signer_title": " ".join((signer_title or "").split()),
+    }
+    if not concurrency.merge(mine, decision_values(decision), seen):
+        return decision
+    if not mine["number"]:
+        raise ValidationError({"number": _("Enter the decision's number and symbol.")})
+    for name, value in mine.items():
+        setattr(decision, name, value)
+    decision.full_clean(exclude=["file"])
+    decision.save()
     return decision

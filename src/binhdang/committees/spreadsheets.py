@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from binhdang.core import dates
 from binhdang.core.imports import DATE, RAW, Column, Spec, Table, read_sheet
 from binhdang.core.imports import Row as ImportRow
 from binhdang.core.spreadsheets import (  # ImportErrors, ImportProblem: used by the views
@@ -35,7 +36,7 @@ from binhdang.core.text import fold
 from binhdang.orgunits.models import OrgUnit
 
 from . import queries
-from .models import SINGLE_HOLDER_ROLES, Committee, Person, Role, Sex
+from .models import SINGLE_HOLDER_ROLES, Committee, Membership, Person, Role, Sex
 from .services import MemberSpec
 
 SHEET = "Thành viên"
@@ -50,10 +51,22 @@ TITLE = "Chức vụ"
 WORKPLACE = "Mã đơn vị công tác"
 ROLE = "Vai trò trong Ban"
 REPRESENTED = "Mã đơn vị đại diện"
+REPRESENTED_TEXT = "Đơn vị đại diện (ghi bằng chữ)"
 PHONE = "Điện thoại"
 EMAIL = "Thư điện tử"
 TERM_END = "Hết nhiệm kỳ (dd/mm/yyyy)"
-HEADERS = (NAME, SEX, TITLE, WORKPLACE, ROLE, REPRESENTED, PHONE, EMAIL, TERM_END)
+HEADERS = (
+    NAME,
+    SEX,
+    TITLE,
+    WORKPLACE,
+    ROLE,
+    REPRESENTED,
+    REPRESENTED_TEXT,
+    PHONE,
+    EMAIL,
+    TERM_END,
+)
 WIDTHS = {
     NAME: 28,
     SEX: 11,
@@ -61,6 +74,7 @@ WIDTHS = {
     WORKPLACE: 20,
     ROLE: 30,
     REPRESENTED: 20,
+    REPRESENTED_TEXT: 30,
     PHONE: 16,
     EMAIL: 30,
     TERM_END: 24,
@@ -152,10 +166,12 @@ def _guide_sheet(workbook: Workbook) -> None:
         ("Cột", "Bắt buộc", "Cách ghi"),
         (
             NAME,
-            "Có",
-            "Họ, chữ đệm và tên đầy đủ, có dấu, ví dụ: Nguyễn Thị An. Mỗi người chỉ ghi một dòng.",
+            "Không",
+            "Họ, chữ đệm và tên đầy đủ, có dấu, ví dụ: Nguyễn Thị An. Mỗi người chỉ ghi một dòng. "
+            "Khi quyết định chỉ ghi chức danh (ví dụ “đại diện lãnh đạo Vụ Tổ chức cán bộ”), để "
+            "trống họ tên và ghi đơn vị đại diện hoặc chức vụ; bổ sung họ tên sau trên nền tảng.",
         ),
-        (SEX, "Có", "Chọn Nữ hoặc Nam."),
+        (SEX, "Có, nếu có họ tên", "Chọn Nữ hoặc Nam; để trống nếu chưa có tên và chưa rõ."),
         (TITLE, "Không", "Chức vụ hiện tại, ví dụ: Phó Chủ tịch UBND tỉnh."),
         (WORKPLACE, "Không", unit_code),
         (
@@ -165,6 +181,12 @@ def _guide_sheet(workbook: Workbook) -> None:
             "Phó trưởng ban thường trực.",
         ),
         (REPRESENTED, "Không", "Đơn vị mà thành viên đại diện trong Ban (nếu có). " + unit_code),
+        (
+            REPRESENTED_TEXT,
+            "Không",
+            "Tên đơn vị đại diện như quyết định ghi, khi đơn vị không có mã trên nền tảng, "
+            "ví dụ: Vụ Tổ chức cán bộ.",
+        ),
         (PHONE, "Không", "Số điện thoại liên hệ, ví dụ: 0905 123 456."),
         (EMAIL, "Không", "Địa chỉ thư điện tử, ví dụ: nguyenthian@quangngai.gov.vn."),
         (
@@ -216,12 +238,13 @@ def export_members(committee: Committee, date: datetime.date) -> bytes:
         person = membership.person
         sheet.append(
             [
-                person.full_name,
+                person.full_name,  # empty for a member recorded without a name, as in the decision
                 SEX_LABELS.get(person.sex, ""),
                 person.title,
                 person.unit.code if person.unit else None,
                 labels[membership.role],
                 membership.represented_unit.code if membership.represented_unit else None,
+                membership.represented_text or None,
                 person.phone,
                 person.email,
                 membership.term_end,
@@ -232,11 +255,15 @@ def export_members(committee: Committee, date: datetime.date) -> bytes:
     decision = queries.decision_on(committee, date)
     info = workbook.create_sheet(INFO_SHEET)
     info.append(["Ban", committee.name])
-    info.append(["Đơn vị", f"{committee.unit.name} (mã {committee.unit.code})"])
+    info.append(["Đơn vị", f"{committee.unit.label} (mã {committee.unit.code})"])
     info.append(["Danh sách tại ngày", date.strftime("%d/%m/%Y")])
     if decision:
-        info.append(["Quyết định", f"{decision.number} ngày {decision.date.strftime('%d/%m/%Y')}"])
+        number = decision.number or "(chưa có số)"
+        info.append(["Quyết định", f"{number} ngày {decision.date.strftime('%d/%m/%Y')}"])
     info.append(["Số thành viên", len(members)])
+    unnamed = sum(1 for m in members if not m.person.full_name)
+    if unnamed:
+        info.append(["Chưa có tên", unnamed])
     for cell in info["A"]:
         cell.font = Font(bold=True)
     info.column_dimensions["A"].width = 20
@@ -318,7 +345,7 @@ class _Units:
     def _check(self, unit: OrgUnit) -> tuple[OrgUnit | None, str | None]:
         label = f"đơn vị “{unit.name}” (mã {unit.code})"
         if not unit.is_live:
-            today = datetime.date.today()
+            today = dates.today()
             if unit.valid_to and unit.valid_to < today:
                 since = unit.valid_to.strftime("%d/%m/%Y")
                 return None, f"{label} không còn hoạt động sau ngày {since}."
@@ -335,12 +362,16 @@ def _max_length(field: str) -> int:
 SPEC = Spec(
     sheet=SHEET,
     columns=(
-        Column(NAME, required=True, max_length=_max_length("full_name")),
-        Column(SEX, required=True),
+        Column(NAME, max_length=_max_length("full_name")),
+        Column(SEX),
         Column(TITLE, max_length=_max_length("title")),
         Column(WORKPLACE, RAW),
         Column(ROLE, required=True),
         Column(REPRESENTED, RAW),
+        Column(
+            REPRESENTED_TEXT,
+            max_length=Membership._meta.get_field("represented_text").max_length,
+        ),
         Column(PHONE, RAW),  # read by `_phone`, which puts back a number cell's leading zero
         Column(EMAIL, max_length=_max_length("email")),
         Column(TERM_END, DATE, example="31/12/2026", years_ahead=10),
@@ -359,6 +390,7 @@ class _Row:
     unit: OrgUnit | None = None
     role: str = ""
     represented_unit: OrgUnit | None = None
+    represented_text: str = ""
     phone: str = ""
     email: str = ""
     term_end: datetime.date | None = None
@@ -371,6 +403,7 @@ def _parse_row(line: ImportRow, units: _Units, roles, table: Table) -> _Row:
         number,
         full_name=line[NAME] or "",
         title=line[TITLE] or "",
+        represented_text=line[REPRESENTED_TEXT] or "",
         email=line[EMAIL] or "",
         term_end=line[TERM_END],
     )
@@ -385,6 +418,20 @@ def _parse_row(line: ImportRow, units: _Units, roles, table: Table) -> _Row:
         )
         if not row.sex:
             table.problem(number, SEX, f"“{sex}” không hợp lệ; ghi “Nữ” hoặc “Nam”.")
+    elif row.full_name:
+        table.problem(number, SEX, "bắt buộc khi có họ tên; ghi “Nữ” hoặc “Nam”.")
+    name_refused = any(p.row == number and p.column == NAME for p in table.problems)
+    if (
+        not row.full_name
+        and not name_refused
+        and not (line[REPRESENTED] is not None or row.represented_text or row.title)
+    ):
+        table.problem(
+            number,
+            NAME,
+            "chưa có họ tên thì ghi đơn vị đại diện hoặc chức vụ (ví dụ “đại diện lãnh đạo Vụ "
+            "Tổ chức cán bộ”).",
+        )
 
     role = line[ROLE]
     if role:
@@ -455,6 +502,8 @@ def _existing_people(rows: list[_Row]) -> dict[int, Person]:
         by_name.setdefault(fold(person.full_name), []).append(person)
     found = {}
     for row in rows:
+        if not row.full_name:  # a member without a name is never matched to someone recorded
+            continue
         for person in by_name.get(fold(row.full_name), []):
             same_phone = bool(row.phone) and _strip_phone(person.phone) == _strip_phone(row.phone)
             same_email = bool(row.email) and person.email.casefold() == row.email.casefold()
@@ -499,6 +548,7 @@ def parse_members(upload, unit: OrgUnit) -> list[MemberSpec]:
                 role=row.role,
                 represented_unit=row.represented_unit,
                 term_end=row.term_end,
+                represented_text=row.represented_text,
             )
         )
     return specs

@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:pk>/members.docx", views.export_docx, name="export_docx"),
     path("<int:pk>/handover/", views.handover, name="handover"),
     path("<int:pk>/handover.docx", views.handover_docx, name="handover_docx"),
+    path("members/<int:pk>/edit/", views.edit_member, name="edit_member"),
+    path("decisions/<int:pk>/complete/", views.complete_decision, name="complete_decision"),
     path("decisions/<int:pk>/file/", views.decision_file, name="decision_file"),
     path("decisions/<int:pk>/attach/", views.attach_file, name="attach_file"),
 ]

@@ -1,11 +1,10 @@
 """Committee pages: the committee, reconstitution, lists, import/export and the handover file."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -20,14 +19,16 @@ from binhdang.orgunits.queries import breadcrumb
 from . import documents, queries, services, spreadsheets
 from .forms import (
     CommitteeForm,
+    CompleteDecisionForm,
     DecisionFileForm,
     DecisionForm,
     HistoryDateForm,
     ImportForm,
+    MemberEditForm,
     MemberFormSet,
     person_from_row,
 )
-from .models import Committee, Decision
+from .models import Committee, Decision, Membership
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -70,8 +71,9 @@ def coverage(request, pk):
             "breadcrumb": breadcrumb(unit),
             "own_committee": Committee.objects.filter(unit=unit).first(),
             "coverage": result,
-            "women_share": result.share(result.women, result.members),
-            "women_heads_share": result.share(result.women_heads, result.heads),
+            # Shares over members whose sex is known; the unknown are shown apart.
+            "women_share": result.share(result.women, result.known_sex),
+            "women_heads_share": result.share(result.women_heads, result.heads_known_sex),
             "levels": [(value, Level(value).label) for value in levels],
             "level": level,
             "can_edit": permissions.can_edit(request.user, unit),
@@ -91,6 +93,7 @@ def unit_committee(request, pk):
                 "unit": unit,
                 "breadcrumb": breadcrumb(unit),
                 "can_edit": permissions.can_edit(request.user, unit),
+                "former_committees": queries.former_committees(unit),
             },
         )
     return redirect("committees:detail", pk=committee.pk)
@@ -99,7 +102,7 @@ def unit_committee(request, pk):
 def detail(request, pk):
     """The committee: decision in force, members on a date, what needs attention, history."""
     committee = _committee(request.user, pk)
-    today = datetime.date.today()
+    today = queries.last_day(committee.unit)
     date_form = HistoryDateForm(request.GET or None)
     on = today
     if date_form.is_valid() and date_form.cleaned_data["on"]:
@@ -120,6 +123,7 @@ def detail(request, pk):
             "decisions": decisions,
             "notes": queries.attention(committee, today),
             "can_edit": permissions.can_edit(request.user, committee.unit),
+            "former_committees": queries.former_committees(committee.unit),
         },
     )
 
@@ -193,11 +197,12 @@ def _initial_rows(committee: Committee) -> list[dict]:
             "workplace": m.person.unit,
             "role": m.role,
             "represented_unit": m.represented_unit,
+            "represented_text": m.represented_text,
             "phone": m.person.phone,
             "email": m.person.email,
             "term_end": m.term_end,
         }
-        for m in queries.members_on(committee, datetime.date.today())
+        for m in queries.members_on(committee, queries.last_day(committee.unit))
     ]
 
 
@@ -230,6 +235,7 @@ def reconstitute(request, pk):
                 role=row.cleaned_data["role"],
                 represented_unit=row.cleaned_data["represented_unit"],
                 term_end=row.cleaned_data["term_end"],
+                represented_text=row.cleaned_data["represented_text"],
             )
             for row in formset
             if not row.is_blank and not row.cleaned_data.get("remove")
@@ -251,7 +257,7 @@ def reconstitute(request, pk):
                 add_service_errors(decision_form, error)
             else:
                 messages.success(
-                    request, _("Decision %s saved with its member list.") % decision.number
+                    request, _("Decision %s saved with its member list.") % decision.label
                 )
                 return redirect("committees:detail", pk=committee.pk)
     return render(
@@ -269,13 +275,77 @@ def reconstitute(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
+def edit_member(request, pk):
+    """Complete a current member (a name learnt later) or correct their details in place."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("committee", "committee__unit", "person"), pk=pk
+    )
+    committee = _committee(request.user, membership.committee_id, "edit")
+    values = services.member_values(membership)
+    form = MemberEditForm(request.POST or None, unit=committee.unit, initial=values, seen=values)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_member(request.user, membership, **form.cleaned_data, seen=form.seen())
+        except StaleEdit as stale:
+            form.show_stale(stale)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("committees:detail", pk=committee.pk)
+    return render(
+        request,
+        "committees/form.html",
+        {
+            "form": form,
+            "unit": committee.unit,
+            "breadcrumb": breadcrumb(committee.unit),
+            "title": _("Member: %(member)s") % {"member": membership.label},
+            "cancel": reverse("committees:detail", args=[committee.pk]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def complete_decision(request, pk):
+    """Enter the number of a decision saved without one (or correct it)."""
+    decision = get_object_or_404(Decision.objects.select_related("committee"), pk=pk)
+    committee = _committee(request.user, decision.committee_id, "edit")
+    values = services.decision_values(decision)
+    form = CompleteDecisionForm(request.POST or None, initial=values, seen=values)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complete_decision(
+                request.user, decision, **form.cleaned_data, seen=form.seen()
+            )
+        except StaleEdit as stale:
+            form.show_stale(stale)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("committees:detail", pk=committee.pk)
+    return render(
+        request,
+        "committees/form.html",
+        {
+            "form": form,
+            "unit": committee.unit,
+            "breadcrumb": breadcrumb(committee.unit),
+            "title": _("Decision %(decision)s") % {"decision": decision.label},
+            "cancel": reverse("committees:detail", args=[committee.pk]),
+        },
+    )
+
+
 def decision_file(request, pk):
     """A decision's scan, only to those who may see the committee."""
     decision = get_object_or_404(Decision.objects.select_related("committee"), pk=pk)
     permissions.get_unit(request.user, decision.committee.unit_id)
     if not decision.file:
         raise Http404(_("This decision has no scanned file."))
-    return uploads.serve(decision.file, decision.number)
+    return uploads.serve(decision.file, decision.label)
 
 
 @require_http_methods(["POST"])
@@ -291,7 +361,7 @@ def attach_file(request, pk):
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("File attached to decision %s.") % decision.number)
+            messages.success(request, _("File attached to decision %s.") % decision.label)
     else:
         messages.error(request, _("Choose a file."))
     return redirect("committees:detail", pk=decision.committee_id)
@@ -301,7 +371,7 @@ def attach_file(request, pk):
 def import_members(request, pk):
     """Add members to the decision in force from an Excel file: all rows, or none."""
     committee = _committee(request.user, pk, "edit")
-    decision = queries.decision_on(committee, datetime.date.today())
+    decision = queries.decision_on(committee, queries.last_day(committee.unit))
     form = ImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and decision is None:
@@ -343,21 +413,21 @@ def template_xlsx(request, pk):
 def export_xlsx(request, pk):
     """The current members as Excel."""
     committee = _committee(request.user, pk)
-    content = spreadsheets.export_members(committee, datetime.date.today())
+    content = spreadsheets.export_members(committee, queries.last_day(committee.unit))
     return _download(content, f"thanh-vien-{committee.unit.code}.xlsx", XLSX)
 
 
 def export_docx(request, pk):
     """The current members as a Word annex to the decision."""
     committee = _committee(request.user, pk)
-    content = documents.members_annex_docx(committee, datetime.date.today())
+    content = documents.members_annex_docx(committee, queries.last_day(committee.unit))
     return _download(content, f"danh-sach-thanh-vien-{committee.unit.code}.docx", DOCX)
 
 
 def handover(request, pk):
     """The one page a newly assigned officer reads first."""
     committee = _committee(request.user, pk)
-    today = datetime.date.today()
+    today = queries.last_day(committee.unit)
     return render(
         request,
         "committees/handover.html",
@@ -376,5 +446,5 @@ def handover(request, pk):
 def handover_docx(request, pk):
     """The handover dossier as a Word file."""
     committee = _committee(request.user, pk)
-    content = documents.handover_docx(committee, datetime.date.today())
+    content = documents.handover_docx(committee, queries.last_day(committee.unit))
     return _download(content, f"ho-so-ban-giao-{committee.unit.code}.docx", DOCX)

@@ -41,7 +41,10 @@ def register(model, exclude_fields: list[str] | None = None) -> None:
     """Audit every create, update and delete of `model`, its own fields only: the key and the
     reverse relations (logged as "plans.Task.None") say nothing to a reader."""
     reverse = [f.name for f in model._meta.get_fields() if isinstance(f, ForeignObjectRel)]
-    auditlog.register(model, exclude_fields=[*(exclude_fields or []), *reverse, "id"])
+    # Fields no one types (a folded search text, a path, the row's timestamps) follow from
+    # others or from the entry's own time: nothing to read.
+    derived = [f.name for f in model._meta.concrete_fields if not f.editable]
+    auditlog.register(model, exclude_fields=[*(exclude_fields or []), *reverse, *derived, "id"])
 
 
 # Marks on the entries written while handling one request that did not come through a signed-in
@@ -77,10 +80,16 @@ def add_marks(sender, instance, **kwargs) -> None:
     instance.additional_data = {**(instance.additional_data or {}), **data}
 
 
-def unit_history(unit_id: int):
-    """Audit entries of the records that belong to a unit, newest first."""
+def unit_history(unit_id: int, *more_unit_ids: int):
+    """Audit entries of the records that belong to a unit (or to any of the units given: a
+    merged unit and those it was formed from), newest first."""
+    condition = (
+        {"additional_data__unit_id__in": [unit_id, *more_unit_ids]}
+        if more_unit_ids
+        else {"additional_data__unit_id": unit_id}
+    )
     return (
-        LogEntry.objects.filter(additional_data__unit_id=unit_id)
+        LogEntry.objects.filter(**condition)
         .select_related("actor", "content_type")
         .order_by("-timestamp")
     )
@@ -118,6 +127,8 @@ def _model_field(model, name: str):
     except FieldDoesNotExist:
         return None
     if isinstance(found, ForeignObjectRel) or found.primary_key or name in _SILENT:
+        return None
+    if not found.editable:
         return None
     return found
 

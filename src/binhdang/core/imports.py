@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from binhdang.core import dates
 from binhdang.core.numbers import read_number
 from binhdang.core.spreadsheets import (
     ImportErrors,
@@ -89,7 +90,7 @@ class Column:
 
     def latest(self) -> datetime.date:
         """The latest date the column takes: today plus `years_ahead` years."""
-        return _years_after(datetime.date.today(), self.years_ahead)
+        return _years_after(dates.today(), self.years_ahead)
 
     def clean(self, value) -> tuple[object, str | None]:
         """The cell's value as the importer uses it (None when empty), or why it cannot be."""

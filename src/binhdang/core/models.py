@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from binhdang.core.text import fold
+
 
 class TimeStamped(models.Model):
     """When a record was created and last changed."""
@@ -14,6 +16,27 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Searchable(models.Model):
+    """A record found by words typed with or without diacritics ("tap huan" finds "Tập huấn"):
+    its searched text is kept folded (`core.text.fold`) in `search_text` on every save, and
+    `core.text.matching` filters on it."""
+
+    search_text = models.CharField(max_length=700, editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(self.search_source())[:700]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def search_source(self) -> str:
+        """The text a search looks in (a title, a name and a user name...)."""
+        raise NotImplementedError
 
 
 class Job(models.Model):
@@ -44,6 +67,8 @@ class Job(models.Model):
     result_name = models.CharField(_("download name"), max_length=255, blank=True)
     result_type = models.CharField(_("content type"), max_length=128, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The language of whoever started the job: the sentences on its page are written in it.
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
     # The id of the django.tasks result, to find the run in a task backend's records.
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -11,6 +11,13 @@ def fold(text: str) -> str:
     return " ".join(stripped.replace("đ", "d").split())
 
 
+def matching(queryset, text: str, field: str = "search_text"):
+    """Rows whose folded `field` holds every word of `text`, typed with or without diacritics."""
+    for word in fold(text or "").split():
+        queryset = queryset.filter(**{f"{field}__contains": word})
+    return queryset
+
+
 def in_language(vietnamese: str, english: str) -> str:
     """The English text when the interface is in English and there is one, else the Vietnamese."""
     from django.utils.translation import get_language

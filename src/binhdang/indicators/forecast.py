@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
+from binhdang.core import dates
 from binhdang.orgunits.models import OrgUnit
 
 from .evaluation import Verdict, evaluate
@@ -193,7 +194,7 @@ def unit_forecasts(
     framework: Framework, unit: OrgUnit, today: datetime.date | None = None
 ) -> list[Forecast]:
     """Every indicator's outlook for the unit."""
-    today = today or datetime.date.today()
+    today = today or dates.today()
     indicators = _framework_indicators(framework)
     prefetch_related_objects([unit], "predecessors")
     figures = _Figures(indicators, [unit, *unit.predecessors.all()])
@@ -217,7 +218,7 @@ def subunit_risks(
     framework: Framework, unit: OrgUnit, today: datetime.date | None = None
 ) -> list[tuple[OrgUnit, list[Forecast]]]:
     """Each live sub-unit with its targets at risk, the most at risk first."""
-    today = today or datetime.date.today()
+    today = today or dates.today()
     indicators = _framework_indicators(framework)
     children = list(OrgUnit.objects.filter(parent=unit).live().order_by("name"))
     prefetch_related_objects([unit, *children], "predecessors")

@@ -12,4 +12,4 @@ class OrgUnitsConfig(AppConfig):
 
         from .models import OrgUnit
 
-        audit.register(OrgUnit, exclude_fields=["path", "depth", "search_name", "updated_at"])
+        audit.register(OrgUnit)  # path, depth and the search name are derived: left out

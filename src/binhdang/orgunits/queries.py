@@ -1,8 +1,8 @@
 """Reads of the tree that views share; none of them walks the tree in Python."""
 
-from django.db.models import Case, Count, F, QuerySet, When
+from django.db.models import Case, Count, F, Q, QuerySet, When
 
-from binhdang.core.text import fold
+from binhdang.core.text import fold, matching
 
 from .models import Kind, Level, OrgUnit
 
@@ -24,6 +24,13 @@ def descendant_counts(unit: OrgUnit) -> list[tuple[Kind, int]]:
     return [(Kind(kind), rows[kind]) for kind in Kind.values if kind in rows]
 
 
+def own_units(unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """The unit and the units directly below it in its time: the current ones for a current
+    unit, all of them for a former one (an old province's departments)."""
+    units = OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).select_related("parent")
+    return units.live() if unit.is_live else units
+
+
 def children(unit: OrgUnit, *, kind: str = "", historical: bool = False) -> QuerySet[OrgUnit]:
     """Direct sub-units, current ones unless `historical` is asked for."""
     qs = unit.children.all()
@@ -42,9 +49,7 @@ def search(units: QuerySet[OrgUnit], text: str, limit: int = 30) -> list[OrgUnit
     words = fold(text).split()
     if not words:
         return []
-    qs = units
-    for word in words:
-        qs = qs.filter(search_name__contains=word)
+    qs = matching(units, text, "search_name")
     exact = fold(text)
     ranked = sorted(
         qs.select_related("parent").order_by(F("valid_to").desc(nulls_first=True), "level")[

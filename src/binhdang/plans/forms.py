@@ -9,32 +9,31 @@ from binhdang.accounts import permissions
 from binhdang.core.concurrency import StaleCheckForm, display
 from binhdang.core.forms import IntegerNumberField, StyledForm
 from binhdang.indicators.models import Indicator, Objective
+from binhdang.orgunits import forms as orgunit_forms
+from binhdang.orgunits.forms import unit_choices_of
 from binhdang.orgunits.models import Level, OrgUnit
+from binhdang.orgunits.queries import own_units
 
-from .deadlines import format_deadline_input, parse_deadline
+from .deadlines import DeadlineKind, format_deadline_input, parse_deadline
 from .models import DisplayStatus, InspectionKind, PlanKind, PlanStatus, TaskStatus
 
 
 def nearby_units(unit: OrgUnit) -> list[tuple[int, str]]:
-    """The choices shown for a unit picker: the unit and the live units directly below it.
+    """The choices shown for a unit picker: the unit and the units directly below it (of its
+    time, for a former unit).
 
     Any unit may be posted (the field's queryset is every unit), so that a unit outside the
     user's scope is refused by the service with its own message naming the field.
     """
-    units = (
-        OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit))
-        .live()
-        .order_by("depth", "level", "search_name")
-    )
-    return [(u.pk, u.name) for u in units]
+    return unit_choices_of(own_units(unit).order_by("depth", "level", "search_name"))
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(orgunit_forms.UnitChoiceField):
     def __init__(self, **kwargs):
         super().__init__(queryset=OrgUnit.objects.all(), **kwargs)
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UnitMultipleChoiceField(orgunit_forms.UnitMultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(queryset=OrgUnit.objects.all(), **kwargs)
 
@@ -44,10 +43,12 @@ def overseen_units(unit: OrgUnit) -> list[tuple[int, str]]:
     directly below it, past ones too (an inspection may concern a province before 2025)."""
     choices = []
     for root in permissions.inspection_roots(unit):
-        units = OrgUnit.objects.filter(Q(pk=root.pk) | Q(parent=root)).order_by(
-            "depth", "level", "search_name", "valid_from"
+        units = (
+            OrgUnit.objects.filter(Q(pk=root.pk) | Q(parent=root))
+            .select_related("parent")
+            .order_by("depth", "level", "search_name", "valid_from")
         )
-        choices += [(u.pk, u.name) for u in units]
+        choices += unit_choices_of(units)
     return choices
 
 
@@ -58,19 +59,24 @@ def _show_units(field, unit: OrgUnit, selected=(), empty: bool = True, more=()) 
     choices += [(pk, name) for pk, name in dict(more).items() if pk not in shown]
     shown = {pk for pk, _name in choices}
     extra = [u for u in selected if u is not None and u.pk not in shown]
-    choices += [(u.pk, u.name) for u in extra]
+    choices += unit_choices_of(extra)
     field.widget.choices = ([("", "—")] if empty else []) + choices
 
 
 class DeadlineField(forms.CharField):
-    """A deadline typed as "dd/mm/yyyy", or "mm/yyyy" for "before month M/YYYY"."""
+    """A deadline typed as a day or in words ("trước tháng 10/2024"): see `deadlines`."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Due date"))
         kwargs.setdefault(
-            "help_text", _("dd/mm/yyyy, or mm/yyyy for “before month” (e.g. 10/2024).")
+            "help_text",
+            _(
+                "dd/mm/yyyy for a day. “10/2024” or “within month 10/2024” = by 31/10/2024; "
+                "“before month 10/2024” = by 30/09/2024. Also “quarter III/2024”, "
+                "“first half of 2024”, “second half of 2024”, “end of 2024”."
+            ),
         )
-        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("max_length", 64)
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -172,7 +178,7 @@ class TaskForm(StaleCheckForm, StyledForm):
             "description": task.description,
             "lead_unit": task.lead_unit,
             "collaborating_units": list(task.collaborating_units.all()),
-            "deadline": format_deadline_input(task.deadline, task.deadline_is_month),
+            "deadline": format_deadline_input(task.deadline, task.deadline_kind),
             "meeting_reference": task.meeting_reference,
             "objectives": list(task.objectives.all()),
             "indicators": list(task.indicators.all()),
@@ -181,11 +187,11 @@ class TaskForm(StaleCheckForm, StyledForm):
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         deadline = data.pop("deadline")
-        data["deadline"], data["deadline_is_month"] = deadline if deadline else (None, False)
+        data["deadline"], data["deadline_kind"] = deadline or (None, DeadlineKind.DAY)
         return data
 
     def stale_display(self, name, value) -> str:
-        if name == "deadline":  # the services' (date, is a month) pair
+        if name == "deadline":  # the services' (date, how it was said) pair
             return format_deadline_input(*value) or display(None)
         return super().stale_display(name, value)
 
@@ -294,7 +300,7 @@ class InspectionForm(StaleCheckForm, StyledForm):
 
 
 class RecommendationForm(StyledForm):
-    unit = forms.ModelChoiceField(label=_("Addressed to"), queryset=OrgUnit.objects.none())
+    unit = orgunit_forms.UnitChoiceField(label=_("Addressed to"), queryset=OrgUnit.objects.none())
     text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 3}))
     deadline = DeadlineField()
 
@@ -302,14 +308,14 @@ class RecommendationForm(StyledForm):
         super().__init__(*args, **kwargs)
         # Any unit may be posted; the service refuses one that was not inspected.
         self.fields["unit"].queryset = OrgUnit.objects.all()
-        self.fields["unit"].widget.choices = [
-            (u.pk, u.name) for u in inspection.inspected_units.order_by("search_name")
-        ]
+        self.fields["unit"].widget.choices = unit_choices_of(
+            inspection.inspected_units.select_related("parent").order_by("search_name")
+        )
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         deadline = data.pop("deadline")
-        data["deadline"], data["deadline_is_month"] = deadline if deadline else (None, False)
+        data["deadline"], data["deadline_kind"] = deadline or (None, DeadlineKind.DAY)
         return data
 
 

@@ -2,47 +2,40 @@
 
 A plan (kế hoạch) is a unit's multi-year or annual action plan, approved by a decision; approving
 a new plan of the same kind and period supersedes the old one. A task (nhiệm vụ) has a lead unit,
-collaborating units, a deadline (a date, or "before month M/YYYY", stored as the last day of that
-month with a flag) and a status; "overdue" is never stored: it follows from the deadline and the
-date, so that no nightly job is needed and every list agrees. An inspection (kiểm tra, giám sát)
-records its team, the units inspected, findings and recommendations; each recommendation creates
-a task for the inspected unit, so that its follow-up is tracked to closure.
+collaborating units, a deadline (the last day on time, with how it was said: "10/04/2024",
+"trước tháng 10/2024", "quý III/2024"; see `deadlines`) and a status; "overdue" is never stored:
+it follows from the deadline and the date, so that no nightly job is needed and every list
+agrees. An inspection (kiểm tra, giám sát) records its team, the units inspected, findings and
+recommendations; each recommendation creates a task for the inspected unit, so that its
+follow-up is tracked to closure.
 """
 
-import calendar
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.core import uploads
 from binhdang.core.audit import AuditedMixin
-from binhdang.core.models import TimeStamped
+from binhdang.core.dates import today
+from binhdang.core.models import Searchable, TimeStamped
+
+from .deadlines import DeadlineKind, deadline_label, fits
 
 
-def today() -> datetime.date:
-    """Today's date in the platform's time zone (Asia/Ho_Chi_Minh)."""
-    return timezone.localdate()
-
-
-def last_day_of_month(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def deadline_label(deadline: datetime.date | None, is_month: bool) -> str:
-    """ "Trước tháng 10/2024" for a month deadline, "10/04/2024" for a date."""
-    if deadline is None:
-        return "—"
-    if is_month:
-        return gettext("Before month %(month)d/%(year)s") % {
-            "month": deadline.month,
-            "year": str(deadline.year),
-        }
-    return formats.date_format(deadline, "SHORT_DATE_FORMAT")
+def _check_deadline_kind(record) -> None:
+    """The stored date must be one its kind can say (a quarter's deadline ends a quarter)."""
+    if record.deadline and not fits(record.deadline, record.deadline_kind):
+        raise ValidationError(
+            {
+                "deadline": gettext("This date cannot be written as “%(kind)s”.")
+                % {"kind": DeadlineKind(record.deadline_kind).label}
+            }
+        )
 
 
 def _upload_path(prefix: str, unit_id, filename: str) -> str:
@@ -219,7 +212,7 @@ class TaskQuerySet(models.QuerySet):
         return self.with_display_status(on).filter(display_status__in=list(statuses))
 
 
-class Task(AuditedMixin, TimeStamped):
+class Task(AuditedMixin, Searchable, TimeStamped):
     """A task (nhiệm vụ): what a lead unit must do by a deadline, and where it came from."""
 
     title = models.CharField(_("title"), max_length=500)
@@ -243,7 +236,12 @@ class Task(AuditedMixin, TimeStamped):
         related_name="collaborating_tasks",
     )
     deadline = models.DateField(_("due date"))
-    deadline_is_month = models.BooleanField(_("before month"), default=False)
+    deadline_kind = models.CharField(
+        _("due date written as"),
+        max_length=16,
+        choices=DeadlineKind.choices,
+        default=DeadlineKind.DAY,
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
     )
@@ -302,12 +300,24 @@ class Task(AuditedMixin, TimeStamped):
     def audit_unit_id(self) -> int | None:
         return self.lead_unit_id
 
+    def search_source(self) -> str:
+        return self.title
+
     def get_absolute_url(self) -> str:
         return reverse("plans:task", args=[self.pk])
 
     @property
     def deadline_label(self) -> str:
-        return deadline_label(self.deadline, self.deadline_is_month)
+        return deadline_label(self.deadline, self.deadline_kind)
+
+    @property
+    def deadline_words(self) -> str:
+        """The deadline as said in words ("Trước tháng 10/2024"), or "" when given as a day."""
+        return "" if self.deadline_kind == DeadlineKind.DAY else self.deadline_label
+
+    def clean(self) -> None:
+        super().clean()
+        _check_deadline_kind(self)
 
     @property
     def is_open(self) -> bool:
@@ -479,7 +489,12 @@ class Recommendation(AuditedMixin, TimeStamped):
     )
     text = models.TextField(_("recommendation"))
     deadline = models.DateField(_("due date"))
-    deadline_is_month = models.BooleanField(_("before month"), default=False)
+    deadline_kind = models.CharField(
+        _("due date written as"),
+        max_length=16,
+        choices=DeadlineKind.choices,
+        default=DeadlineKind.DAY,
+    )
 
     class Meta:
         verbose_name = _("recommendation")
@@ -494,7 +509,11 @@ class Recommendation(AuditedMixin, TimeStamped):
 
     @property
     def deadline_label(self) -> str:
-        return deadline_label(self.deadline, self.deadline_is_month)
+        return deadline_label(self.deadline, self.deadline_kind)
+
+    def clean(self) -> None:
+        super().clean()
+        _check_deadline_kind(self)
 
     @property
     def task(self) -> Task | None:

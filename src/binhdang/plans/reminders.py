@@ -3,26 +3,28 @@
 Each day `binhdang manage send_task_reminders` (a daily cron) looks for open tasks whose deadline
 is `settings.TASK_REMINDER_DAYS` days away (7 and 1 by default) and open tasks whose deadline was
 yesterday (missed). For each, every active user of the lead unit with an e-mail address and the
-role of data officer or above gets one message. Each (task, person, day) is recorded in `Reminder`
-before its e-mail is queued, so a second run on the same day queues nothing.
+role of data officer or above gets one message, with its notice in the application
+(`notices.services.notify`). Each (task, person, day) is recorded in `Reminder` before its e-mail
+is queued, so a second run on the same day queues nothing.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from binhdang.accounts.models import Role, User
+from binhdang.accounts import permissions
+from binhdang.accounts.models import Role
+from binhdang.notices.models import NoticeKind
+from binhdang.notices.services import notify
 
 from .models import Reminder, ReminderKind, Task
 
-# Roles whose holders are asked to act on their unit's tasks.
-RECIPIENT_ROLES = [Role.DATA_OFFICER, Role.APPROVER, Role.UNIT_ADMIN, Role.SYSTEM_ADMIN]
+# The lowest role whose holders are asked to act on their unit's tasks.
+RECIPIENT_ROLE = Role.DATA_OFFICER
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,7 @@ def due_on(day: datetime.date) -> list[Due]:
 
 def recipients(task: Task):
     """Active users of the lead unit, data officer and above, who have an e-mail address."""
-    return (
-        User.objects.filter(unit=task.lead_unit_id, is_active=True, role__in=RECIPIENT_ROLES)
-        .exclude(email="")
-        .order_by("pk")
-    )
+    return permissions.members([task.lead_unit_id], RECIPIENT_ROLE).exclude(email="")
 
 
 def schedule(day: datetime.date) -> list[Reminder]:
@@ -85,27 +83,17 @@ def schedule(day: datetime.date) -> list[Reminder]:
     return queued
 
 
-def site_url(path: str) -> str:
-    """An address for the e-mail: absolute when SITE_URL is configured, else the path."""
-    base = getattr(settings, "SITE_URL", "") or ""
-    return f"{base.rstrip('/')}{path}"
-
-
-def compose(reminder: Reminder) -> tuple[str, str]:
-    """The subject and body of a reminder, in Vietnamese."""
-    task = reminder.task
-    with translation.override("vi"):
-        context = {
-            "reminder": reminder,
-            "task": task,
-            "name": reminder.recipient.get_full_name() or reminder.recipient.username,
-            "missed": reminder.kind == ReminderKind.MISSED,
-            "url": site_url(task.get_absolute_url()),
-            "status": task.current_status_label,
-        }
-        subject = render_to_string("plans/email/reminder_subject.txt", context)
-        body = render_to_string("plans/email/reminder_body.txt", context)
-    return " ".join(subject.split()), body.strip() + "\n"
+def task_params(task: Task) -> dict:
+    """What a task's notices say of it (`notices.messages` shows them in the reader's language)."""
+    return {
+        "title": task.title,
+        "unit": task.lead_unit.name,
+        "assigned_by": task.assigned_by.name,
+        "deadline": task.deadline,
+        "deadline_kind": task.deadline_kind,
+        "status": task.current_status,
+        "progress": task.progress,
+    }
 
 
 @task
@@ -118,7 +106,13 @@ def send_task_reminder(reminder_id: int) -> bool:
     )
     if reminder is None or reminder.sent_at is not None or not reminder.task.is_open:
         return False
-    subject, body = compose(reminder)
-    send_mail(subject, body, None, [reminder.email])
+    missed = reminder.kind == ReminderKind.MISSED
+    notify(
+        NoticeKind.TASK_MISSED if missed else NoticeKind.TASK_DUE,
+        [reminder.recipient],
+        link=reminder.task.get_absolute_url(),
+        days=reminder.days_before,
+        **task_params(reminder.task),
+    )
     Reminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
     return True

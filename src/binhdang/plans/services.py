@@ -16,8 +16,12 @@ from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
 from binhdang.core import concurrency, uploads
+from binhdang.core.dates import today
+from binhdang.notices.models import NoticeKind
+from binhdang.notices.services import notify_after_commit
 from binhdang.orgunits.models import OrgUnit
 
+from .deadlines import DeadlineKind
 from .models import (
     CLOSED_STATUSES,
     Inspection,
@@ -29,8 +33,8 @@ from .models import (
     Task,
     TaskStatus,
     TaskUpdate,
-    today,
 )
+from .reminders import RECIPIENT_ROLE, task_params
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -113,6 +117,7 @@ def create_plan(
     if not title:
         raise ValidationError({"title": _("Enter the plan's title.")})
     _check_period(kind, start_year, end_year)
+    unit.refuse_after_end(datetime.date(start_year, 1, 1), field="start_year")
     if decision_date and decision_date > today():
         raise ValidationError(
             {"decision_date": _("The decision date %s is in the future.") % _date(decision_date)}
@@ -293,7 +298,9 @@ def attach_plan_file(actor, plan: Plan, file) -> Plan:
 # Tasks ------------------------------------------------------------------------------------------
 
 
-def _check_lead_unit(actor, assigned_by: OrgUnit, lead_unit: OrgUnit) -> None:
+def _check_lead_unit(
+    actor, assigned_by: OrgUnit, lead_unit: OrgUnit, deadline: datetime.date | None = None
+) -> None:
     if not permissions.can_edit(actor, lead_unit):
         raise ValidationError(
             {
@@ -311,7 +318,8 @@ def _check_lead_unit(actor, assigned_by: OrgUnit, lead_unit: OrgUnit) -> None:
                 % {"unit": assigned_by.name}
             }
         )
-    if not lead_unit.is_live:
+    # A task of a former unit (its plan of 2019, say) may lead to its units of the time.
+    if not lead_unit.is_live and (deadline is None or lead_unit.after_end(deadline)):
         raise ValidationError(
             {
                 "lead_unit": _("“%(unit)s” no longer exists (since %(date)s).")
@@ -326,13 +334,14 @@ def _check_units(
     lead_unit: OrgUnit | None,
     collaborating_units: Iterable[OrgUnit],
     recommendation: Recommendation | None = None,
+    deadline: datetime.date | None = None,
 ) -> None:
     if lead_unit is None:
         raise ValidationError({"lead_unit": _("Choose the lead unit.")})
     # The unit a recommendation addresses was judged when it was made (inspected, under the
     # inspecting unit or its oversight); if it has since merged, its successor follows it.
     if recommendation is None or lead_unit.pk != recommendation.unit_id:
-        _check_lead_unit(actor, assigned_by, lead_unit)
+        _check_lead_unit(actor, assigned_by, lead_unit, deadline)
     for unit in collaborating_units:
         if not (permissions.can_edit(actor, unit) and unit.is_within(assigned_by)):
             raise ValidationError(
@@ -381,7 +390,7 @@ def create_task(
     lead_unit: OrgUnit | None,
     title: str,
     deadline: datetime.date | None,
-    deadline_is_month: bool = False,
+    deadline_kind: str = DeadlineKind.DAY,
     description: str = "",
     collaborating_units: Iterable[OrgUnit] = (),
     plan: Plan | None = None,
@@ -399,7 +408,7 @@ def create_task(
     if not title:
         raise ValidationError({"title": _("Enter the task's title.")})
     _check_plan(plan)
-    _check_units(actor, assigned_by, lead_unit, collaborating_units, recommendation)
+    _check_units(actor, assigned_by, lead_unit, collaborating_units, recommendation, deadline)
     _check_deadline(deadline, plan)
     task = Task(
         title=title,
@@ -407,7 +416,7 @@ def create_task(
         assigned_by=assigned_by,
         lead_unit=lead_unit,
         deadline=deadline,
-        deadline_is_month=deadline_is_month,
+        deadline_kind=deadline_kind,
         plan=plan,
         recommendation=recommendation,
         meeting_reference=_clean_text(meeting_reference),
@@ -416,6 +425,7 @@ def create_task(
     task.full_clean()
     task.save()
     _set_links(task, collaborating_units, objectives, indicators)
+    _tell_lead_unit(actor, task)
     return task
 
 
@@ -427,7 +437,7 @@ def update_task(
     lead_unit: OrgUnit | None,
     title: str,
     deadline: datetime.date | None,
-    deadline_is_month: bool = False,
+    deadline_kind: str = DeadlineKind.DAY,
     description: str = "",
     collaborating_units: Iterable[OrgUnit] = (),
     meeting_reference: str = "",
@@ -446,7 +456,7 @@ def update_task(
         "description": (description or "").strip(),
         "lead_unit": lead_unit,
         "collaborating_units": list(collaborating_units),
-        "deadline": (deadline, deadline_is_month),
+        "deadline": (deadline, deadline_kind),
         "meeting_reference": _clean_text(meeting_reference),
         "objectives": list(objectives),
         "indicators": list(indicators),
@@ -461,27 +471,41 @@ def update_task(
         mine["lead_unit"],
         mine["collaborating_units"],
         task.recommendation,
+        mine["deadline"][0],
     )
-    task.deadline, task.deadline_is_month = mine["deadline"]
+    task.deadline, task.deadline_kind = mine["deadline"]
     _check_deadline(task.deadline, task.plan)
     task.title = mine["title"]
     task.description = mine["description"]
+    given_to_another = mine["lead_unit"].pk != task.lead_unit_id
     task.lead_unit = mine["lead_unit"]
     task.meeting_reference = mine["meeting_reference"]
     task.full_clean()
     task.save()
     _set_links(task, mine["collaborating_units"], mine["objectives"], mine["indicators"])
+    if given_to_another:
+        _tell_lead_unit(actor, task)
     return task
 
 
+def _tell_lead_unit(actor, task: Task) -> None:
+    """The lead unit's officers hear of a task given to their unit."""
+    notify_after_commit(
+        NoticeKind.TASK_ASSIGNED,
+        permissions.members([task.lead_unit_id], RECIPIENT_ROLE).exclude(pk=actor.pk),
+        link=task.get_absolute_url(),
+        **task_params(task),
+    )
+
+
 def task_values(task: Task) -> dict:
-    """What is stored, in `update_task`'s terms (the deadline with whether it is a month)."""
+    """What is stored, in `update_task`'s terms (the deadline with how it was said)."""
     return {
         "title": task.title,
         "description": task.description,
         "lead_unit": task.lead_unit,
         "collaborating_units": list(task.collaborating_units.all()),
-        "deadline": (task.deadline, task.deadline_is_month),
+        "deadline": (task.deadline, task.deadline_kind),
         "meeting_reference": task.meeting_reference,
         "objectives": list(task.objectives.all()),
         "indicators": list(task.indicators.all()),
@@ -636,6 +660,8 @@ def _check_inspection(
             "end": _date(end_date),
             "start": _date(start_date),
         }
+    if start_date and unit.after_end(start_date):
+        errors["start_date"] = unit.after_end(start_date)
     if not inspected_units:
         errors["inspected_units"] = _("Choose at least one unit inspected.")
     outside = [u.name for u in inspected_units if not permissions.may_inspect(unit, u, start_date)]
@@ -824,7 +850,7 @@ def add_recommendation(
     unit: OrgUnit | None,
     text: str,
     deadline: datetime.date | None,
-    deadline_is_month: bool = False,
+    deadline_kind: str = DeadlineKind.DAY,
 ) -> Recommendation:
     """Record a recommendation to an inspected unit and the task that tracks it to closure; one
     to a unit that has since merged is followed by its successor."""
@@ -848,7 +874,7 @@ def add_recommendation(
         unit=unit,
         text=text,
         deadline=deadline,
-        deadline_is_month=deadline_is_month,
+        deadline_kind=deadline_kind,
     )
     recommendation.full_clean()
     recommendation.save()
@@ -860,7 +886,7 @@ def add_recommendation(
             title=Truncator(" ".join(text.split())).chars(200),
             description=text,
             deadline=deadline,
-            deadline_is_month=deadline_is_month,
+            deadline_kind=deadline_kind,
             recommendation=recommendation,
         )
     except ValidationError as error:

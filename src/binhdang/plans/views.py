@@ -15,7 +15,9 @@ from django.views.decorators.http import require_http_methods
 from binhdang.accounts import permissions
 from binhdang.core import uploads
 from binhdang.core.concurrency import StaleEdit
+from binhdang.core.dates import today
 from binhdang.core.forms import add_service_errors
+from binhdang.core.text import matching
 from binhdang.orgunits.models import Level, OrgUnit
 from binhdang.orgunits.queries import breadcrumb
 
@@ -32,7 +34,7 @@ from .forms import (
     TaskForm,
     UpdateForm,
 )
-from .models import DisplayStatus, Inspection, Plan, PlanKind, PlanStatus, Task, TaskUpdate, today
+from .models import DisplayStatus, Inspection, Plan, PlanKind, PlanStatus, Task, TaskUpdate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -140,7 +142,7 @@ def _unit_page(request, unit: OrgUnit):
             .filter(Q(unit=unit) | Q(inspected_units=unit))
             .distinct()
             .select_related("unit")[:5],
-            "can_edit": permissions.can_edit(user, unit) and unit.is_live,
+            "can_edit": permissions.can_edit(user, unit),
             "has_children": unit.children.live().exists(),
             "is_home": unit == permissions.home_unit(user),
         },
@@ -381,7 +383,7 @@ def _task_filters(request):
             tasks = tasks.due_within(data["due_within"], on)
             notes.append(_("due within %d days") % data["due_within"])
         if data["q"]:
-            tasks = tasks.filter(title__icontains=data["q"])
+            tasks = matching(tasks, data["q"])
             notes.append(_("title contains “%s”") % data["q"])
     return form, queries.task_list(tasks, on), unit, notes
 
@@ -635,7 +637,7 @@ def inspection_list(request):
             "breadcrumb": breadcrumb(unit),
             "page": page,
             "rows": rows,
-            "can_edit": permissions.can_edit(request.user, unit) and unit.is_live,
+            "can_edit": permissions.can_edit(request.user, unit),
         },
     )
 

@@ -175,7 +175,7 @@ def report_docx(report: ConsolidatedReport) -> bytes:
             document,
             ["Loại hoạt động", "Số hoạt động", "Lượt người tham gia", "Trong đó nữ"],
             [
-                [a.label, whole(a.count), whole(a.participants), whole(a.women)]
+                [a.label, a.count_text, whole(a.participants), whole(a.women)]
                 for a in facts.activities
             ],
             (Cm(6.4), Cm(3.0), Cm(3.6), Cm(3.0)),
@@ -204,6 +204,10 @@ def report_docx(report: ConsolidatedReport) -> bytes:
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
 WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+# A number of events that is a minimum stays a number Excel adds, shown "≥ 28".
+AT_LEAST_FORMAT = '"≥ "#,##0'
 
 
 def _number(value):
@@ -318,7 +322,9 @@ def report_annex_xlsx(report: ConsolidatedReport) -> bytes:
             digits = line.digits[at] if at < len(line.digits) else 1
             _figure_cell(units, index, 3 + offset, value, digits)
         units.cell(row=index, column=3 + len(codes), value=line.summary)
-        units.cell(row=index, column=4 + len(codes), value=line.activities)
+        cell = units.cell(row=index, column=4 + len(codes), value=line.activities)
+        if line.activities_minimum:
+            cell.number_format = AT_LEAST_FORMAT
     if not report.subunits:
         units.cell(row=5, column=1, value="Không có đơn vị cấp dưới trong kỳ báo cáo.")
     units.column_dimensions["A"].width = 36
@@ -338,7 +344,9 @@ def report_annex_xlsx(report: ConsolidatedReport) -> bytes:
         for column, value in enumerate(
             [line.label, line.count, line.participants, line.women, _number(share)], start=1
         ):
-            activities.cell(row=index, column=column, value=value)
+            cell = activities.cell(row=index, column=column, value=value)
+            if column == 2 and line.minimum:
+                cell.number_format = AT_LEAST_FORMAT
     if not facts.activities:
         activities.cell(row=5, column=1, value="Không có hoạt động được ghi nhận.")
     activities.column_dimensions["A"].width = 36
@@ -384,10 +392,14 @@ def report_pdf(docx: bytes, timeout: int = PDF_TIMEOUT) -> bytes | None:
             finished = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
             raise PdfError(
-                "Chuyển sang PDF quá thời gian cho phép; hãy tải bản Word và lưu thành PDF."
+                gettext_lazy(
+                    "Converting to PDF took too long; download the Word file and save it as PDF."
+                )
             ) from None
         target = folder / "out" / "bao-cao.pdf"
         if finished.returncode != 0 or not target.exists():
             logger.warning("soffice failed (%s): %s", finished.returncode, finished.stderr[-2000:])
-            raise PdfError("Không chuyển được sang PDF; hãy tải bản Word và lưu thành PDF.")
+            raise PdfError(
+                gettext_lazy("Could not convert to PDF; download the Word file and save it as PDF.")
+            )
         return target.read_bytes()

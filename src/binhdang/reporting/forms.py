@@ -4,9 +4,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from binhdang.core import dates
 from binhdang.core.forms import StyledForm
 from binhdang.indicators.models import Indicator
 from binhdang.indicators.services import STRATEGY_YEARS
+from binhdang.orgunits.forms import UnitMultipleChoiceField
 from binhdang.orgunits.models import Level, OrgUnit
 
 from . import services
@@ -14,11 +16,6 @@ from .models import DEFAULT_SECTION_LIMIT, RoundKind
 
 SECTION_ROWS = 6
 DATE_HELP = _("dd/mm/yyyy")
-
-
-class UnitChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return obj.name
 
 
 class IndicatorChoice(forms.ModelMultipleChoiceField):
@@ -66,7 +63,7 @@ class RoundForm(StyledForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    units = UnitChoice(
+    units = UnitMultipleChoiceField(
         label=_("Units"),
         queryset=OrgUnit.objects.none(),
         required=False,
@@ -110,8 +107,8 @@ class RoundForm(StyledForm):
 
     @classmethod
     def initial_for(cls, opener: OrgUnit) -> dict:
-        year = datetime.date.today().year
-        report_year = year if datetime.date.today().month >= 10 else year - 1
+        year = dates.today().year
+        report_year = year if dates.today().month >= 10 else year - 1
         report_year = min(max(report_year, STRATEGY_YEARS.start), STRATEGY_YEARS.stop - 1)
         initial = {
             **cls.derived(report_year),

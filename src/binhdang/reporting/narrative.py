@@ -128,6 +128,12 @@ class ActivityLine:
     count: int
     participants: int
     women: int
+    minimum: bool = False  # a counted record said "hơn 10": the count is at least this
+
+    @property
+    def count_text(self) -> str:
+        """ "28", or "≥ 28" when the count is a minimum."""
+        return f"≥ {whole(self.count)}" if self.minimum else whole(self.count)
 
 
 @dataclass
@@ -343,7 +349,9 @@ def gather(
         else:
             facts.notes.append("Chưa nạp danh mục chỉ tiêu của Chiến lược.")
         counts = activity_queries.activity_counts(unit, start, end)
-        facts.activities = [ActivityLine(c.label, c.count, c.participants, c.women) for c in counts]
+        facts.activities = [
+            ActivityLine(c.label, c.count, c.participants, c.women, c.minimum) for c in counts
+        ]
         facts.activity_summary = activity_queries.summary_from_counts(unit, start, end, counts)
     return facts
 

@@ -8,17 +8,26 @@ are counted per province in SQL, never in a Python loop).
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Max, Q, QuerySet, Value
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, StrIndex, Substr
-from django.utils import timezone
 
 from binhdang.accounts import permissions
 from binhdang.accounts.models import User
+from binhdang.core import dates
 from binhdang.core.formatting import percent
 from binhdang.indicators.queries import IndicatorRow, figure_rows, summary
 from binhdang.orgunits.models import Level, OrgUnit
 
-from .models import ReportingRound, RoundSection, SectionText, State, Submission
+from .models import (
+    EventKind,
+    ReportingRound,
+    RoundSection,
+    RoundStatus,
+    SectionText,
+    State,
+    Submission,
+    SubmissionEvent,
+)
 from .narrative import draft_sections
 
 # ---------------------------------------------------------------------------------------------
@@ -283,7 +292,7 @@ def filter_submissions(
     qs: QuerySet[Submission], round: ReportingRound, state: str = "", text: str = ""
 ) -> QuerySet[Submission]:
     """The list's filters: a state, "late", "missing", "on_time"; and words of a unit's name."""
-    from binhdang.core.text import fold
+    from binhdang.core.text import matching
 
     if state in State.values:
         qs = qs.filter(state=state)
@@ -293,9 +302,7 @@ def filter_submissions(
         qs = qs.filter(first_submitted_at__gte=round.cutoff)
     elif state == "on_time":
         qs = qs.filter(first_submitted_at__lt=round.cutoff)
-    for word in fold(text).split():
-        qs = qs.filter(unit__search_name__contains=word)
-    return qs
+    return matching(qs, text, "unit__search_name")
 
 
 def ordered(qs: QuerySet[Submission]) -> QuerySet[Submission]:
@@ -346,7 +353,7 @@ def with_contacts(submissions: list[Submission]) -> list[MissingRow]:
         c.unit_id: c.standing_unit
         for c in Committee.objects.filter(unit_id__in=unit_ids).select_related("standing_unit")
     }
-    today = timezone.localdate()
+    today = dates.today()
     last = dict(
         Submission.objects.filter(pk__in=[s.pk for s in submissions])
         .annotate(last=Max("reminders__sent_on"))
@@ -441,6 +448,51 @@ def other_rounds(user) -> QuerySet[ReportingRound]:
     )
 
 
+@dataclass
+class RoundDeadline:
+    """A round's deadline as the calendar and its feed show it to one user: the user's own unit's
+    report when it is asked for one (the place to write it), else the round (to follow and review
+    the units asked)."""
+
+    round: ReportingRound
+    submission: Submission | None = None
+
+    @property
+    def deadline(self) -> datetime.date:
+        return self.round.deadline
+
+    def get_absolute_url(self) -> str:
+        return (self.submission or self.round).get_absolute_url()
+
+    @property
+    def is_overdue(self) -> bool:
+        """The user's own report is not yet submitted and its deadline has passed."""
+        submission = self.submission
+        return bool(submission and not submission.was_submitted and submission.is_late)
+
+
+def round_deadlines(user, start: datetime.date, end: datetime.date) -> list[RoundDeadline]:
+    """Deadlines in [start, end] of the rounds the user reports for or reviews (those asking a
+    unit of their scope, or opened by one), each with the user's own unit's report if asked."""
+    rounds = list(
+        visible_rounds(user)
+        .filter(deadline__gte=start, deadline__lte=end)
+        .select_related("opener")
+        .order_by("deadline", "pk")
+    )
+    own_units = [unit.pk for unit in permissions.scope_roots(user)]
+    own = {
+        submission.round_id: submission
+        for submission in Submission.objects.filter(round__in=rounds, unit_id__in=own_units)
+        .select_related("unit")
+        .order_by("pk")
+    }
+    for round in rounds:
+        if round.pk in own:
+            own[round.pk].round = round
+    return [RoundDeadline(round, own.get(round.pk)) for round in rounds]
+
+
 def awaiting_review(user) -> QuerySet[Submission]:
     """Submitted reports the user may review (approvers above the units)."""
     qs = permissions.restrict(user, Submission.objects.filter(state=State.SUBMITTED), "unit")
@@ -450,7 +502,7 @@ def awaiting_review(user) -> QuerySet[Submission]:
 
 
 def days_left(round: ReportingRound) -> int:
-    return (round.deadline - timezone.localdate()).days
+    return (round.deadline - dates.today()).days
 
 
 def overlapping_rounds(year: int, kind: str, units) -> list[ReportingRound]:
@@ -465,4 +517,21 @@ def overlapping_rounds(year: int, kind: str, units) -> list[ReportingRound]:
         .select_related("opener")
         .distinct()
         .order_by("pk")
+    )
+
+
+def to_write(unit: OrgUnit) -> QuerySet[Submission]:
+    """The unit's reports it can work on now (open rounds, or returned to it), soonest deadline
+    first, each with `return_comment`: the reviewer's comment of the latest return, if any."""
+    from .services import AWAITING_UNIT  # services imports this module
+
+    last_return = SubmissionEvent.objects.filter(
+        submission=OuterRef("pk"), kind=EventKind.RETURNED
+    ).order_by("-at", "-pk")
+    return (
+        Submission.objects.filter(unit=unit, state__in=AWAITING_UNIT)
+        .filter(Q(round__status=RoundStatus.OPEN) | Q(state=State.RETURNED))
+        .annotate(return_comment=Subquery(last_return.values("comment")[:1]))
+        .select_related("round", "round__opener")
+        .order_by("round__deadline", "pk")
     )

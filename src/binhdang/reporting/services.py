@@ -25,10 +25,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from binhdang.accounts import permissions
-from binhdang.accounts.models import User
+from binhdang.accounts.models import Role, User
+from binhdang.core import dates
 from binhdang.core.text import fold
 from binhdang.indicators import services as indicator_services
 from binhdang.indicators.models import Indicator
+from binhdang.notices.models import NoticeKind
+from binhdang.notices.services import notify_after_commit
 from binhdang.orgunits.models import Level, OrgUnit
 
 from . import queries
@@ -236,7 +239,7 @@ def open_round(
         raise ValidationError({"year": _("The year must be between 2021 and 2030.")})
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period ends before it starts.")})
-    if deadline < timezone.localdate():
+    if deadline < dates.today():
         raise ValidationError({"deadline": _("The deadline has already passed.")})
     if bool(levels) == bool(units):
         raise ValidationError(
@@ -313,7 +316,7 @@ def reopen_round(actor, round: ReportingRound, deadline: datetime.date | None = 
     if round.is_open:
         raise ValidationError(_("The round is already open."))
     if deadline is not None:
-        if deadline < timezone.localdate():
+        if deadline < dates.today():
             raise ValidationError({"deadline": _("The deadline has already passed.")})
         round.deadline = deadline
         round.__dict__.pop("cutoff", None)
@@ -326,7 +329,7 @@ def reopen_round(actor, round: ReportingRound, deadline: datetime.date | None = 
 def change_deadline(actor, round: ReportingRound, deadline: datetime.date) -> ReportingRound:
     """Extend (or bring forward) an open round's deadline."""
     _check_opener(actor, round)
-    if deadline < timezone.localdate():
+    if deadline < dates.today():
         raise ValidationError({"deadline": _("The deadline has already passed.")})
     if deadline < round.period_start:
         raise ValidationError({"deadline": _("The deadline falls before the period starts.")})
@@ -541,7 +544,39 @@ def act(
     # Saves are history once the report has gone up (they are the counted corrections).
     if action != Action.SAVE or after != before or (changed and fresh.first_submitted_at):
         _event(fresh, EVENT_OF[action], actor, before, after, comment)
+    if action in NOTICE_OF:
+        _tell(fresh, action, actor, comment)
     return fresh
+
+
+# Who hears of a change: the opening unit's approvers review a submitted report; the unit's
+# officers act on a returned (or unlocked) one and learn that theirs was accepted.
+NOTICE_OF = {
+    Action.SUBMIT: NoticeKind.REPORT_SUBMITTED,
+    Action.RETURN: NoticeKind.REPORT_RETURNED,
+    Action.UNLOCK: NoticeKind.REPORT_RETURNED,
+    Action.ACCEPT: NoticeKind.REPORT_ACCEPTED,
+}
+
+
+def _tell(submission: Submission, action: Action, actor, comment: str) -> None:
+    if action == Action.SUBMIT:
+        recipients = permissions.members([submission.round.opener_id], Role.APPROVER)
+    else:
+        recipients = permissions.members([submission.unit_id], Role.DATA_OFFICER)
+    reviewer = actor.get_full_name() or actor.username
+    if actor.unit_id:
+        reviewer = f"{reviewer} ({actor.unit.name})"
+    notify_after_commit(
+        NOTICE_OF[action],
+        recipients.exclude(pk=actor.pk),
+        link=submission.get_absolute_url(),
+        name=submission.round.name,
+        unit=submission.unit.name,
+        state=submission.state,
+        reviewer=reviewer,
+        comment=comment,
+    )
 
 
 def save_draft(actor, submission, *, version, texts=None, explanation=None) -> Submission:
@@ -632,7 +667,7 @@ def remind(actor, submission: Submission) -> Reminder:
             _("No active account of “%s” has an e-mail address: contact the unit by phone.")
             % submission.unit.name
         )
-    reminder = _claim_reminder(submission, ReminderKind.MANUAL, timezone.localdate(), actor)
+    reminder = _claim_reminder(submission, ReminderKind.MANUAL, dates.today(), actor)
     if reminder is None:
         raise ValidationError(
             _("“%s” has already been reminded today; try again tomorrow.") % submission.unit.name
@@ -668,7 +703,7 @@ def send_due_reminders(today: datetime.date | None = None) -> int:
     """Claim and enqueue today's reminders; running it twice the same day sends nothing more."""
     from .tasks import send_reminder
 
-    today = today or timezone.localdate()
+    today = today or dates.today()
     queued = 0
     for submission, kind in due_reminders(today):
         reminder = _claim_reminder(submission, kind, today)

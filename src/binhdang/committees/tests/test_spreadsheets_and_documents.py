@@ -163,6 +163,7 @@ def test_template_has_headers_drop_downs_and_guide():
         "Mã đơn vị công tác",
         "Vai trò trong Ban",
         "Mã đơn vị đại diện",
+        "Đơn vị đại diện (ghi bằng chữ)",
         "Điện thoại",
         "Thư điện tử",
         "Hết nhiệm kỳ (dd/mm/yyyy)",
@@ -211,6 +212,7 @@ def test_filled_template_gives_member_specs(quang_ngai, tree, department):
             None,
             "Trưởng ban",
             None,
+            None,
             "0905123456",
             None,
             datetime.datetime(2031, 6, 30),
@@ -222,14 +224,15 @@ def test_filled_template_gives_member_specs(quang_ngai, tree, department):
             department.code,
             "pho truong ban",
             int(tree["commune"].official_code),
+            None,
             912000111,
             "giang.ht@quangngai.gov.vn",
             "31/12/2030",
         ],
-        [None] * 9,  # an empty row in between is skipped
-        ["Đỗ Văn Hùng", "Nam", None, None, "Thư ký", None, None, None, None],
-        ["Mai Thị Lan", "Nữ", None, None, "Tổ giúp việc", None, None, None, None],
-        ["Bùi Thị Mai", "Nữ", None, None, "Uỷ viên", None, None, None, None],
+        [None] * 10,  # an empty row in between is skipped
+        ["Đỗ Văn Hùng", "Nam", None, None, "Thư ký", None, None, None, None, None],
+        ["Mai Thị Lan", "Nữ", None, None, "Tổ giúp việc", None, None, None, None, None],
+        ["Bùi Thị Mai", "Nữ", None, None, "Uỷ viên", None, None, None, None, None],
     ]
     for row in rows:
         sheet.append(row)
@@ -293,8 +296,8 @@ def _code(key):
 @pytest.mark.parametrize(
     ("row", "column", "fragment"),
     [
-        (member(name=None), NAME, "chưa ghi; cột này bắt buộc"),
-        (member(sex=None), SEX, "chưa ghi; cột này bắt buộc"),
+        (member(name=None), NAME, "chưa có họ tên thì ghi đơn vị đại diện hoặc chức vụ"),
+        (member(sex=None), SEX, "bắt buộc khi có họ tên"),
         (member(role="  "), ROLE, "chưa ghi; cột này bắt buộc"),
         (member(sex="Khác"), SEX, "“Khác” không hợp lệ; ghi “Nữ” hoặc “Nam”"),
         (member(role="Chủ tịch"), ROLE, "không có vai trò “Chủ tịch”."),
@@ -362,7 +365,7 @@ def test_headers_match_without_diacritics_or_the_date_note(tree):
     content = xlsx(
         [
             {h: v for h, v in zip(headers, ["Võ Thị Em", "Nữ"], strict=False)}
-            | {headers[4]: "Ủy viên", headers[8]: "01/02/2030"}
+            | {headers[4]: "Ủy viên", headers[-1]: "01/02/2030"}
         ],
         headers=headers,
     )

@@ -40,7 +40,7 @@ CASES = {
     "task": (
         "plans:task_edit",
         "commune_task",
-        ("deadline", "30/04/2026", "05/2026"),
+        ("deadline", "30/04/2026", "Trong tháng 5/2026"),
         ("description", "Mời báo cáo viên"),
     ),
     "inspection": (

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from binhdang.plans import queries, services
+from binhdang.plans.deadlines import DeadlineKind
 from binhdang.plans.models import Inspection, Recommendation, Task, TaskStatus
 
 pytestmark = pytest.mark.django_db
@@ -92,8 +93,8 @@ def test_recommendation_becomes_a_task_followed_to_closure(personas, tree, inspe
         inspection,
         unit=tree["commune"],
         text="Ban hành kế hoạch năm 2026 của xã.",
-        deadline=datetime.date(2026, 4, 30),
-        deadline_is_month=True,
+        deadline=datetime.date(2026, 3, 31),
+        deadline_kind=DeadlineKind.BEFORE_MONTH,
     )
     services.add_recommendation(
         admin,

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from binhdang.orgunits.models import Level, OrgUnit
 from binhdang.plans import queries, services
+from binhdang.plans.deadlines import DeadlineKind
 from binhdang.plans.models import PlanKind
 
 from .conftest import TODAY
@@ -133,7 +134,7 @@ def test_task_export_applies_the_filters(personas, tree, client):
         collaborating_units=[tree["neighbour"]],
         title="Quá hạn",
         deadline=datetime.date(2026, 2, 28),
-        deadline_is_month=True,
+        deadline_kind=DeadlineKind.BEFORE_MONTH,
     )
     services.create_task(
         admin,
@@ -157,7 +158,7 @@ def test_task_export_applies_the_filters(personas, tree, client):
         tree["commune"].name,
         tree["neighbour"].name,
         "Tỉnh Quảng Ngãi",
-        "Trước tháng 2/2026",
+        "Trước tháng 3/2026",
     ]
     assert row[6] == datetime.datetime(2026, 2, 28)
     assert sheet.cell(row=4, column=7).number_format == "DD/MM/YYYY"

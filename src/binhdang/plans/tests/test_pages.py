@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from binhdang.plans import services
+from binhdang.plans.deadlines import DeadlineKind
 from binhdang.plans.models import Inspection, Plan, PlanStatus, Task, TaskStatus, TaskUpdate
 
 from .files import DOCX, PDF
@@ -196,12 +197,13 @@ def test_task_form_month_13_and_before_month(personas, tree, plan, client):
     response = client.post(url, data)
     assert response.status_code == 302
     task = Task.objects.get()
-    assert task.deadline == datetime.date(2026, 10, 31) and task.deadline_is_month
+    assert task.deadline == datetime.date(2026, 10, 31)
+    assert task.deadline_kind == DeadlineKind.WITHIN_MONTH
     assert task.plan == plan and task.assigned_by == tree["province"]
     page = client.get(plan.get_absolute_url()).content.decode()
-    assert "Trước tháng 10/2026" in page
+    assert "Trong tháng 10/2026" in page
     edit = client.get(reverse("plans:task_edit", args=[task.pk])).content.decode()
-    assert 'value="10/2026"' in edit
+    assert 'value="Trong tháng 10/2026"' in edit
 
 
 def test_task_form_refuses_deadline_before_plan_and_lead_outside_scope(
@@ -273,7 +275,7 @@ def test_inspection_pages_refuse_units_outside_and_end_before_start(personas, tr
     ).content.decode()
     assert "Không có tháng 13" in page
     response = client.post(
-        rec_url, {"unit": tree["commune"].pk, "text": "Kiến nghị", "deadline": "04/2026"}
+        rec_url, {"unit": tree["commune"].pk, "text": "Kiến nghị", "deadline": "trước tháng 4/2026"}
     )
     assert response.status_code == 302
     task = Task.objects.get()

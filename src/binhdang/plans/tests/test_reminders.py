@@ -12,6 +12,7 @@ from django.test import override_settings
 from binhdang.accounts.models import Role
 from binhdang.conftest import make_user
 from binhdang.plans import reminders, services
+from binhdang.plans.deadlines import DeadlineKind
 from binhdang.plans.models import Reminder, TaskStatus
 
 pytestmark = pytest.mark.django_db
@@ -122,13 +123,13 @@ def test_the_days_before_come_from_settings(personas, tree, officer):
 def test_the_message_is_in_vietnamese_and_links_to_the_task(personas, tree, officer, settings):
     settings.SITE_URL = "https://binhdang.example.org/"
     task = _task(personas, tree, datetime.date(2026, 3, 31), "Tập huấn cán bộ xã")
-    task.deadline_is_month = True
+    task.deadline_kind = DeadlineKind.BEFORE_MONTH
     task.save()
     with override_settings(LANGUAGE_CODE="en"):
         run(datetime.date(2026, 3, 30))
     body = mail.outbox[0].body
     assert body.startswith("Kính gửi commune_officer,")
-    assert "Nhiệm vụ sau đến hạn ngày Trước tháng 3/2026, còn 1 ngày:" in body
+    assert "Nhiệm vụ sau đến hạn ngày Trước tháng 4/2026, còn 1 ngày:" in body
     assert "Đơn vị chủ trì: " + tree["commune"].name in body
     assert "Trạng thái: Chưa thực hiện (0%)" in body
     assert f"https://binhdang.example.org/plans/tasks/{task.pk}/" in body

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from binhdang.accounts.models import Role
 from binhdang.conftest import make_user
 from binhdang.plans import services
-from binhdang.plans.deadlines import parse_deadline
+from binhdang.plans.deadlines import DeadlineKind, parse_deadline
 from binhdang.plans.models import DisplayStatus, Task, TaskStatus, TaskUpdate
 
 from .conftest import TODAY
@@ -29,15 +29,22 @@ def _task(actor, assigned_by, lead_unit, deadline=datetime.date(2026, 6, 30), **
     )
 
 
+WORDS = (
+    "Nhập thời hạn theo dạng dd/mm/yyyy, hoặc bằng lời: “trước tháng 10/2024”, "
+    "“trong tháng 10/2024” (hoặc 10/2024), “quý III/2024”, “6 tháng đầu năm 2024”, "
+    "“cuối năm 2024”."
+)
+
 # Deadlines --------------------------------------------------------------------------------------
 
 
-def test_a_month_deadline_is_the_last_day_of_the_month_and_reads_before_month():
-    assert parse_deadline("10/2024") == (datetime.date(2024, 10, 31), True)
-    assert parse_deadline("2/2024") == (datetime.date(2024, 2, 29), True)
-    assert parse_deadline("trước tháng 10/2024") == (datetime.date(2024, 10, 31), True)
-    assert parse_deadline("10/04/2024") == (datetime.date(2024, 4, 10), False)
-    assert parse_deadline("2024-04-10") == (datetime.date(2024, 4, 10), False)
+def test_within_a_month_is_its_last_day_and_before_a_month_the_day_before_it():
+    assert parse_deadline("10/2024") == (datetime.date(2024, 10, 31), DeadlineKind.WITHIN_MONTH)
+    assert parse_deadline("2/2024") == (datetime.date(2024, 2, 29), DeadlineKind.WITHIN_MONTH)
+    before = (datetime.date(2024, 9, 30), DeadlineKind.BEFORE_MONTH)
+    assert parse_deadline("trước tháng 10/2024") == before
+    assert parse_deadline("10/04/2024") == (datetime.date(2024, 4, 10), DeadlineKind.DAY)
+    assert parse_deadline("2024-04-10") == (datetime.date(2024, 4, 10), DeadlineKind.DAY)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +54,7 @@ def test_a_month_deadline_is_the_last_day_of_the_month_and_reads_before_month():
         ("0/2024", "Không có tháng 0: hãy nhập tháng từ 1 đến 12."),
         ("31/02/2024", "31/02/2024 không phải là một ngày có thật."),
         ("10/13/2024", "Không có tháng 13: hãy nhập tháng từ 1 đến 12."),
-        ("tháng mười", "Nhập thời hạn theo dạng dd/mm/yyyy, hoặc mm/yyyy cho “trước tháng”."),
+        ("tháng mười", WORDS),
         ("10/1899", "Năm phải trong khoảng từ 2000 đến 2100."),
     ],
 )
@@ -63,8 +70,8 @@ def test_deadline_labels(personas, tree, plan):
         admin,
         tree["province"],
         tree["commune"],
-        datetime.date(2026, 10, 31),
-        deadline_is_month=True,
+        datetime.date(2026, 9, 30),
+        deadline_kind=DeadlineKind.BEFORE_MONTH,
     )
     by_date = _task(admin, tree["province"], tree["commune"], datetime.date(2026, 4, 10))
     assert by_month.deadline_label == "Trước tháng 10/2026"

@@ -4,8 +4,9 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from binhdang.core.dates import today
 from binhdang.plans import reminders
-from binhdang.plans.models import ReminderKind, today
+from binhdang.plans.models import ReminderKind
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ day per report, so running the command twice the same day sends nothing more.
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from binhdang.core import dates
 from binhdang.reporting.services import send_due_reminders
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        today = timezone.localdate()
+        today = dates.today()
         if options["date"]:
             try:
                 today = datetime.datetime.strptime(options["date"], "%d/%m/%Y").date()

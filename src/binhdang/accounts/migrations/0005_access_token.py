@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_oversight_grant'),
+        ('accounts', '0004_search_text'),
     ]
 
     operations = [
