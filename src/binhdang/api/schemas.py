@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import PlainValidator, WithJsonSchema
 
+from binhdang.plans.deadlines import DeadlineKind
+
 # Keys and years are bounded, so that no number reaches the database unchecked (SQLite refuses
 # integers beyond 64 bits with an error, not a miss).
 MAX_ID = 2**53
@@ -282,6 +284,8 @@ class MemberOut(Schema):
 
 
 Count = Annotated[int, Field(ge=0, le=10**9)]
+# How a task's deadline is said ("before October 2024": before_month), as the task form offers.
+DeadlineKindName = Literal[tuple(DeadlineKind.values)]
 
 
 class LinkOut(Schema):
@@ -339,7 +343,7 @@ class ActivityIn(Schema):
 
 class TaskDetailOut(TaskOut):
     description: str
-    deadline_is_month: bool
+    deadline_kind: str
     collaborating_unit_ids: list[int]
     meeting_reference: str
     versions: dict[str, str]
@@ -353,7 +357,7 @@ class TaskIn(Schema):
     plan: Id | None = None
     lead_unit: Id | None = None
     deadline: datetime.date | None = None
-    deadline_is_month: bool = False
+    deadline_kind: DeadlineKindName = DeadlineKind.DAY.value
     description: str = Field("", max_length=10_000)
     collaborating_units: list[Id] = Field([], max_length=200)
     meeting_reference: str = Field("", max_length=1000)

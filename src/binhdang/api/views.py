@@ -658,7 +658,7 @@ def _task_out(task) -> dict:
 
 TASK_FIELDS = (
     *("id", "title", "lead_unit_id", "assigned_by_id", "plan_id", "deadline", "status"),
-    *("progress", "completed_on", "description", "deadline_is_month", "meeting_reference"),
+    *("progress", "completed_on", "description", "deadline_kind", "meeting_reference"),
 )
 
 
@@ -700,7 +700,7 @@ def create_task(request, body: schemas.TaskIn):
         plan=plan,
         title=body.title,
         deadline=body.deadline,
-        deadline_is_month=body.deadline_is_month,
+        deadline_kind=body.deadline_kind,
         description=body.description,
         meeting_reference=body.meeting_reference,
         **_task_units(request, body),
@@ -721,7 +721,7 @@ def update_task(request, body: schemas.TaskIn, pk: int = PK):
         task,
         title=body.title,
         deadline=body.deadline,
-        deadline_is_month=body.deadline_is_month,
+        deadline_kind=body.deadline_kind,
         description=body.description,
         meeting_reference=body.meeting_reference,
         objectives=kept["objectives"],

@@ -173,3 +173,19 @@ def test_an_inspection_is_recorded_and_changed_within_the_inspecting_unit(
         headers={"Authorization": f"Bearer {officer.text}"},
     )
     assert refused.status_code == 403
+
+
+def test_a_task_deadline_is_said_as_the_form_says_it(personas, tree, token_for):
+    approver = token_for(personas["province_approver"])
+    body = {
+        "title": "Báo cáo sơ kết",
+        "assigned_by": tree["province"].pk,
+        "lead_unit": tree["commune"].pk,
+        "deadline": "2026-06-30",
+        "deadline_kind": "quarter",
+    }
+    created = approver.post("/api/v1/tasks", body)
+    assert created.status_code == 201, created.content
+    assert created.json()["deadline_kind"] == "quarter"
+    unknown = approver.post("/api/v1/tasks", {**body, "deadline_kind": "someday"})
+    assert unknown.status_code == 422 and "body.deadline_kind" in unknown.json()["errors"]
