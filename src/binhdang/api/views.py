@@ -9,6 +9,9 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from binhdang.accounts import permissions
+from binhdang.activities import queries as activity_queries
+from binhdang.activities import services as activity_services
+from binhdang.activities.services import ActivityData, Link
 from binhdang.committees.models import Committee, Membership
 from binhdang.core.concurrency import fingerprints
 from binhdang.indicators import queries
@@ -18,6 +21,7 @@ from binhdang.indicators.models import DataValue, Target
 from binhdang.orgunits import queries as unit_queries
 from binhdang.orgunits.models import OrgUnit
 from binhdang.plans import queries as plan_queries
+from binhdang.plans import services as plan_services
 from binhdang.reporting import queries as report_queries
 from binhdang.reporting import services as report_services
 from binhdang.reporting.models import Submission
@@ -508,8 +512,6 @@ work = Router(tags=["activities, plans, tasks, inspections"])
 @paginate(Page)
 def list_activities(request, filters: Query[Filters]):
     """Activities the user sees, organised in `unit`'s subtree, starting in `year`."""
-    from binhdang.activities import queries as activity_queries
-
     qs = activity_queries.visible_activities(request.auth.user).filter(
         _within(request, filters, "organiser")
     )
@@ -565,8 +567,6 @@ def _visible_units(request, ids: list[int], field: str) -> list[OrgUnit]:
 
 
 def _activity(request, pk):
-    from binhdang.activities import queries as activity_queries
-
     found = activity_queries.visible_activities(request.auth.user).filter(pk=pk).first()
     if found is None:
         raise Http404(_("No such activity, or it is outside your scope."))
@@ -574,8 +574,6 @@ def _activity(request, pk):
 
 
 def _activity_out(activity) -> dict:
-    from binhdang.activities import services as activity_services
-
     values = activity_services.activity_values(activity)
     return {
         **{name: getattr(activity, name) for name in ACTIVITY_FIELDS},
@@ -594,8 +592,6 @@ ACTIVITY_FIELDS = (
 
 
 def _activity_data(request, body: schemas.ActivityIn):
-    from binhdang.activities.services import ActivityData, Link
-
     fields = body.dict(exclude={"organiser", "co_organisers", "outputs", "versions"})
     return ActivityData(
         **fields,
@@ -617,8 +613,6 @@ def get_activity(request, pk: int = PK):
 )
 def create_activity(request, body: schemas.ActivityIn):
     """Record an activity of a unit the user enters data for, with the activity form's rules."""
-    from binhdang.activities import services as activity_services
-
     activity = activity_services.create_activity(request.auth.user, _activity_data(request, body))
     return Status(201, _activity_out(activity))
 
@@ -629,8 +623,6 @@ def create_activity(request, body: schemas.ActivityIn):
 def update_activity(request, body: schemas.ActivityIn, pk: int = PK):
     """Change an activity: send the whole activity and the `versions` last read; a field both
     you and someone else changed since → 409 `stale` with both values."""
-    from binhdang.activities import services as activity_services
-
     activity = _activity(request, pk)
     activity_services.update_activity(
         request.auth.user, activity, _activity_data(request, body), seen=body.versions
@@ -646,8 +638,6 @@ def _task(request, pk):
 
 
 def _task_out(task) -> dict:
-    from binhdang.plans import services as plan_services
-
     values = plan_services.task_values(task)
     return {
         **{name: getattr(task, name) for name in TASK_FIELDS},
@@ -681,8 +671,6 @@ def get_task(request, pk: int = PK):
 def create_task(request, body: schemas.TaskIn):
     """Assign a task from `assigned_by` (or from a `plan` of it) to a lead unit at or below it,
     with the task form's rules."""
-    from binhdang.plans import services as plan_services
-
     user = request.auth.user
     plan = None
     if body.plan is not None:
@@ -712,8 +700,6 @@ def create_task(request, body: schemas.TaskIn):
 def update_task(request, body: schemas.TaskIn, pk: int = PK):
     """Change what a task asks (the assigning unit's side), with `versions` as for activities;
     its objectives and indicators stay as they are."""
-    from binhdang.plans import services as plan_services
-
     task = _task(request, pk)
     kept = plan_services.task_values(task)
     plan_services.update_task(
@@ -740,8 +726,6 @@ def _inspection(request, pk):
 
 
 def _inspection_out(inspection) -> dict:
-    from binhdang.plans import services as plan_services
-
     values = plan_services.inspection_values(inspection)
     return {
         **{name: getattr(inspection, name) for name in INSPECTION_FIELDS},
@@ -781,8 +765,6 @@ def get_inspection(request, pk: int = PK):
 def create_inspection(request, body: schemas.InspectionIn):
     """Record an inspection or supervision by `unit` (one the user enters data for) of units in
     its subtree or under its oversight for inspection, with the inspection form's rules."""
-    from binhdang.plans import services as plan_services
-
     if body.unit is None:
         raise ValidationError({"unit": _("Choose the inspecting unit.")})
     unit = _unit(request, body.unit)
@@ -800,8 +782,6 @@ def create_inspection(request, body: schemas.InspectionIn):
 )
 def update_inspection(request, body: schemas.InspectionIn, pk: int = PK):
     """Change an inspection's record, with `versions` as for activities."""
-    from binhdang.plans import services as plan_services
-
     inspection = _inspection(request, pk)
     plan_services.update_inspection(
         request.auth.user,
