@@ -239,3 +239,17 @@ def test_an_oversized_body_is_413(officer, settings):
     )
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
+
+
+def test_a_huge_or_too_precise_number_is_the_form_s_refusal(officer, tree, catalogue):
+    for numerator, field_message in (("1e400", "quá lớn"), ("1.23456", "thập phân")):
+        response = officer.client.post(
+            ENTRIES,
+            f'{{"unit": {tree["commune"].pk}, "year": 2025, "lines": [{{"indicator": '
+            f'{catalogue["2.1"].pk}, "numerator": {numerator}, "denominator": 100000}}]}}',
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {officer.text}"},
+        )
+        assert response.status_code == 422, response.content
+        assert field_message in response.content.decode(), response.json()
+    assert not DataValue.objects.exists()
