@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
@@ -42,29 +43,21 @@ class Problem(Exception):
         self.status, self.code, self.detail, self.members = status, code, str(detail), members
 
 
+# Each status's stable code and title (the detail says more).
 TITLES = {
-    400: ("bad_request", "The request cannot be read."),
-    401: ("unauthenticated", "A valid access token is needed."),
-    403: ("forbidden", "Your permissions do not allow this."),
-    404: ("not_found", "Not found, or outside your scope."),
-    409: ("conflict", "The request conflicts with the current state."),
-    413: ("too_large", "The request body is too large."),
-    422: ("invalid", "Some values are not accepted."),
-    429: ("rate_limited", "Too many requests: wait before trying again."),
+    400: ("bad_request", gettext_lazy("The request cannot be read.")),
+    401: ("unauthenticated", gettext_lazy("A valid access token is needed.")),
+    403: ("forbidden", gettext_lazy("Your permissions do not allow this.")),
+    404: ("not_found", gettext_lazy("Not found, or outside your scope.")),
+    409: ("conflict", gettext_lazy("The request conflicts with the current state.")),
+    413: ("too_large", gettext_lazy("The request body is too large.")),
+    422: ("invalid", gettext_lazy("Some values are not accepted.")),
+    429: ("rate_limited", gettext_lazy("Too many requests: wait before trying again.")),
 }
 
 
 def _title(status: int) -> str:
-    return {
-        400: _("The request cannot be read."),
-        401: _("A valid access token is needed."),
-        403: _("Your permissions do not allow this."),
-        404: _("Not found, or outside your scope."),
-        409: _("The request conflicts with the current state."),
-        413: _("The request body is too large."),
-        422: _("Some values are not accepted."),
-        429: _("Too many requests: wait before trying again."),
-    }[status]
+    return str(TITLES[status][1])
 
 
 def problem_response(status: int, code: str, detail: str, **members) -> HttpResponse:
@@ -327,6 +320,7 @@ def _throttled(request, error: Throttled):
 
 @api.exception_handler(HttpError)
 def _http_error(request, error: HttpError):
+    if isinstance(error.__cause__, Problem):  # our parser's refusal, wrapped by ninja
+        return _problem(request, error.__cause__)
     status = error.status_code if error.status_code in ERROR_STATUSES else 400
-    code, _english = TITLES[status]
-    return problem_response(status, code, _title(status))
+    return problem_response(status, TITLES[status][0], _title(status))

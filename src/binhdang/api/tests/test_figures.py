@@ -209,16 +209,17 @@ def test_a_unit_outside_scope_is_404_and_a_viewer_is_403(personas, tree, catalog
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "code"),
     [
-        b"{" * 5000 + b"}" * 5000,
-        b'{"a": ' + b"[" * 40 + b"]" * 40 + b"}",
-        b"not json",
-        b'{"unit": NaN}',
-        b"\xff\xfe",
+        (b"[" * 100_000 + b"]" * 100_000, "too_deep"),
+        (b"{" * 5000 + b"}" * 5000, "bad_json"),
+        (b'{"a": ' + b"[" * 40 + b"]" * 40 + b"}", "too_deep"),
+        (b"not json", "bad_json"),
+        (b'{"unit": NaN}', "bad_json"),
+        (b"\xff\xfe", "bad_json"),
     ],
 )
-def test_malformed_or_deeply_nested_bodies_are_400(officer, body):
+def test_malformed_or_deeply_nested_bodies_are_400(officer, body, code):
     response = officer.client.post(
         ENTRIES,
         body,
@@ -227,6 +228,7 @@ def test_malformed_or_deeply_nested_bodies_are_400(officer, body):
     )
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == code
 
 
 def test_an_oversized_body_is_413(officer, settings):
