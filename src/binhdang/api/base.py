@@ -167,6 +167,10 @@ class TokenThrottle(SimpleRateThrottle):
 # The API object -----------------------------------------------------------------------------------
 
 
+# ninja's names of the OpenAPI document and of its documentation page.
+DOCUMENTS = ("openapi-json", "openapi-view")
+
+
 class Api(NinjaAPI):
     """NinjaAPI whose documented error responses are problem documents."""
 
@@ -185,7 +189,10 @@ class Api(NinjaAPI):
         cookies accepted), in the request's language, never cached, its audit marks scoped."""
         urls = super()._get_urls()
         for pattern in urls:
-            if hasattr(pattern, "callback"):
+            if getattr(pattern, "name", "") in DOCUMENTS:
+                # Pages for people: public, in the language they chose like every page.
+                pattern.callback = login_not_required(pattern.callback)
+            elif hasattr(pattern, "callback"):
                 pattern.callback = _frame(pattern.callback)
         return urls
 
