@@ -271,6 +271,9 @@ SITE_URL = os.environ.get("SITE_URL", "")
 # hours and deletes finished jobs, with their files, after this many days.
 JOB_STALE_HOURS = int(os.environ.get("JOB_STALE_HOURS", "6"))
 JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", "30"))
+# Health check (/healthz): the queue is reported "stale" when a task has waited longer than this
+# many seconds for a worker (TASKS_BACKEND=database).
+HEALTH_QUEUE_MAX_AGE = int(os.environ.get("HEALTH_QUEUE_MAX_AGE", "300"))
 # Notices: `binhdang manage clean_notices` (daily) deletes those read more than this many days ago.
 NOTICE_KEEP_DAYS = int(os.environ.get("NOTICE_KEEP_DAYS", "180"))
 
