@@ -32,6 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import _own_database
+import _results
 
 _own_database.script_only(__name__)
 
@@ -202,7 +203,7 @@ def main() -> None:
     report = render(data, times, rows, history, first.stat().st_size, third.stat().st_size, same)
     print(report)
     if not ARGS.no_write:
-        write_section(report)
+        _results.write_section("backup-restore", report)
 
 
 def render(data, times, rows, history, pg_size, sqlite_size, same) -> str:
@@ -249,18 +250,6 @@ def render(data, times, rows, history, pg_size, sqlite_size, same) -> str:
             "",
         ]
     )
-
-
-def write_section(report: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, leaving the others as they are."""
-    out = Path(__file__).with_name("RESULTS.md")
-    previous = out.read_text() if out.exists() else ""
-    parts = previous.split("<!-- ")
-    kept = [part for part in parts if part and not part.startswith("backup-restore -->")]
-    text = "".join("<!-- " + part for part in kept)
-    if text and not text.endswith("\n"):
-        text += "\n"
-    out.write_text(text + report)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import _own_database
+import _results
 
 _own_database.script_only(__name__)
 
@@ -992,7 +993,7 @@ def main() -> None:
     )
     print(report)
     if not ARGS.sqlite and not ARGS.no_write:
-        write_section(report)
+        _results.write_section("indicators", report)
 
 
 def met(ms: float, target: int) -> str:
@@ -1105,18 +1106,6 @@ def render(run: SimpleNamespace) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def write_section(report: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, leaving the others as they are."""
-    out = Path(__file__).with_name("RESULTS.md")
-    previous = out.read_text() if out.exists() else ""
-    parts = previous.split("<!-- ")
-    kept = [part for part in parts if part and not part.startswith("indicators -->")]
-    text = "".join("<!-- " + part for part in kept)
-    if text and not text.endswith("\n"):
-        text += "\n"
-    out.write_text(text + report)
 
 
 if __name__ == "__main__":
