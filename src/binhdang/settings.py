@@ -301,9 +301,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # A 403 or 404 is one line, not a traceback (core/logging.py): real errors stay visible.
-    "filters": {"refusals": {"()": "binhdang.core.logging.RefusalsOnOneLine"}},
+    # A warning repeated with every request while a condition lasts is said once (SayOnce).
+    "filters": {
+        "refusals": {"()": "binhdang.core.logging.RefusalsOnOneLine"},
+        "once": {"()": "binhdang.core.logging.SayOnce"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Axes announces itself on every start; only its warnings matter.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Axes announces itself on every start; only its warnings matter.
+        "axes": {"level": "WARNING"},
+        # Two lines per background task (started, finished), i.e. per notice e-mail; a failed
+        # task is still logged, as an error with its traceback.
+        "django.tasks": {"level": "WARNING"},
+        # waitress: "Task queue depth is N" for every request that waits for a thread.
+        "waitress.queue": {"filters": ["once"]},
+    },
 }
