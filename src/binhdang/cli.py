@@ -60,7 +60,8 @@ def _serve(options) -> None:
     from django.core.management import call_command
     from django.db import connections
 
-    call_command("migrate", interactive=False, verbosity=0)
+    if options.migrate:
+        call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     # Imported after collectstatic: WhiteNoise indexes the static directory when it starts.
     from binhdang.wsgi import application
@@ -159,6 +160,12 @@ def _server_options(cmd: argparse.ArgumentParser) -> None:
         type=_count("--backlog"),
         default=env("BACKLOG") or "2048",
         help="connections waiting to be accepted (default 2048)",
+    )
+    cmd.add_argument(
+        "--no-migrate",
+        dest="migrate",
+        action="store_false",
+        help="do not migrate at start (several app hosts: migrate once, from one of them)",
     )
     cmd.add_argument(
         "--timeout",
