@@ -23,9 +23,16 @@ ROOT = Path(__file__).resolve().parents[3]
 SERVER = os.environ.get("BENCH_SAFETY_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
-pytestmark = pytest.mark.skipif(
-    sys.platform == "win32" or NGINX is None, reason="needs nginx (apt-get install nginx-light)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        sys.platform == "win32" or NGINX is None, reason="needs nginx (apt-get install nginx-light)"
+    ),
+    # It makes its own PostgreSQL database: once per CI run is enough, in the SQLite pass.
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="runs once, in the SQLite pass (it makes its own PostgreSQL database)",
+    ),
+]
 
 
 def _free_port() -> int:
@@ -99,6 +106,8 @@ def postgres_database():
 
         psycopg.connect(SERVER, connect_timeout=3).close()
     except Exception as error:
+        if os.environ.get("BINHDANG_REQUIRE_POSTGRES") == "1":
+            raise RuntimeError(f"PostgreSQL is required but unreachable: {error}") from error
         pytest.skip(f"PostgreSQL unreachable at {SERVER}: {error}")
     name = f"binhdang_several_{os.getpid()}"
     with psycopg.connect(SERVER, autocommit=True) as admin:
