@@ -255,3 +255,16 @@ def test_a_huge_or_too_precise_number_is_the_form_s_refusal(officer, tree, catal
         assert response.status_code == 422, response.content
         assert field_message in response.content.decode(), response.json()
     assert not DataValue.objects.exists()
+
+
+def test_the_unit_s_history_shows_the_write_came_through_the_api(
+    client, officer, personas, tree, catalogue
+):
+    officer.post(
+        ENTRIES, _body(tree, {"indicator": catalogue["2.1"].pk, "numerator": 3, "denominator": 10})
+    )
+    client.force_login(personas["province_approver"])
+    page = client.get(f"/units/{tree['commune'].pk}/history/").content.decode()
+    prefix = personas["commune_officer"].access_tokens.get().prefix
+    assert "qua API" in page and f"bd_{prefix}…" in page
+    assert "commune_officer" in page
