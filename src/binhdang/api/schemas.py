@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import PlainValidator, WithJsonSchema
 
 from binhdang.plans.deadlines import DeadlineKind
+from binhdang.plans.models import PlanKind
 
 # Keys and years are bounded, so that no number reaches the database unchecked (SQLite refuses
 # integers beyond 64 bits with an error, not a miss).
@@ -390,4 +391,24 @@ class InspectionIn(Schema):
     scope: str = Field("", max_length=50_000)
     findings: str = Field("", max_length=50_000)
     decision_number: str = Field("", max_length=200)
+    versions: dict[str, Annotated[str, Field(max_length=64)]] | None = Field(None, max_length=50)
+
+
+class PlanDetailOut(PlanOut):
+    decision_signer: str
+    versions: dict[str, str]
+
+
+class PlanIn(Schema):
+    """A plan as its form takes it (without the decision's scanned file, which the page takes);
+    `unit` is read only when creating."""
+
+    unit: Id | None = None
+    kind: Literal[tuple(PlanKind.values)]
+    start_year: Year
+    end_year: Year
+    title: str = Field(..., max_length=1000)
+    decision_number: str = Field("", max_length=200)
+    decision_date: datetime.date | None = None
+    decision_signer: str = Field("", max_length=500)
     versions: dict[str, Annotated[str, Field(max_length=64)]] | None = Field(None, max_length=50)

@@ -630,6 +630,58 @@ def update_activity(request, body: schemas.ActivityIn, pk: int = PK):
     return _activity_out(_activity(request, pk))
 
 
+def _plan(request, pk):
+    found = plan_queries.visible_plans(request.auth.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such plan, or it is outside your scope."))
+    return found
+
+
+def _plan_out(plan) -> dict:
+    return {
+        **{name: getattr(plan, name) for name in PLAN_FIELDS},
+        "versions": fingerprints(plan_services.plan_values(plan)),
+    }
+
+
+PLAN_FIELDS = (
+    *("id", "unit_id", "kind", "start_year", "end_year", "title", "status"),
+    *("decision_number", "decision_date", "decision_signer"),
+)
+
+
+@work.get("/plans/{pk}", response=responses(200, schemas.PlanDetailOut), summary="A plan")
+def get_plan(request, pk: int = PK):
+    return _plan_out(_plan(request, pk))
+
+
+@work.post("/plans", response=responses(201, schemas.PlanDetailOut), summary="Record a plan")
+def create_plan(request, body: schemas.PlanIn):
+    """Record a draft plan of `unit` (one the user enters data for), with the plan form's rules;
+    the decision's scanned file is attached on the plan's page."""
+    if body.unit is None:
+        raise ValidationError({"unit": _("No such unit, or it is outside your scope.")})
+    plan = plan_services.create_plan(
+        request.auth.user,
+        _unit(request, body.unit),
+        **body.dict(exclude={"unit", "versions"}),
+    )
+    return Status(201, _plan_out(plan))
+
+
+@work.put("/plans/{pk}", response=responses(200, schemas.PlanDetailOut), summary="Change a plan")
+def update_plan(request, body: schemas.PlanIn, pk: int = PK):
+    """Change a draft plan, with `versions` as for activities; an approved plan stays as
+    approved (422)."""
+    plan_services.update_plan(
+        request.auth.user,
+        _plan(request, pk),
+        seen=body.versions,
+        **body.dict(exclude={"unit", "versions"}),
+    )
+    return _plan_out(_plan(request, pk))
+
+
 def _task(request, pk):
     found = plan_queries.visible_tasks(request.auth.user).filter(pk=pk).first()
     if found is None:

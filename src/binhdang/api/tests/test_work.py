@@ -189,3 +189,28 @@ def test_a_task_deadline_is_said_as_the_form_says_it(personas, tree, token_for):
     assert created.json()["deadline_kind"] == "quarter"
     unknown = approver.post("/api/v1/tasks", {**body, "deadline_kind": "someday"})
     assert unknown.status_code == 422 and "body.deadline_kind" in unknown.json()["errors"]
+
+
+def test_a_plan_is_recorded_and_changed_while_a_draft(personas, tree, token_for):
+    approver = token_for(personas["province_approver"])
+    body = {
+        "unit": tree["province"].pk,
+        "kind": "annual",
+        "start_year": 2026,
+        "end_year": 2026,
+        "title": "Kế hoạch thực hiện công tác bình đẳng giới năm 2026",
+    }
+    created = approver.post("/api/v1/plans", body)
+    assert created.status_code == 201, created.content
+    plan = created.json()
+    assert plan["status"] == "draft"
+    changed = approver.client.put(
+        f"/api/v1/plans/{plan['id']}",
+        {**body, "decision_signer": "Phó Chủ tịch", "versions": plan["versions"]},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {approver.text}"},
+    )
+    assert changed.status_code == 200 and changed.json()["decision_signer"] == "Phó Chủ tịch"
+    neighbour = token_for(personas["neighbour_officer"])
+    assert neighbour.get(f"/api/v1/plans/{plan['id']}").status_code == 404
+    assert neighbour.post("/api/v1/plans", body).status_code == 404
