@@ -15,6 +15,7 @@ import re
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d[\d.,\s]*%?")
@@ -81,9 +82,13 @@ def csv_stream(header: list[str], rows, *, batch: int = 500):
 def write_only_cells(sheet, row: list) -> list:
     """A row for a write-only worksheet (`Workbook(write_only=True)`), where
     `neutralise_workbook` cannot reach: text that could read as a formula becomes a quoted text
-    cell, as typed; everything else is left to openpyxl."""
+    cell, as typed, and loses the control characters XML cannot hold; everything else is left to
+    openpyxl."""
     cells = []
     for value in row:
+        if isinstance(value, str):
+            # Control characters pasted into a note cannot be written in a sheet's XML.
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if isinstance(value, str) and neutralise(value) is not value:
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"  # after the value: assigning it would guess again
