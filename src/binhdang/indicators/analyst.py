@@ -15,12 +15,11 @@ nor model instances of them are held; a unit's label comes from its model (`unit
 API: `rows()` + `header()` with `csv_response()` or `xlsx_response()`.
 """
 
-import tempfile
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Q
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -201,18 +200,14 @@ def csv_response(header_row: list[str], values, filename: str) -> StreamingHttpR
     return response
 
 
-def xlsx_response(header_row: list[str], values, filename: str) -> FileResponse:
-    """The rows as an Excel workbook, written row by row (openpyxl's write-only mode) into a
-    temporary file that is then streamed and deleted; past Excel's row limit, more sheets."""
-    # No name: the file is gone once closed, which FileResponse does when it has been sent.
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (outlives this function)
-    try:
-        exports.write_xlsx(handle, _("Figures"), header_row, values)
-    except BaseException:
-        handle.close()
-        raise
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx")
+def xlsx_response(header_row: list[str], values, filename: str) -> StreamingHttpResponse:
+    """The rows as an Excel workbook streamed while they are read (`core.exports.xlsx_stream`);
+    past Excel's row limit, more sheets."""
+    response = StreamingHttpResponse(
+        exports.xlsx_stream(_("Figures"), header_row, values), content_type=exports.XLSX_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
 
 
 RESPONSES = {"csv": csv_response, "xlsx": xlsx_response}  # by the form's `format`
