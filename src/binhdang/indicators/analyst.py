@@ -1,6 +1,6 @@
 """The analyst export: every figure a user may see under a unit, in long format (one row per
-stored value: unit, year, indicator, breakdown), streamed as CSV or written as Excel in constant
-memory (decision "Analyst export").
+stored value: unit, year, indicator, breakdown), streamed as CSV or Excel in constant memory
+(decision "Analyst export"; bench/analyst_export.py).
 
 Rows are the values as entered (`DataValue`), never the roll-ups: an analyst sums them in their
 own tool, and the pages and the API give the roll-up with its provenance. Each total (and each
@@ -12,7 +12,8 @@ overview.
 Reading: the visible units of the subtree (pk, path, code: a few MB for the nation), then the
 values `UNIT_CHUNK` units at a time through `values_list(...).iterator()`, so neither the values
 nor model instances of them are held; a unit's label comes from its model (`unit_name`). For the
-API: `rows()` + `header()` with `csv_response()` or `xlsx_response()`.
+API: `rows()` + `header()` with `RESPONSES[format]` (`csv_response()`, `xlsx_response()`), the
+filters checked by `forms.AnalystExportForm`.
 """
 
 from decimal import Decimal
