@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "binhdang.plans",
     "binhdang.activities",
     "binhdang.reporting",
+    "binhdang.workboard",
     "binhdang.notices",
     "binhdang.demo",
 ]
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "binhdang.core.context_processors.navigation",
                 "binhdang.accounts.context_processors.account_menu",
+                "binhdang.accounts.context_processors.breadcrumb_scope",
                 "binhdang.notices.context_processors.bell",
             ],
         },
@@ -147,7 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "orgunits:home"
+LOGIN_REDIRECT_URL = "workboard:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failed logins, per user name from any address: a guesser cannot go on
@@ -208,6 +210,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "binhdang.core.views.csrf_failure"
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -255,6 +258,15 @@ IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "5"))
 # Imports: rows of one upload (a province's figures template with its communes is ~15,000);
 # past it a file is refused before it is read, which bounds an import's memory.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
+# DHIS2 server to server (docs/dhis2.md): the instance's address (without /api), and either a
+# personal access token or a user name and password; the data set (by code) that values are
+# pulled from and that ADX groups name; how long to wait for an answer.
+DHIS2_URL = os.environ.get("DHIS2_URL", "").rstrip("/")
+DHIS2_USERNAME = os.environ.get("DHIS2_USERNAME", "")
+DHIS2_PASSWORD = os.environ.get("DHIS2_PASSWORD", "")
+DHIS2_TOKEN = os.environ.get("DHIS2_TOKEN", "")
+DHIS2_DATA_SET = os.environ.get("DHIS2_DATA_SET", "BINHDANG")
+DHIS2_TIMEOUT = float(os.environ.get("DHIS2_TIMEOUT", "30"))
 # Indicators: a figure further than this share from last year's needs an explanatory note.
 SHARP_CHANGE_RATIO = float(os.environ.get("SHARP_CHANGE_RATIO", "0.5"))
 

@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 from binhdang.core import views as core_views
 
 urlpatterns = [
+    path("", include("binhdang.workboard.urls")),
     path("", include("binhdang.orgunits.urls")),
     path("users/", include("binhdang.accounts.urls")),
     path("account/", include("binhdang.accounts.self_urls")),

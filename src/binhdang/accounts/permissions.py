@@ -89,6 +89,17 @@ def can_view(user, unit: OrgUnit) -> bool:
     return _unit_scope(user, unit, Role.VIEWER)
 
 
+class Viewable:
+    """The units the user may see, as a container the layout asks (`unit in viewable`): a
+    breadcrumb shows the others as text. The scope it checks against is cached per request."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def __contains__(self, unit: OrgUnit) -> bool:
+        return can_view(self.user, unit)
+
+
 def can_edit(user, unit: OrgUnit) -> bool:
     """Whether the user may change the unit's data."""
     return _unit_scope(user, unit, Role.DATA_OFFICER)
@@ -105,6 +116,12 @@ def can_review(user, unit: OrgUnit) -> bool:
     if sees_everything(user):
         return True
     return can_approve(user, unit) and not any(unit.pk == root.pk for root in scope_roots(user))
+
+
+def can_exchange_with_dhis2(user, opener: OrgUnit) -> bool:
+    """Whether the user may push a round's accepted figures to DHIS2 or pull values from it:
+    approvers of the round's opener, and system administrators."""
+    return can_approve(user, opener)
 
 
 def can_administer(user, unit: OrgUnit) -> bool:

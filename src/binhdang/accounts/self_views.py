@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from binhdang.core.forms import add_service_errors
+from binhdang.core.navigation import came_from
 
 from . import services
 from .forms import CodeForm
@@ -23,12 +23,7 @@ from .forms import CodeForm
 
 def _next_url(request, default: str = "account:home") -> str:
     """Where to go after the step: the page the user was on, if it is ours."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(default)
+    return came_from(request) or reverse(default)
 
 
 def account_home(request):
@@ -113,13 +108,13 @@ def two_factor_verify(request):
     """The second step of logging in: the code from the user's authenticator app."""
     user = request.user
     if user.is_verified() or not services.has_two_factor(user):
-        return redirect(_next_url(request, "orgunits:home"))
+        return redirect(_next_url(request, "workboard:home"))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = services.verify_code(user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            return redirect(_next_url(request, "orgunits:home"))
+            return redirect(_next_url(request, "workboard:home"))
         form.add_error("code", _("The code is wrong or has expired. Try the new one."))
     return render(
         request,

@@ -1,10 +1,11 @@
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.accounts import permissions
 from binhdang.core.concurrency import StaleCheckForm
 from binhdang.core.forms import IntegerNumberField, StyledForm
+from binhdang.orgunits.forms import UnitChoiceField, UnitMultipleChoiceField
 from binhdang.orgunits.models import Level, OrgUnit
 
 from . import services
@@ -20,8 +21,18 @@ from .models import (
 
 
 def organiser_choices(user):
-    """Live units the user may record activities for."""
-    return permissions.editable_units(user).live().order_by("depth", "level", "search_name")
+    """Units the user may record activities for: the current ones, and the former ministries,
+    provinces and departments (an old province's department organised a 2021 training); former
+    districts and communes stay out, being thousands. Former units are labelled with their end."""
+    editable = permissions.editable_units(user)
+    former = editable.historical().filter(
+        level__in=[Level.CENTRAL, Level.PROVINCE, Level.DEPARTMENT]
+    )
+    return (
+        (editable.live() | former)
+        .select_related("parent")
+        .order_by(F("valid_to").desc(nulls_first=True), "depth", "level", "search_name")
+    )
 
 
 def partner_choices(user):
@@ -45,16 +56,6 @@ def partner_choices(user):
         .filter(Q(path__startswith=top.path) | Q(pk__in=ancestors))
         .order_by("depth", "level", "search_name")
     )
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 def _count(label, help_text="", below=10**9):

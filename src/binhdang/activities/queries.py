@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from binhdang.accounts import permissions
 from binhdang.core.formatting import percent
@@ -276,16 +277,22 @@ def counts_by_subunit(unit: OrgUnit, activities: QuerySet[Activity]) -> list[Uni
 def _counted(kind: str, count: int, minimum: bool = False) -> str:
     number = count_words(count, minimum)
     phrases = {
-        Kind.CONFERENCE: _("%(count)s conference(s)"),
-        Kind.TRAINING: _("%(count)s training course(s)"),
-        Kind.WORKSHOP: _("%(count)s workshop(s)"),
-        Kind.TALK: _("%(count)s talk(s)"),
-        Kind.MEETING: _("%(count)s meeting(s)"),
-        Kind.CAMPAIGN: _("%(count)s communication campaign(s)"),
-        Kind.CONTEST: _("%(count)s contest(s)"),
-        Kind.COMMEMORATION: _("%(count)s rally(ies) or commemoration(s)"),
-        Kind.DELEGATION: _("%(count)s international delegation(s)"),
-        Kind.OTHER: _("%(count)s other activity(ies)"),
+        Kind.CONFERENCE: ngettext("%(count)s conference", "%(count)s conferences", count),
+        Kind.TRAINING: ngettext("%(count)s training course", "%(count)s training courses", count),
+        Kind.WORKSHOP: ngettext("%(count)s workshop", "%(count)s workshops", count),
+        Kind.TALK: ngettext("%(count)s talk", "%(count)s talks", count),
+        Kind.MEETING: ngettext("%(count)s meeting", "%(count)s meetings", count),
+        Kind.CAMPAIGN: ngettext(
+            "%(count)s communication campaign", "%(count)s communication campaigns", count
+        ),
+        Kind.CONTEST: ngettext("%(count)s contest", "%(count)s contests", count),
+        Kind.COMMEMORATION: ngettext(
+            "%(count)s rally or commemoration", "%(count)s rallies or commemorations", count
+        ),
+        Kind.DELEGATION: ngettext(
+            "%(count)s international delegation", "%(count)s international delegations", count
+        ),
+        Kind.OTHER: ngettext("%(count)s other activity", "%(count)s other activities", count),
     }
     return phrases[Kind(kind)] % {"count": number}
 

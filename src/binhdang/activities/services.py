@@ -175,6 +175,8 @@ def check_activity(actor, data: ActivityData) -> dict[str, str]:
             )
             % data.organiser.name
         )
+    elif data.organiser.after_end(data.start_date):
+        errors["organiser"] = data.organiser.after_end(data.start_date)
     bad_topics = [t for t in data.topics if t not in Topic.values]
     if bad_topics:
         errors["topics"] = _("Unknown topic: %s.") % ", ".join(bad_topics)

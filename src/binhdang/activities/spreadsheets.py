@@ -388,7 +388,7 @@ def export_commendations(commendations, heading: list[tuple[str, str]]) -> bytes
             sheet.append(
                 [
                     c.year,
-                    c.proposing_unit.name,
+                    c.proposing_unit.label,
                     c.proposing_unit.code,
                     c.get_nominee_kind_display(),
                     c.nominee,

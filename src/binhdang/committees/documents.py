@@ -187,7 +187,7 @@ def handover_docx(committee: Committee, today: datetime.date) -> bytes:
         unit = committee.unit
         word.heading(document, "1. Ban Vì sự tiến bộ của phụ nữ")
         word.label_line(document, "Tên Ban", committee.name)
-        word.label_line(document, "Đơn vị", f"{unit.name} (mã {unit.code})")
+        word.label_line(document, "Đơn vị", f"{unit.label} (mã {unit.code})")
         standing = committee.standing_unit
         word.label_line(
             document, "Cơ quan thường trực", standing.name if standing else "chưa ghi nhận"

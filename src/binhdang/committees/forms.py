@@ -1,22 +1,23 @@
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.concurrency import StaleCheckForm
 from binhdang.core.forms import StyledForm
+from binhdang.orgunits.forms import UnitChoiceField
 from binhdang.orgunits.models import OrgUnit
+from binhdang.orgunits.queries import own_units
 
 from .models import Person, Role, Sex
 
 
 def unit_choices(unit: OrgUnit):
     """Units a member may represent, or that may serve as standing agency: the unit and its own."""
-    return OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).live().order_by("level", "name")
+    return own_units(unit).order_by("level", "name")
 
 
 class CommitteeForm(StaleCheckForm, StyledForm):
     name = forms.CharField(label=_("Name"), max_length=255)
-    standing_unit = forms.ModelChoiceField(
+    standing_unit = UnitChoiceField(
         label=_("Standing agency"),
         queryset=OrgUnit.objects.none(),
         required=False,
@@ -38,7 +39,7 @@ class DecisionForm(StaleCheckForm, StyledForm):
     date = forms.DateField(label=_("Date of issue"), help_text=_("dd/mm/yyyy"))
     signer = forms.CharField(label=_("Signer"), max_length=255, required=False)
     signer_title = forms.CharField(label=_("Signer's title"), max_length=255, required=False)
-    issuing_unit = forms.ModelChoiceField(
+    issuing_unit = UnitChoiceField(
         label=_("Issuing unit"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
     )
 
@@ -63,10 +64,10 @@ class MemberForm(StyledForm):
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
     title = forms.CharField(label=_("Position"), max_length=255, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices], required=False)
-    workplace = forms.ModelChoiceField(
+    workplace = UnitChoiceField(
         label=_("Workplace"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
     )
-    represented_unit = forms.ModelChoiceField(
+    represented_unit = UnitChoiceField(
         label=_("Represents"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
     )
     represented_text = forms.CharField(
@@ -114,10 +115,10 @@ class MemberEditForm(StaleCheckForm, StyledForm):
         label=_("Sex"), choices=[("", _("not known")), *Sex.choices], required=False
     )
     title = forms.CharField(label=_("Position"), max_length=255, required=False)
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Workplace"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
     )
-    represented_unit = forms.ModelChoiceField(
+    represented_unit = UnitChoiceField(
         label=_("Represents"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
     )
     represented_text = forms.CharField(

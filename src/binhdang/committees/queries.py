@@ -36,6 +36,22 @@ def decision_on(committee: Committee, date: datetime.date) -> Decision | None:
     return committee.decisions.filter(date__lte=date).order_by("-date").first()
 
 
+def last_day(unit: OrgUnit, today: datetime.date | None = None) -> datetime.date:
+    """The day a committee's page shows by default: today, or the day its unit ended."""
+    today = today or dates.today()
+    return min(today, unit.valid_to) if unit.valid_to else today
+
+
+def former_committees(unit: OrgUnit) -> QuerySet[Committee]:
+    """The committees of the units this one was formed from (a ministry's or a province's
+    history), with their units."""
+    return (
+        Committee.objects.filter(unit__in=unit.predecessors.all())
+        .select_related("unit")
+        .order_by("unit__search_name")
+    )
+
+
 def _date(value) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT")
 

@@ -394,6 +394,7 @@ def reconstitute(
     number = " ".join((number or "").split())
     if date is None:
         raise ValidationError({"date": _("Enter the decision's date.")})
+    committee.unit.refuse_after_end(date, field="date")
     latest = committee.decisions.order_by("-date").first()
     if latest and date <= latest.date:
         raise ValidationError(

@@ -255,7 +255,7 @@ def export_members(committee: Committee, date: datetime.date) -> bytes:
     decision = queries.decision_on(committee, date)
     info = workbook.create_sheet(INFO_SHEET)
     info.append(["Ban", committee.name])
-    info.append(["Đơn vị", f"{committee.unit.name} (mã {committee.unit.code})"])
+    info.append(["Đơn vị", f"{committee.unit.label} (mã {committee.unit.code})"])
     info.append(["Danh sách tại ngày", date.strftime("%d/%m/%Y")])
     if decision:
         number = decision.number or "(chưa có số)"

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
-from binhdang.core import dates, uploads
+from binhdang.core import uploads
 from binhdang.core.concurrency import StaleEdit
 from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.models import Level
@@ -93,6 +93,7 @@ def unit_committee(request, pk):
                 "unit": unit,
                 "breadcrumb": breadcrumb(unit),
                 "can_edit": permissions.can_edit(request.user, unit),
+                "former_committees": queries.former_committees(unit),
             },
         )
     return redirect("committees:detail", pk=committee.pk)
@@ -101,7 +102,7 @@ def unit_committee(request, pk):
 def detail(request, pk):
     """The committee: decision in force, members on a date, what needs attention, history."""
     committee = _committee(request.user, pk)
-    today = dates.today()
+    today = queries.last_day(committee.unit)
     date_form = HistoryDateForm(request.GET or None)
     on = today
     if date_form.is_valid() and date_form.cleaned_data["on"]:
@@ -122,6 +123,7 @@ def detail(request, pk):
             "decisions": decisions,
             "notes": queries.attention(committee, today),
             "can_edit": permissions.can_edit(request.user, committee.unit),
+            "former_committees": queries.former_committees(committee.unit),
         },
     )
 
@@ -200,7 +202,7 @@ def _initial_rows(committee: Committee) -> list[dict]:
             "email": m.person.email,
             "term_end": m.term_end,
         }
-        for m in queries.members_on(committee, dates.today())
+        for m in queries.members_on(committee, queries.last_day(committee.unit))
     ]
 
 
@@ -369,7 +371,7 @@ def attach_file(request, pk):
 def import_members(request, pk):
     """Add members to the decision in force from an Excel file: all rows, or none."""
     committee = _committee(request.user, pk, "edit")
-    decision = queries.decision_on(committee, dates.today())
+    decision = queries.decision_on(committee, queries.last_day(committee.unit))
     form = ImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and decision is None:
@@ -411,21 +413,21 @@ def template_xlsx(request, pk):
 def export_xlsx(request, pk):
     """The current members as Excel."""
     committee = _committee(request.user, pk)
-    content = spreadsheets.export_members(committee, dates.today())
+    content = spreadsheets.export_members(committee, queries.last_day(committee.unit))
     return _download(content, f"thanh-vien-{committee.unit.code}.xlsx", XLSX)
 
 
 def export_docx(request, pk):
     """The current members as a Word annex to the decision."""
     committee = _committee(request.user, pk)
-    content = documents.members_annex_docx(committee, dates.today())
+    content = documents.members_annex_docx(committee, queries.last_day(committee.unit))
     return _download(content, f"danh-sach-thanh-vien-{committee.unit.code}.docx", DOCX)
 
 
 def handover(request, pk):
     """The one page a newly assigned officer reads first."""
     committee = _committee(request.user, pk)
-    today = dates.today()
+    today = queries.last_day(committee.unit)
     return render(
         request,
         "committees/handover.html",
@@ -444,5 +446,5 @@ def handover(request, pk):
 def handover_docx(request, pk):
     """The handover dossier as a Word file."""
     committee = _committee(request.user, pk)
-    content = documents.handover_docx(committee, dates.today())
+    content = documents.handover_docx(committee, queries.last_day(committee.unit))
     return _download(content, f"ho-so-ban-giao-{committee.unit.code}.docx", DOCX)

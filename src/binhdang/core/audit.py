@@ -45,10 +45,16 @@ def register(model, exclude_fields: list[str] | None = None) -> None:
     auditlog.register(model, exclude_fields=[*(exclude_fields or []), *reverse, *derived, "id"])
 
 
-def unit_history(unit_id: int):
-    """Audit entries of the records that belong to a unit, newest first."""
+def unit_history(unit_id: int, *more_unit_ids: int):
+    """Audit entries of the records that belong to a unit (or to any of the units given: a
+    merged unit and those it was formed from), newest first."""
+    condition = (
+        {"additional_data__unit_id__in": [unit_id, *more_unit_ids]}
+        if more_unit_ids
+        else {"additional_data__unit_id": unit_id}
+    )
     return (
-        LogEntry.objects.filter(additional_data__unit_id=unit_id)
+        LogEntry.objects.filter(**condition)
         .select_related("actor", "content_type")
         .order_by("-timestamp")
     )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The sections of the platform in menu order; those without a URL name are still to come.
 SECTIONS = [
+    ("workboard", _("To do"), "workboard:home"),
     ("orgunits", _("Units"), "orgunits:home"),
     ("committees", _("Committees"), "committees:home"),
     ("indicators", _("Indicators"), "indicators:mine"),

@@ -111,7 +111,9 @@ class NumberField(forms.Field):
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        attrs["inputmode"] = "decimal" if self.decimal_places else "numeric"
+        # The phone's decimal keyboard even for whole numbers: Vietnamese writes 45.000.000, and
+        # the numeric keypad of some phones has no dot.
+        attrs["inputmode"] = "decimal"
         return attrs
 
     def to_python(self, value) -> Decimal | None:

@@ -12,9 +12,12 @@ are written in the caller's transaction, so a worker never sees a job that was r
 
 The work function receives the job and its keyword arguments, reports its progress with
 `report_progress(job.pk, done, total, message)`, and returns an `Output` (the result file), a
-list of them (the first is the result, the others are further downloads), or None. An exception
-fails the job: a refusal (`ValidationError`, `PermissionDenied`) keeps its own sentence; anything
-else shows a general Vietnamese message to the user and goes to the log with its traceback.
+list of them (the first is the result, the others are further downloads), or None. The work runs
+in the platform's language (its documents are Vietnamese); the sentences stored for the job's page
+(a `Sentence` or a lazy translation as the message, output labels, failures) are written in the
+language of whoever started the job. An exception fails the job: a refusal (`ValidationError`,
+`PermissionDenied`) keeps its own sentence; anything else shows a general message to the user and
+goes to the log with its traceback.
 
 `clean` (the daily `binhdang manage clean_jobs`) fails jobs that never finished, e.g. after a
 worker crash, and deletes finished jobs and their files after JOB_KEEP_DAYS.
@@ -38,6 +41,17 @@ from django.utils.translation import gettext as _
 from .models import Job, JobFile
 
 logger = logging.getLogger(__name__)
+
+
+class Sentence:
+    """A sentence for the job's page, translated only when it is stored: in the language of
+    whoever started the job, not the platform's language the work runs in."""
+
+    def __init__(self, text, **params):
+        self.text, self.params = text, params
+
+    def __str__(self) -> str:
+        return str(self.text) % self.params if self.params else str(self.text)
 
 
 @dataclass
@@ -68,7 +82,8 @@ def start(actor, kind: str, title: str, task: Callable | str, **kwargs) -> Job:
     target = _path(task)
     import_string(target)  # fail now, not in the worker, on a wrong path
     json.dumps(kwargs)  # the database queue stores JSON: fail now on anything else
-    job = Job.objects.create(owner=actor, kind=kind, title=title[:255])
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    job = Job.objects.create(owner=actor, kind=kind, title=title[:255], language=language)
     result = run_job.enqueue(job.pk, target, kwargs)
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
@@ -82,8 +97,11 @@ def report_progress(job_id: int, done: int, total: int, message: str = "") -> No
     runs. 100% is kept for the finished job.
     """
     share = int(done * 100 / total) if total else 0
+    language = Job.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        text = str(message)
     Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
-        progress=max(0, min(share, 99)), message=message[:255]
+        progress=max(0, min(share, 99)), message=text[:255]
     )
 
 
@@ -105,7 +123,7 @@ def _store(job: Job, outputs: list[Output]) -> None:
     job.result_name = first.name
     job.result_type = first.content_type
     for output in others:
-        extra = JobFile(job=job, label=output.label, name=output.name)
+        extra = JobFile(job=job, label=str(output.label), name=output.name)
         extra.content_type = output.content_type
         extra.file.save(output.name, ContentFile(output.content), save=False)
         extra.save()
@@ -121,27 +139,30 @@ def run_job(job_id: int, target: str, kwargs: dict) -> str:
         logger.warning("Job %s is gone or already taken; nothing to run.", job_id)
         return "skipped"
     job = Job.objects.get(pk=job_id)
-    # Messages stored for the page are in the platform's language, whoever runs the worker.
-    with translation.override(settings.LANGUAGE_CODE):
-        try:
+    try:
+        # The work (documents, figures) speaks the platform's language, whoever runs the worker.
+        with translation.override(settings.LANGUAGE_CODE):
             outcome = import_string(target)(job, **kwargs)
-            outputs = [] if outcome is None else outcome if isinstance(outcome, list) else [outcome]
+        outputs = [] if outcome is None else outcome if isinstance(outcome, list) else [outcome]
+        # The sentences on the job's page speak the language of whoever started it.
+        with translation.override(job.language), transaction.atomic():
             job.refresh_from_db(fields=["message"])
-            with transaction.atomic():
-                if outputs:
-                    _store(job, outputs)
-                job.status = Job.Status.DONE
-                job.progress = 100
-                job.finished_at = timezone.now()
-                job.message = job.message or _("Finished.")
-                job.save()
-        except Exception as error:
-            if not isinstance(error, ValidationError | PermissionDenied):
-                logger.exception("Job %s (%s) failed", job_id, target)
-            Job.objects.filter(pk=job_id).update(
-                status=Job.Status.FAILED, error=_failure(error), finished_at=timezone.now()
-            )
-            return "failed"
+            if outputs:
+                _store(job, outputs)
+            job.status = Job.Status.DONE
+            job.progress = 100
+            job.finished_at = timezone.now()
+            job.message = job.message or _("Finished.")
+            job.save()
+    except Exception as error:
+        if not isinstance(error, ValidationError | PermissionDenied):
+            logger.exception("Job %s (%s) failed", job_id, target)
+        with translation.override(job.language):
+            reason = _failure(error)
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED, error=reason, finished_at=timezone.now()
+        )
+        return "failed"
     return "done"
 
 
@@ -158,15 +179,18 @@ def clean(now: datetime.datetime | None = None) -> Cleaned:
     """Fail the jobs queued or running for longer than JOB_STALE_HOURS (their worker stopped),
     and delete the jobs finished more than JOB_KEEP_DAYS ago, with their stored files."""
     now = now or timezone.now()
-    with translation.override(settings.LANGUAGE_CODE):
-        interrupted = Job.objects.filter(
-            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
-            created_at__lt=now - datetime.timedelta(hours=settings.JOB_STALE_HOURS),
-        ).update(
-            status=Job.Status.FAILED,
-            error=_("The work was interrupted before it finished. Start it again."),
-            finished_at=now,
-        )
+    stale = Job.objects.filter(
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        created_at__lt=now - datetime.timedelta(hours=settings.JOB_STALE_HOURS),
+    )
+    interrupted = 0
+    for language in stale.order_by().values_list("language", flat=True).distinct():
+        with translation.override(language):  # in the language of whoever started the job
+            interrupted += stale.filter(language=language).update(
+                status=Job.Status.FAILED,
+                error=_("The work was interrupted before it finished. Start it again."),
+                finished_at=now,
+            )
     old = list(
         Job.objects.filter(
             status__in=[Job.Status.DONE, Job.Status.FAILED],

@@ -67,6 +67,8 @@ class Job(models.Model):
     result_name = models.CharField(_("download name"), max_length=255, blank=True)
     result_type = models.CharField(_("content type"), max_length=128, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The language of whoever started the job: the sentences on its page are written in it.
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
     # The id of the django.tasks result, to find the run in a task backend's records.
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

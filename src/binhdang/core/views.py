@@ -25,6 +25,12 @@ def not_found(request, exception=None):
     return _error(request, 404, exception)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent from a page that expired (or without cookies), explained in the user's
+    language instead of Django's English page."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def server_error(request):
     return render(request, "500.html", status=500)
 

@@ -13,7 +13,7 @@ from binhdang.indicators.models import Indicator, Objective
 from binhdang.orgunits.models import Level, OrgUnit
 from binhdang.plans import services
 from binhdang.plans.deadlines import DeadlineKind
-from binhdang.plans.models import Inspection, Plan, PlanKind, TaskStatus
+from binhdang.plans.models import Inspection, Plan, PlanKind, Task, TaskStatus
 
 NOTE = "Số liệu minh họa."
 
@@ -181,3 +181,25 @@ def _inspection(actor, province, commune, health, now: datetime.date) -> Inspect
         deadline=now + datetime.timedelta(days=20),
     )
     return inspection
+
+
+MINISTRY_TASK = "Tổng hợp báo cáo công tác bình đẳng giới của các bộ, ngành năm 2025 (minh họa)"
+
+
+def setup_ministry_task(actor, ministry: OrgUnit) -> Task | None:
+    """Once, an overdue task from the demo ministry to its first demo department, so that the
+    ministry's demo accounts also find something to do on their home page."""
+    department = ministry.children.live().filter(level=Level.DEPARTMENT).order_by("name").first()
+    if department is None:
+        return None
+    existing = Task.objects.filter(assigned_by=ministry, title=MINISTRY_TASK).first()
+    if existing is not None:
+        return existing
+    return services.create_task(
+        actor,
+        assigned_by=ministry,
+        lead_unit=department,
+        title=MINISTRY_TASK,
+        description=NOTE,
+        deadline=today() - datetime.timedelta(days=7),
+    )

@@ -1,5 +1,6 @@
 """Demo reporting round: Quảng Ngãi's 2025 annual round to its communes, a few answers in
-different states (accepted, returned, submitted, complete, draft). Texts are illustrative."""
+different states (draft, returned, submitted, accepted, complete), so that each demo persona finds
+something to do on the home page. Texts are illustrative."""
 
 import datetime
 
@@ -61,9 +62,14 @@ def setup_round(province: OrgUnit) -> ReportingRound:
     def writer(submission):
         return officers.get(submission.unit_id, admin)
 
+    # The demo officers' communes come first by official code: the first has a draft to finish
+    # (its figures open, so the README's first journey needs no unlock), the second a returned
+    # report with the reviewer's comment; the third waits for the province's review. The one
+    # accepted (figures locked) is a commune no demo account belongs to.
     first, second, third, fourth, fifth = submissions[:5]
-    accepted = _send(writer(first), first, 3)
-    services.accept(approver, accepted, version=accepted.version, note="")
+    services.save_draft(
+        writer(first), first, version=first.version, texts={"ket-qua": _texts(1)["ket-qua"]}
+    )
     returned = _send(writer(second), second, 2)
     services.return_submission(
         approver,
@@ -72,8 +78,7 @@ def setup_round(province: OrgUnit) -> ReportingRound:
         comment="Đề nghị bổ sung số lớp tập huấn và số người tham dự. " + NOTE,
     )
     _send(writer(third), third, 4)
-    services.mark_complete(writer(fourth), fourth, version=fourth.version, texts=_texts(1))
-    services.save_draft(
-        writer(fifth), fifth, version=fifth.version, texts={"ket-qua": _texts(1)["ket-qua"]}
-    )
+    accepted = _send(writer(fourth), fourth, 3)
+    services.accept(approver, accepted, version=accepted.version, note="")
+    services.mark_complete(writer(fifth), fifth, version=fifth.version, texts=_texts(1))
     return round

@@ -39,8 +39,8 @@ JUDGED = ("", *LEVEL_CATEGORY.values())  # the categories the overview gives a v
 
 
 def unit_name(unit: OrgUnit) -> str:
-    """A unit as the export names it (the one place: its label, with its period if it has one)."""
-    return str(unit)
+    """A unit as the export names it (the one place): its label, with its period if it ended."""
+    return unit.label
 
 
 def header() -> list[str]:

@@ -1,4 +1,5 @@
-"""Exchange with DHIS2: `dataValueSets` as JSON or CSV, with our codes as DHIS2 codes.
+"""Exchange with DHIS2: `dataValueSets` as JSON or CSV, and ADX (XML), with our codes as DHIS2
+codes.
 
 Mapping (docs/dhis2.md):
 - dataElement: the indicator's code (e.g. `NSGE-2021-2030.2.1`) for counts and milestones; for
@@ -6,30 +7,46 @@ Mapping (docs/dhis2.md):
 - orgUnit: our unit code (`P51`, `X21034`, `LP51`…); period: the year (`2025`);
 - categoryOptionCombo: empty for totals (DHIS2's default), else our category key;
 - comment: the note. Imports use `idScheme=CODE` semantics.
+
+ADX (IHE QRPH ADX 2015, which DHIS2 reads and writes at `/api/dataValueSets` with
+`Content-Type: application/adx+xml`) carries the same records: one `<group>` per unit and year
+(`period="2025-01-01/P1Y"`, ISO 8601 start and duration), the category as an attribute named by
+its dimension (`sex="female"`), the note as `<annotation>`. ADX is read with defusedxml: no
+document type, no entity, nothing fetched from elsewhere.
 """
 
 import csv
 import io
 import json
+import re
+import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+import defusedxml.ElementTree
+from defusedxml import DefusedXmlException
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhdang.accounts import permissions
 from binhdang.core import exports
 from binhdang.core.imports import LONG_TEXT, NOT_JSON, check_row_count, read_json
 from binhdang.core.numbers import read_number
-from binhdang.core.spreadsheets import ImportErrors
+from binhdang.core.spreadsheets import FORBIDDEN_XML, ImportErrors, file_problem
 from binhdang.orgunits.models import OrgUnit
 
 from .measures import QUOTIENTS
 from .models import DataValue, Indicator
 from .services import EntriesRefused, Entry, record_values_bulk
 
+DEFAULT_COMBO = "default"
+# An ADX file is XML; DHIS2 names its ADX exports .adx or .xml.
+ADX_EXTENSIONS = (".xml", ".adx")
 CSV_HEADER = [
     "dataelement",
     "period",
@@ -48,8 +65,9 @@ def _number(value) -> str:
     return format(value.normalize(), "f")
 
 
-def _records(values) -> list[dict]:
-    records = []
+def records(values) -> list[dict]:
+    """Stored values as DHIS2 records (quotients as two data elements)."""
+    out = []
     for row in values:
         base = {
             "period": str(row.year),
@@ -58,14 +76,14 @@ def _records(values) -> list[dict]:
             "comment": row.note,
         }
         if row.indicator.measure in QUOTIENTS:
-            records.append(
+            out.append(
                 {
                     **base,
                     "dataElement": f"{row.indicator.code}.NUM",
                     "value": _number(row.numerator),
                 }
             )
-            records.append(
+            out.append(
                 {
                     **base,
                     "dataElement": f"{row.indicator.code}.DEN",
@@ -73,8 +91,8 @@ def _records(values) -> list[dict]:
                 }
             )
         else:
-            records.append({**base, "dataElement": row.indicator.code, "value": _number(row.value)})
-    return records
+            out.append({**base, "dataElement": row.indicator.code, "value": _number(row.value)})
+    return out
 
 
 def export_values(user, unit: OrgUnit, year: int) -> list[dict]:
@@ -85,7 +103,7 @@ def export_values(user, unit: OrgUnit, year: int) -> list[dict]:
         .select_related("indicator", "unit")
         .order_by("unit__path", "indicator__code", "category")
     )
-    return _records(values)
+    return records(values)
 
 
 def to_json(records: list[dict]) -> bytes:
@@ -115,6 +133,116 @@ def to_csv(records: list[dict]) -> bytes:
     )
 
 
+ADX_NAMESPACE = "urn:ihe:qrph:adx:2015"
+# The attributes of an ADX data value that are not a category (a dimension of ours).
+_ADX_VALUE_ATTRIBUTES = {"dataElement", "value"}
+# Characters XML 1.0 cannot carry at all (Excel's line break inside a cell, \x0b, among them): a
+# note keeps a space in their place rather than making the whole file unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def adx_period(year: int) -> str:
+    """A year as an ADX period: its first day and a duration of one year."""
+    return f"{year:04d}-01-01/P1Y"
+
+
+def to_adx(records: list[dict]) -> bytes:
+    """An ADX document: one group per unit and year, in the records' order."""
+    root = ET.Element("adx", xmlns=ADX_NAMESPACE, exported=timezone.now().isoformat())
+    groups: dict[tuple[str, str], ET.Element] = {}
+    for r in records:
+        key = (r["orgUnit"], r["period"])
+        if key not in groups:
+            groups[key] = ET.SubElement(
+                root,
+                "group",
+                dataSet=settings.DHIS2_DATA_SET,
+                orgUnit=r["orgUnit"],
+                period=adx_period(int(r["period"])),
+            )
+        attributes = {"dataElement": r["dataElement"]}
+        if r["categoryOptionCombo"]:
+            dimension, _sep, category = r["categoryOptionCombo"].partition(":")
+            attributes[dimension] = category
+        attributes["value"] = r["value"]
+        element = ET.SubElement(groups[key], "dataValue", attributes)
+        if r["comment"]:
+            ET.SubElement(element, "annotation").text = _NOT_XML.sub(" ", r["comment"])
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _not_adx() -> ImportErrors:
+    return file_problem("Tệp không phải là tài liệu ADX (XML) hợp lệ.")
+
+
+def _adx_year(period: str) -> str:
+    """ "2025-01-01/P1Y" → "2025"; anything else is given back for the refusal to name it."""
+    start, _sep, duration = period.partition("/")
+    if duration == "P1Y" and len(start) == 10 and start.endswith("-01-01") and start[:4].isdigit():
+        return start[:4]
+    return period
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse_adx(content: bytes) -> list["_Cell"]:
+    """Read an ADX document into records numbered by the data value's position in the file
+    (from 1); a document type, an entity or an external reference refuses it unread."""
+    if FORBIDDEN_XML.search(content):
+        raise file_problem(
+            "Tệp ADX có khai báo DOCTYPE hoặc ENTITY: không nhận, vì đó là cách tấn công "
+            "bằng thực thể XML."
+        )
+    try:
+        root = defusedxml.ElementTree.fromstring(content, forbid_dtd=True)
+    except (DefusedXmlException, ET.ParseError, ValueError):
+        raise _not_adx() from None
+    if _local(root.tag) != "adx":
+        raise _not_adx()
+    cells = []
+    for group in root:
+        if _local(group.tag) != "group":
+            continue
+        unit = group.get("orgUnit", "")
+        period = _adx_year(group.get("period", ""))
+        for item in group:
+            if _local(item.tag) != "dataValue":
+                continue
+            check_row_count(len(cells) + 1)
+            dimensions = [(k, v) for k, v in item.attrib.items() if k not in _ADX_VALUE_ATTRIBUTES]
+            annotation = next((c for c in item if _local(c.tag) == "annotation"), None)
+            record = {
+                "dataElement": item.get("dataElement", ""),
+                "period": period,
+                "orgUnit": unit,
+                # Several dimensions make a category we do not have: the import names it.
+                "categoryOptionCombo": "|".join(f"{k}:{v}" for k, v in dimensions),
+                "value": item.get("value", ""),
+                "comment": "" if annotation is None else (annotation.text or "").strip(),
+            }
+            cells.append(_Cell(len(cells) + 1, record))
+    return cells
+
+
+# Download formats: content type and file extension.
+FORMATS = {
+    "json": ("application/json", "json"),
+    "csv": ("text/csv", "csv"),
+    "adx": ("application/adx+xml", "adx.xml"),
+}
+
+
+def download(records: list[dict], fmt: str, stem: str) -> HttpResponse:
+    """Records as a downloaded DHIS2 file: JSON, ADX, or else CSV."""
+    content_type, extension = FORMATS.get(fmt, FORMATS["csv"])
+    writer = {"json": to_json, "adx": to_adx}.get(fmt, to_csv)
+    response = HttpResponse(writer(records), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
+    return response
+
+
 @dataclass
 class _Cell:
     line: int
@@ -126,8 +254,10 @@ def _not_a_set() -> ValidationError:
 
 
 def parse(content: bytes, filename: str) -> list[_Cell]:
-    """Read a JSON or CSV data value set into records with their line (or item) numbers,
+    """Read a JSON, CSV or ADX data value set into records with their line (or item) numbers,
     through the import pipeline's limits: nesting depth, IMPORT_MAX_ROWS values."""
+    if filename.lower().endswith(ADX_EXTENSIONS):
+        return parse_adx(content)
     if filename.lower().endswith(".json"):
         try:
             document = read_json(content)
@@ -170,6 +300,12 @@ def parse(content: bytes, filename: str) -> list[_Cell]:
             )
         )
     return cells
+
+
+def cells(records: list[dict]) -> list[_Cell]:
+    """Data values DHIS2 answered, numbered from 1, through the import's row limit."""
+    check_row_count(len(records))
+    return [_Cell(n, record) for n, record in enumerate(records, start=1)]
 
 
 def _value(raw) -> Decimal | None:
@@ -216,7 +352,9 @@ def import_values(user, cells: list[_Cell]) -> int:
                 _("Line %(n)d: the period “%(p)s” is not a year.") % {"n": cell.line, "p": period}
             )
             continue
-        key = (indicator, unit, int(period), str(r.get("categoryOptionCombo") or ""))
+        category = str(r.get("categoryOptionCombo") or "")
+        # DHIS2 writes its default combination (our total) by its code when asked for codes.
+        key = (indicator, unit, int(period), "" if category == DEFAULT_COMBO else category)
         if (key, part) in first_line:
             problems.append(
                 f"Dòng {cell.line}: trùng với dòng {first_line[(key, part)]} (cùng phần tử dữ "

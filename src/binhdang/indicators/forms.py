@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from binhdang.core.forms import NumberField, StyledForm
 
 from . import measures, services
+from .dhis2 import ADX_EXTENSIONS
 from .models import Comparator, Dimension, Direction, Indicator, Measure
 
 
@@ -54,6 +55,7 @@ class EntryLine:
     label: str
     names: tuple[str, ...]
     yes_no: bool
+    section: str = ""
 
     @property
     def prefix(self) -> str:
@@ -69,13 +71,39 @@ class EntryLine:
         return self.prefix + "was"
 
 
+LOCAL_SECTION = "local"
+
+
+def section_of(indicator: Indicator) -> str:
+    """The part of the entry form an indicator is in, saved on its own: its objective's
+    ("o3"), or the unit's own indicators' ("local")."""
+    if indicator.objective_id is None:
+        return LOCAL_SECTION
+    return f"o{indicator.objective.number}"
+
+
+@dataclass
+class EntrySection:
+    """A part of the entry form with its own Save button: an objective, or the local
+    indicators."""
+
+    key: str
+    title: str
+    short: str
+    lines: list[tuple[EntryLine, list[EntryLine]]]
+
+
 class DataEntryForm(StyledForm):
     """One line per indicator (and per breakdown); the fields follow the indicator's measure
     (`indicators.measures`). Numbers are read as the active language writes them.
 
     Only the lines the officer changed are saved, and each carries what the page showed when it
     was opened (a hidden field), so that a line someone else saved since is refused rather than
-    silently overwritten. A locked year's fields are read-only."""
+    silently overwritten. A locked year's fields are read-only.
+
+    The form is cut into sections (`sections`), each with its own Save button: a section's
+    save (`section`) writes only that section's lines, and a mistake typed in another section
+    does not stop it."""
 
     def __init__(
         self,
@@ -85,18 +113,22 @@ class DataEntryForm(StyledForm):
         categories: dict,
         stored: dict,
         locked=False,
+        section: str | None = None,
         **kw,
     ):
         """`categories`: each indicator's breakdown lines for this unit and year, by id
-        (`services.categories_by_indicator`)."""
+        (`services.categories_by_indicator`); `section`: the only section to save, if any."""
         self.stored = stored
+        self.section = section
         initial = self._initial(indicators, yes_no, categories, stored)
         super().__init__(*args, initial=initial, **kw)
         self.lines: list[tuple[EntryLine, list[EntryLine]]] = []
+        self.sections: dict[str, EntrySection] = {}
         for indicator in indicators:
             asks = indicator.pk in yes_no
             names = measures.figure_names(indicator, asks)
-            total = EntryLine(indicator, "", "", names, asks)
+            group = section_of(indicator)
+            total = EntryLine(indicator, "", "", names, asks, group)
             for name, key in zip(names, total.keys, strict=True):
                 self.fields[key] = self._figure_field(indicator, name, FIELD_LABELS[name])
             self.fields[f"{indicator.pk}-note"] = forms.CharField(
@@ -107,7 +139,7 @@ class DataEntryForm(StyledForm):
             )
             parts = []
             for category, label in [] if asks else categories[indicator.pk]:
-                part = EntryLine(indicator, category, label, names, False)
+                part = EntryLine(indicator, category, label, names, False, group)
                 for name, key in zip(names, part.keys, strict=True):
                     self.fields[key] = self._figure_field(
                         indicator, name, f"{label}: {FIELD_LABELS[name]}"
@@ -116,10 +148,42 @@ class DataEntryForm(StyledForm):
             for line in (total, *parts):
                 self.fields[line.was] = forms.CharField(required=False, widget=forms.HiddenInput)
             self.lines.append((total, parts))
+            self._section(indicator, group).lines.append((total, parts))
         if locked:
             for field in self.fields.values():
                 field.disabled = True
         self._style_fields()
+
+    def _section(self, indicator: Indicator, key: str) -> EntrySection:
+        if key not in self.sections:
+            if key == LOCAL_SECTION:
+                title = short = _("Local indicators")
+            else:
+                short = f"{_('Objective')} {indicator.objective.number}"
+                title = f"{short}. {indicator.objective.name}"
+            self.sections[key] = EntrySection(key, title, short, [])
+        return self.sections[key]
+
+    def _section_fields(self) -> set[str]:
+        names = set()
+        for total, parts in self.sections[self.section].lines:
+            pk = total.indicator.pk
+            names |= {f"{pk}-note", f"{pk}-source"}
+            for line in (total, *parts):
+                names |= {*line.keys, line.was}
+        return names
+
+    def clean(self):
+        if self.section is not None and self.section not in self.sections:
+            raise ValidationError(_("This part of the form does not exist: reload the page."))
+        return super().clean()
+
+    def savable(self) -> bool:
+        """Whether the lines to save were read without a mistake: every line, or for a
+        section's save only that section's (mistakes elsewhere wait for their own save)."""
+        if self.section is None or self.non_field_errors():
+            return self.is_valid()
+        return not set(self.errors) & self._section_fields()
 
     @staticmethod
     def _figure_field(indicator, name: str, label) -> forms.Field:
@@ -171,10 +235,13 @@ class DataEntryForm(StyledForm):
         return False, self.stored.get((line.indicator.pk, line.category))
 
     def to_save(self) -> list[services.Line]:
-        """The lines the officer filled in or changed, as `services.record_values` takes them;
-        untouched lines are left out, so they are never rewritten."""
+        """The lines the officer filled in or changed (in the saved section, if one is), as
+        `services.record_values` takes them; untouched lines are left out, so they are never
+        rewritten."""
         result = []
         for total, parts in self.lines:
+            if self.section is not None and total.section != self.section:
+                continue  # a section's save leaves the other sections as they are stored
             note, source = self._texts(total)
             for line in (total, *parts):
                 typed = self._typed(line)
@@ -257,12 +324,12 @@ class DataEntryForm(StyledForm):
 
 
 class DataFileForm(StyledForm):
-    file = forms.FileField(label=_("DHIS2 data value set (.json or .csv)"))
+    file = forms.FileField(label=_("DHIS2 data value set (.json, .csv or ADX .xml)"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".json", ".csv")):
-            raise forms.ValidationError(_("Choose a .json or .csv file."))
+        if not upload.name.lower().endswith((".json", ".csv", *ADX_EXTENSIONS)):
+            raise forms.ValidationError(_("Choose a .json, .csv or ADX (.xml) file."))
         if upload.size > settings.IMPORT_MAX_MB * 1024 * 1024:
             raise forms.ValidationError(
                 _("The file is larger than %d MB.") % settings.IMPORT_MAX_MB

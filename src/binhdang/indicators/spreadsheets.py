@@ -92,7 +92,7 @@ def template(units: list[OrgUnit], indicators: list[Indicator], year: int) -> by
                     [
                         year,
                         unit.code,
-                        unit.name,
+                        unit.label,
                         indicator.code,
                         f"{indicator.number}. {indicator.name_vi[:120]}",
                         str(label),

@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
 from binhdang.core import dates
 from binhdang.core.forms import add_service_errors
+from binhdang.core.navigation import came_from
 from binhdang.core.numbers import write_number
 from binhdang.core.spreadsheets import read_upload
 from binhdang.orgunits.queries import breadcrumb
@@ -261,16 +263,28 @@ def ranking(request, pk, indicator_pk):
     )
 
 
+# The section the last save wrote, kept for the next entry page: its script then forgets the
+# values it was keeping in the browser for that section ("*": every section).
+SAVED_KEY = "indicators_entry_saved"
+
+
 @require_http_methods(["GET", "POST"])
 def enter(request, pk):
-    """A data officer enters the unit's figures for a year, with last year's beside them."""
+    """A data officer enters the unit's figures for a year, with last year's beside them; the
+    whole form is saved at once, or one section (an objective) at a time."""
     unit = permissions.get_unit(request.user, pk, "edit")
     year = _year(request, default=dates.today().year - 1)
     indicators = list(
-        Indicator.objects.filter(framework=_framework()).order_by("objective__number", "number")
+        Indicator.objects.filter(framework=_framework())
+        .select_related("objective")
+        .order_by("objective__number", "number")
     ) + list(queries.local_indicators(unit))
     yes_no = {i.pk for i in indicators if i.asks_yes_no(unit)}
     lock = services.active_lock(unit, year)
+    # Opened from a report being written: back there after saving, or on leaving.
+    came = came_from(request)
+    back = came or f"{reverse('indicators:overview', args=[unit.pk])}?year={year}"
+    section = request.POST.get("section") or None
     form = DataEntryForm(
         request.POST or None,
         indicators=indicators,
@@ -278,19 +292,34 @@ def enter(request, pk):
         categories=services.categories_by_indicator(indicators, unit, year),
         stored=_stored(unit, year),
         locked=lock is not None,
+        section=section,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.savable():
         try:
             result = services.record_values(request.user, unit, year, form.to_save())
         except ValidationError as error:
             form.add_refusal(error)
         else:
             if not result.conflicts:
+                request.session[SAVED_KEY] = {"unit": unit.pk, "year": year, "section": section}
+                if section:
+                    messages.success(
+                        request,
+                        _("%(n)d figures of “%(section)s” saved for %(year)d.")
+                        % {
+                            "n": result.count,
+                            "section": form.sections[section].short,
+                            "year": year,
+                        },
+                    )
+                    url = reverse("indicators:enter", args=[unit.pk])
+                    query = urlencode({"year": year, **({"next": came} if came else {})})
+                    return redirect(f"{url}?{query}#section-{section}")
                 messages.success(
                     request,
                     _("%(n)d figures saved for %(year)d.") % {"n": result.count, "year": year},
                 )
-                return redirect(f"{reverse('indicators:overview', args=[unit.pk])}?year={year}")
+                return redirect(back)
             form.show_conflicts(result.conflicts, _stored(unit, year))
             messages.warning(
                 request,
@@ -304,17 +333,23 @@ def enter(request, pk):
         v.indicator_id: Stored.of(v)
         for v in DataValue.objects.filter(unit=unit, year=year - 1, category="")
     }
-    lines = [
+    sections = [
         (
-            total.indicator,
-            [form[key] for key in total.keys],
-            form[f"{total.indicator.pk}-note"],
-            form[f"{total.indicator.pk}-source"],
-            measures.describe(total.indicator, total.yes_no, last.get(total.indicator.pk)),
-            [(part.label, [form[key] for key in part.keys]) for part in parts],
-            [form[line.was] for line in (total, *parts)],
+            group,
+            [
+                (
+                    total.indicator,
+                    [form[key] for key in total.keys],
+                    form[f"{total.indicator.pk}-note"],
+                    form[f"{total.indicator.pk}-source"],
+                    measures.describe(total.indicator, total.yes_no, last.get(total.indicator.pk)),
+                    [(part.label, [form[key] for key in part.keys]) for part in parts],
+                    [form[line.was] for line in (total, *parts)],
+                )
+                for total, parts in group.lines
+            ],
         )
-        for total, parts in form.lines
+        for group in form.sections.values()
     ]
     return render(
         request,
@@ -324,13 +359,25 @@ def enter(request, pk):
             "breadcrumb": breadcrumb(unit),
             "year": str(year),
             "form": form,
-            "lines": lines,
+            "sections": sections,
             "years": YEARS,
             "lock": lock,
             "unlockers": unit.parent,
+            "back": back,
             "examples": (write_number(1250), write_number(Decimal("12.5"))),
+            "saved": _saved_section(request, unit, year),
         },
     )
+
+
+def _saved_section(request, unit, year: int) -> str | None:
+    """The section whose save this page follows ("*": the whole form), once: a reload of the
+    page must not make its script forget values typed after that save."""
+    saved = request.session.get(SAVED_KEY) if request.method == "GET" else None
+    if not saved or (saved["unit"], saved["year"]) != (unit.pk, year):
+        return None
+    del request.session[SAVED_KEY]
+    return saved["section"] or "*"
 
 
 def _stored(unit, year: int) -> dict:
@@ -342,16 +389,11 @@ def _stored(unit, year: int) -> dict:
 
 
 def dhis2_export(request, pk, fmt):
-    """The year's values of the unit's subtree as a DHIS2 data value set (JSON or CSV)."""
+    """The year's values of the unit's subtree as a DHIS2 data value set (JSON, CSV or ADX)."""
     unit = permissions.get_unit(request.user, pk)
     year = _year(request, default=dates.today().year - 1)
     records = dhis2.export_values(request.user, unit, year)
-    content = dhis2.to_json(records) if fmt == "json" else dhis2.to_csv(records)
-    response = HttpResponse(
-        content, content_type="application/json" if fmt == "json" else "text/csv"
-    )
-    response["Content-Disposition"] = f'attachment; filename="dhis2-{unit.code}-{year}.{fmt}"'
-    return response
+    return dhis2.download(records, fmt, f"dhis2-{unit.code}-{year}")
 
 
 def analyst_export(request, pk):
@@ -396,6 +438,8 @@ def dhis2_import(request, pk):
         request,
         "indicators/dhis2_import.html",
         {"unit": unit, "breadcrumb": breadcrumb(unit), "form": form, "problems": problems},
+        # A refused file is a bad request (a client reading the status learns it at once).
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -2,7 +2,8 @@
 
 Sources: the post-2025 map (34 provinces, their communes) and the pre-2025 map (63 provinces,
 districts, communes) with the lineage between them come from the pinned `vietnam-provinces`
-package; the central agencies come from `data/central_agencies.json`. Units added by people
+package; the central agencies before and after 01/03/2025, with their lineage, come from
+`data/central_agencies.json` (see its "how_counted"). Units added by people
 (departments) are never touched here, only re-pathed if a parent moved.
 """
 
@@ -28,8 +29,9 @@ DATA_DIR = Path(__file__).parent / "data"
 NATION_CODE = "VN"
 MAP_SOURCE = f"vietnam-provinces {vietnam_provinces.__version__}"
 CENTRAL_SOURCE = "NQ 176/2025/QH15"
+CENTRAL_2021_SOURCE = "NQ 08/2021/QH15"
 NATION_SOURCE = "binhdang"
-MANAGED_SOURCES_PREFIXES = ("vietnam-provinces", CENTRAL_SOURCE, NATION_SOURCE)
+MANAGED_SOURCES_PREFIXES = ("vietnam-provinces", CENTRAL_SOURCE, CENTRAL_2021_SOURCE, NATION_SOURCE)
 COMPARED_FIELDS = ("name", "official_code", "kind", "valid_from", "valid_to", "source")
 
 KIND_OF_TYPE = {
@@ -105,20 +107,37 @@ class LoadReport:
         )
 
 
+def central_spec() -> dict:
+    """The central-agency data file, as written."""
+    return json.loads((DATA_DIR / "central_agencies.json").read_text(encoding="utf-8"))
+
+
 def _central_agencies() -> list[Wanted]:
-    spec = json.loads((DATA_DIR / "central_agencies.json").read_text(encoding="utf-8"))
-    valid_from = datetime.date.fromisoformat(spec["valid_from"])
-    return [
-        Wanted(
-            code=item["code"],
-            name=item["name"],
-            kind=item["kind"],
-            parent_code=NATION_CODE,
-            valid_from=valid_from,
-            source=CENTRAL_SOURCE,
+    """Each agency once: valid from the first structure that lists it (open if the earliest)
+    to the last one (open if the latest); its source is the latest resolution listing it."""
+    spec = central_spec()
+    structures = spec["structures"]
+    order = list(structures)
+    units = []
+    for item in spec["agencies"]:
+        first, last = structures[item["in"][0]], structures[item["in"][-1]]
+        units.append(
+            Wanted(
+                code=item["code"],
+                name=item["name"],
+                kind=item["kind"],
+                parent_code=NATION_CODE,
+                valid_from=None
+                if item["in"][0] == order[0]
+                else datetime.date.fromisoformat(first["valid_from"]),
+                valid_to=None
+                if item["in"][-1] == order[-1]
+                else datetime.date.fromisoformat(last["valid_to"]),
+                source=last["source"],
+                predecessor_codes=item.get("formed_from", []),
+            )
         )
-        for item in spec["agencies"]
-    ]
+    return units
 
 
 def _division(division, code_of, parent_code: str, **extra) -> Wanted:

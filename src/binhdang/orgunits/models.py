@@ -2,10 +2,12 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from binhdang.core import dates
 from binhdang.core.audit import AuditedMixin
@@ -142,7 +144,27 @@ class OrgUnit(AuditedMixin, TimeStamped):
         indexes = [models.Index(fields=["parent", "kind"]), models.Index(fields=["level"])]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def period(self) -> str:
+        """ "(đến 30/06/2025)" for a unit whose validity has ended, "" for a current one."""
+        if self.valid_to is None or self.valid_to >= dates.today():
+            return ""
+        return gettext("(until %s)") % formats.date_format(self.valid_to, "SHORT_DATE_FORMAT")
+
+    @property
+    def label(self) -> str:
+        """The name, and for a former unit the day it ended: how every page names a unit."""
+        return f"{self.name} {self.period}" if self.period else self.name
+
+    @property
+    def picker_label(self) -> str:
+        """The label, and for a department its parent's ("Văn phòng — Bộ Tài chính"), so that
+        same-named departments differ in a picker (select_related("parent") to read it)."""
+        if self.level == Level.DEPARTMENT and self.parent_id:
+            return f"{self.label} — {self.parent.label}"
+        return self.label
 
     def refresh_derived(self) -> None:
         """Set the fields that follow from name and kind."""
@@ -176,8 +198,47 @@ class OrgUnit(AuditedMixin, TimeStamped):
 
     @property
     def takes_departments(self) -> bool:
-        """Whether departments may be added under this unit now."""
-        return self.kind in DEPARTMENT_KIND_UNDER and self.is_live
+        """Whether departments may be added under this unit, current or former: a former one's
+        departments are recorded with dates inside its validity."""
+        return self.kind in DEPARTMENT_KIND_UNDER
+
+    def covers(self, first: datetime.date, last: datetime.date | None = None) -> bool:
+        """Whether the unit was in force on every day from `first` to `last` (or on `first`)."""
+        last = last or first
+        return (self.valid_from is None or self.valid_from <= first) and (
+            self.valid_to is None or self.valid_to >= last
+        )
+
+    def validity_text(self) -> str:
+        """The unit's period in words, for a message that refuses a date outside it."""
+        start = formats.date_format(self.valid_from, "SHORT_DATE_FORMAT") if self.valid_from else ""
+        end = formats.date_format(self.valid_to, "SHORT_DATE_FORMAT") if self.valid_to else ""
+        if start and end:
+            return gettext("from %(start)s to %(end)s") % {"start": start, "end": end}
+        if end:
+            return gettext("until %s") % end
+        if start:
+            return gettext("from %s") % start
+        return ""
+
+    def after_end(self, day: datetime.date | None) -> str:
+        """Why a record of this unit cannot be dated `day` ("" if it can): the unit had ended.
+        A date before its recorded start is accepted: that start is often the day a department
+        was entered, or a merger whose successor carries on its predecessors' records."""
+        if day is None or self.valid_to is None or day <= self.valid_to:
+            return ""
+        return gettext(
+            "“%(unit)s” ended on %(end)s: a record of it cannot be dated %(date)s, after that."
+        ) % {
+            "unit": self.name,
+            "end": formats.date_format(self.valid_to, "SHORT_DATE_FORMAT"),
+            "date": formats.date_format(day, "SHORT_DATE_FORMAT"),
+        }
+
+    def refuse_after_end(self, day: datetime.date | None, field: str | None = None) -> None:
+        """Raise `after_end`'s refusal, under `field` if given."""
+        if message := self.after_end(day):
+            raise ValidationError({field: message} if field else message)
 
     def ancestor_ids(self) -> list[int]:
         """Primary keys from the root down to the parent, read off the path."""

@@ -1,6 +1,6 @@
 """Reads of the tree that views share; none of them walks the tree in Python."""
 
-from django.db.models import Case, Count, F, QuerySet, When
+from django.db.models import Case, Count, F, Q, QuerySet, When
 
 from binhdang.core.text import fold, matching
 
@@ -22,6 +22,13 @@ def descendant_counts(unit: OrgUnit) -> list[tuple[Kind, int]]:
         .annotate(n=Count("pk"))
     )
     return [(Kind(kind), rows[kind]) for kind in Kind.values if kind in rows]
+
+
+def own_units(unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """The unit and the units directly below it in its time: the current ones for a current
+    unit, all of them for a former one (an old province's departments)."""
+    units = OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).select_related("parent")
+    return units.live() if unit.is_live else units
 
 
 def children(unit: OrgUnit, *, kind: str = "", historical: bool = False) -> QuerySet[OrgUnit]:

@@ -4,7 +4,7 @@ from . import views
 
 app_name = "orgunits"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("units/", views.home, name="home"),
     path("units/search/", views.search, name="search"),
     path("units/<int:pk>/", views.detail, name="detail"),
     path("units/<int:pk>/history/", views.history, name="history"),

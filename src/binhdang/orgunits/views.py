@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -65,9 +66,12 @@ def search(request):
 
 
 def history(request, pk):
-    """Who changed what in this unit's records, and when."""
+    """Who changed what in this unit's records (and its predecessors'), and when."""
     unit = permissions.get_unit(request.user, pk)
-    page = Paginator(unit_history(unit.pk), 50).get_page(request.GET.get("page"))
+    # A merged province or ministry carries on the records of the units it was formed from.
+    predecessors = list(unit.predecessors.all())
+    entries = unit_history(unit.pk, *(p.pk for p in predecessors))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "orgunits/history.html",
@@ -75,6 +79,7 @@ def history(request, pk):
             "unit": unit,
             "breadcrumb": queries.breadcrumb(unit),
             "page": page,
+            "predecessors": predecessors,
             "rows": history_rows(page.object_list),
         },
     )
@@ -87,16 +92,20 @@ def _default_departments() -> list[str]:
 
 @require_http_methods(["GET", "POST"])
 def add_departments(request, pk):
-    """Add departments to a ministry or province, from the default list or typed."""
+    """Add departments to a ministry or province, current or former, from the default list (the
+    current structure's, so only for a current province) or typed, with their validity."""
     unit = permissions.get_unit(request.user, pk, "admin")
+    if not unit.takes_departments:
+        raise Http404  # a commune or district has no page for adding departments
+
     present = {n.casefold() for n in unit.children.live().values_list("name", flat=True)}
     suggestions = []
-    if unit.kind in (Kind.PROVINCE, Kind.CITY):
+    if unit.kind in (Kind.PROVINCE, Kind.CITY) and unit.is_live:
         suggestions = [n for n in _default_departments() if n.casefold() not in present]
     form = AddDepartmentsForm(request.POST or None, suggestions=suggestions)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.add_departments(request.user, unit, form.names())
+            created = services.add_departments(request.user, unit, form.names(), **form.period())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -9,32 +9,31 @@ from binhdang.accounts import permissions
 from binhdang.core.concurrency import StaleCheckForm, display
 from binhdang.core.forms import IntegerNumberField, StyledForm
 from binhdang.indicators.models import Indicator, Objective
+from binhdang.orgunits import forms as orgunit_forms
+from binhdang.orgunits.forms import unit_choices_of
 from binhdang.orgunits.models import Level, OrgUnit
+from binhdang.orgunits.queries import own_units
 
 from .deadlines import DeadlineKind, format_deadline_input, parse_deadline
 from .models import DisplayStatus, InspectionKind, PlanKind, PlanStatus, TaskStatus
 
 
 def nearby_units(unit: OrgUnit) -> list[tuple[int, str]]:
-    """The choices shown for a unit picker: the unit and the live units directly below it.
+    """The choices shown for a unit picker: the unit and the units directly below it (of its
+    time, for a former unit).
 
     Any unit may be posted (the field's queryset is every unit), so that a unit outside the
     user's scope is refused by the service with its own message naming the field.
     """
-    units = (
-        OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit))
-        .live()
-        .order_by("depth", "level", "search_name")
-    )
-    return [(u.pk, u.name) for u in units]
+    return unit_choices_of(own_units(unit).order_by("depth", "level", "search_name"))
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(orgunit_forms.UnitChoiceField):
     def __init__(self, **kwargs):
         super().__init__(queryset=OrgUnit.objects.all(), **kwargs)
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UnitMultipleChoiceField(orgunit_forms.UnitMultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(queryset=OrgUnit.objects.all(), **kwargs)
 
@@ -44,10 +43,12 @@ def overseen_units(unit: OrgUnit) -> list[tuple[int, str]]:
     directly below it, past ones too (an inspection may concern a province before 2025)."""
     choices = []
     for root in permissions.inspection_roots(unit):
-        units = OrgUnit.objects.filter(Q(pk=root.pk) | Q(parent=root)).order_by(
-            "depth", "level", "search_name", "valid_from"
+        units = (
+            OrgUnit.objects.filter(Q(pk=root.pk) | Q(parent=root))
+            .select_related("parent")
+            .order_by("depth", "level", "search_name", "valid_from")
         )
-        choices += [(u.pk, u.name) for u in units]
+        choices += unit_choices_of(units)
     return choices
 
 
@@ -58,7 +59,7 @@ def _show_units(field, unit: OrgUnit, selected=(), empty: bool = True, more=()) 
     choices += [(pk, name) for pk, name in dict(more).items() if pk not in shown]
     shown = {pk for pk, _name in choices}
     extra = [u for u in selected if u is not None and u.pk not in shown]
-    choices += [(u.pk, u.name) for u in extra]
+    choices += unit_choices_of(extra)
     field.widget.choices = ([("", "—")] if empty else []) + choices
 
 
@@ -299,7 +300,7 @@ class InspectionForm(StaleCheckForm, StyledForm):
 
 
 class RecommendationForm(StyledForm):
-    unit = forms.ModelChoiceField(label=_("Addressed to"), queryset=OrgUnit.objects.none())
+    unit = orgunit_forms.UnitChoiceField(label=_("Addressed to"), queryset=OrgUnit.objects.none())
     text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 3}))
     deadline = DeadlineField()
 
@@ -307,9 +308,9 @@ class RecommendationForm(StyledForm):
         super().__init__(*args, **kwargs)
         # Any unit may be posted; the service refuses one that was not inspected.
         self.fields["unit"].queryset = OrgUnit.objects.all()
-        self.fields["unit"].widget.choices = [
-            (u.pk, u.name) for u in inspection.inspected_units.order_by("search_name")
-        ]
+        self.fields["unit"].widget.choices = unit_choices_of(
+            inspection.inspected_units.select_related("parent").order_by("search_name")
+        )
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)

@@ -11,7 +11,7 @@ the tasks that follow them up.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from binhdang.accounts import permissions
 from binhdang.accounts.models import OversightFunction
@@ -20,11 +20,13 @@ from binhdang.orgunits.models import OrgUnit
 
 from .models import (
     CLOSED_STATUSES,
+    OPEN_STATUSES,
     DisplayStatus,
     Inspection,
     Plan,
     PlanKind,
     PlanStatus,
+    Recommendation,
     Task,
 )
 
@@ -228,3 +230,32 @@ def closure_counts(inspections: QuerySet[Inspection]) -> dict[int, tuple[int, in
         )
     )
     return {inspection: (total, closed) for inspection, total, closed in rows}
+
+
+# The work board ---------------------------------------------------------------------------------
+
+
+def tasks_given_to_or_by(user, unit: OrgUnit) -> QuerySet[Task]:
+    """Tasks the unit leads, shares or assigned. By `visible_tasks`' rule each of them is visible
+    to whoever may view the unit, so scope is one check of the unit rather than three subqueries
+    over every task of the subtree (50 ms a list for a province at national scale)."""
+    if not permissions.can_view(user, unit):
+        return Task.objects.none()
+    shared = Task.objects.filter(collaborating_units=unit).values("pk")
+    return Task.objects.filter(Q(lead_unit=unit) | Q(assigned_by=unit) | Q(pk__in=shared))
+
+
+def recommendations_to_follow(user, unit: OrgUnit) -> QuerySet[Recommendation]:
+    """Inspection recommendations to the unit whose follow-up is not done or cancelled yet, the
+    soonest deadline first; `follow_up` is the id of the open follow-up task, if any."""
+    open_task = Task.objects.filter(recommendation=OuterRef("pk"), status__in=OPEN_STATUSES)
+    closed = Task.objects.filter(recommendation=OuterRef("pk"), status__in=CLOSED_STATUSES)
+    if not permissions.can_view(user, unit):
+        return Recommendation.objects.none()
+    return (
+        Recommendation.objects.filter(unit=unit)
+        .filter(~Exists(closed))
+        .annotate(follow_up=Subquery(open_task.order_by("pk").values("pk")[:1]))
+        .select_related("inspection")
+        .order_by("deadline", "pk")
+    )

@@ -117,6 +117,7 @@ def create_plan(
     if not title:
         raise ValidationError({"title": _("Enter the plan's title.")})
     _check_period(kind, start_year, end_year)
+    unit.refuse_after_end(datetime.date(start_year, 1, 1), field="start_year")
     if decision_date and decision_date > today():
         raise ValidationError(
             {"decision_date": _("The decision date %s is in the future.") % _date(decision_date)}
@@ -297,7 +298,9 @@ def attach_plan_file(actor, plan: Plan, file) -> Plan:
 # Tasks ------------------------------------------------------------------------------------------
 
 
-def _check_lead_unit(actor, assigned_by: OrgUnit, lead_unit: OrgUnit) -> None:
+def _check_lead_unit(
+    actor, assigned_by: OrgUnit, lead_unit: OrgUnit, deadline: datetime.date | None = None
+) -> None:
     if not permissions.can_edit(actor, lead_unit):
         raise ValidationError(
             {
@@ -315,7 +318,8 @@ def _check_lead_unit(actor, assigned_by: OrgUnit, lead_unit: OrgUnit) -> None:
                 % {"unit": assigned_by.name}
             }
         )
-    if not lead_unit.is_live:
+    # A task of a former unit (its plan of 2019, say) may lead to its units of the time.
+    if not lead_unit.is_live and (deadline is None or lead_unit.after_end(deadline)):
         raise ValidationError(
             {
                 "lead_unit": _("“%(unit)s” no longer exists (since %(date)s).")
@@ -330,13 +334,14 @@ def _check_units(
     lead_unit: OrgUnit | None,
     collaborating_units: Iterable[OrgUnit],
     recommendation: Recommendation | None = None,
+    deadline: datetime.date | None = None,
 ) -> None:
     if lead_unit is None:
         raise ValidationError({"lead_unit": _("Choose the lead unit.")})
     # The unit a recommendation addresses was judged when it was made (inspected, under the
     # inspecting unit or its oversight); if it has since merged, its successor follows it.
     if recommendation is None or lead_unit.pk != recommendation.unit_id:
-        _check_lead_unit(actor, assigned_by, lead_unit)
+        _check_lead_unit(actor, assigned_by, lead_unit, deadline)
     for unit in collaborating_units:
         if not (permissions.can_edit(actor, unit) and unit.is_within(assigned_by)):
             raise ValidationError(
@@ -403,7 +408,7 @@ def create_task(
     if not title:
         raise ValidationError({"title": _("Enter the task's title.")})
     _check_plan(plan)
-    _check_units(actor, assigned_by, lead_unit, collaborating_units, recommendation)
+    _check_units(actor, assigned_by, lead_unit, collaborating_units, recommendation, deadline)
     _check_deadline(deadline, plan)
     task = Task(
         title=title,
@@ -466,6 +471,7 @@ def update_task(
         mine["lead_unit"],
         mine["collaborating_units"],
         task.recommendation,
+        mine["deadline"][0],
     )
     task.deadline, task.deadline_kind = mine["deadline"]
     _check_deadline(task.deadline, task.plan)
@@ -654,6 +660,8 @@ def _check_inspection(
             "end": _date(end_date),
             "start": _date(start_date),
         }
+    if start_date and unit.after_end(start_date):
+        errors["start_date"] = unit.after_end(start_date)
     if not inspected_units:
         errors["inspected_units"] = _("Choose at least one unit inspected.")
     outside = [u.name for u in inspected_units if not permissions.may_inspect(unit, u, start_date)]

@@ -84,7 +84,7 @@ def export_plans(plans, heading: str = "Danh sách kế hoạch") -> bytes:
             sheet.add(
                 [
                     number,
-                    plan.unit.name,
+                    plan.unit.label,
                     str(plan.get_kind_display()),
                     plan.period,
                     plan.title,
@@ -121,8 +121,8 @@ def _task_row(number: int, task: Task, on: datetime.date) -> list:
     return [
         number,
         task.title,
-        task.lead_unit.name,
-        "; ".join(u.name for u in task.collaborating_units.all()),
+        task.lead_unit.label,
+        "; ".join(u.label for u in task.collaborating_units.all()),
         task.assigned_by.name,
         task.deadline_label,
         task.deadline,
@@ -202,8 +202,8 @@ def export_inspections(inspections) -> bytes:
                     index,
                     inspection.title,
                     str(inspection.get_kind_display()),
-                    inspection.unit.name,
-                    "; ".join(u.name for u in inspection.inspected_units.all()),
+                    inspection.unit.label,
+                    "; ".join(u.label for u in inspection.inspected_units.all()),
                     inspection.start_date,
                     inspection.end_date,
                     lead,
@@ -228,7 +228,7 @@ def export_inspections(inspections) -> bytes:
                     [
                         number,
                         inspection.title,
-                        recommendation.unit.name,
+                        recommendation.unit.label,
                         recommendation.text,
                         recommendation.deadline_label,
                         status,

@@ -142,7 +142,7 @@ def _unit_page(request, unit: OrgUnit):
             .filter(Q(unit=unit) | Q(inspected_units=unit))
             .distinct()
             .select_related("unit")[:5],
-            "can_edit": permissions.can_edit(user, unit) and unit.is_live,
+            "can_edit": permissions.can_edit(user, unit),
             "has_children": unit.children.live().exists(),
             "is_home": unit == permissions.home_unit(user),
         },
@@ -637,7 +637,7 @@ def inspection_list(request):
             "breadcrumb": breadcrumb(unit),
             "page": page,
             "rows": rows,
-            "can_edit": permissions.can_edit(request.user, unit) and unit.is_live,
+            "can_edit": permissions.can_edit(request.user, unit),
         },
     )
 

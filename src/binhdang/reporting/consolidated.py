@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from binhdang.accounts import permissions
 from binhdang.activities import queries as activity_queries
@@ -47,7 +48,7 @@ JOB_KIND = "consolidated_report"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
-Progress = Callable[[int, int, str], None]
+Progress = Callable[[int, int, "str | jobs.Sentence"], None]
 
 
 @dataclass
@@ -259,9 +260,13 @@ def build_report(
             key=lambda s: unit_sort_key(s.unit),
         )
         total = len(submissions) + 2
-        tell(0, total, f"Đang tổng hợp số liệu chỉ tiêu của {unit.name}")
+        tell(
+            0,
+            total,
+            jobs.Sentence(_lazy("Gathering the indicator figures of %(unit)s"), unit=unit.name),
+        )
         facts = narrative.gather(framework, unit, round.year, round.period_start, round.period_end)
-        tell(1, total, f"Đã tổng hợp số liệu của {unit.name}")
+        tell(1, total, jobs.Sentence(_lazy("Figures of %(unit)s gathered"), unit=unit.name))
 
         indicators = indicator_queries.framework_indicators(framework) if framework else []
         children = [submission.unit for submission in submissions]
@@ -278,7 +283,12 @@ def build_report(
             tell(
                 1 + index,
                 total,
-                f"Đang tổng hợp {index}/{len(submissions)} đơn vị: {submission.unit.name}",
+                jobs.Sentence(
+                    _lazy("Gathering unit %(index)s/%(count)s: %(unit)s"),
+                    index=index,
+                    count=len(submissions),
+                    unit=submission.unit.name,
+                ),
             )
 
         drafts = narrative.draft(facts)
@@ -296,7 +306,7 @@ def build_report(
                     entries=[(entry_unit.name, body) for entry_unit, body in compiled.entries],
                 )
             )
-        tell(total, total, "Đã tổng hợp báo cáo của các đơn vị")
+        tell(total, total, _lazy("Reports of the units gathered"))
 
         accepted = sum(1 for line in subunits if line.accepted)
         reporting_line = (
@@ -376,28 +386,31 @@ def run_report_job(job: Job, round_id: int, unit_id: int, pdf: bool = True) -> l
     report = build_report(round, unit, progress=progress)
     total = len(report.subunits) + 2 + steps
     done = len(report.subunits) + 2
-    jobs.report_progress(job.pk, done, total, "Đang tạo tệp Word")
+    jobs.report_progress(job.pk, done, total, _lazy("Writing the Word file"))
     outputs = [jobs.Output(f"{report.file_stem}.docx", documents.report_docx(report), DOCX)]
-    jobs.report_progress(job.pk, done + 1, total, "Đang tạo phụ lục Excel")
+    jobs.report_progress(job.pk, done + 1, total, _lazy("Writing the Excel annex"))
     outputs.append(
         jobs.Output(
             f"{report.file_stem}-phu-luc.xlsx",
             documents.report_annex_xlsx(report),
             XLSX,
-            _("Annex (Excel)"),
+            _lazy("Annex (Excel)"),
         )
     )
-    note = "Đã tạo báo cáo (Word) và phụ lục (Excel)."
+    note = _lazy("The report (Word) and its annex (Excel) are ready.")
     if pdf:
-        jobs.report_progress(job.pk, done + 2, total, "Đang chuyển sang PDF")
+        jobs.report_progress(job.pk, done + 2, total, _lazy("Converting to PDF"))
         try:
             content = documents.report_pdf(outputs[0].content)
         except documents.PdfError as error:
-            content, note = None, f"{note} {error}"
+            content, note = (
+                None,
+                jobs.Sentence("%(note)s %(problem)s", note=note, problem=error.args[0]),
+            )
         if content is not None:
-            outputs.append(jobs.Output(f"{report.file_stem}.pdf", content, PDF, _("PDF copy")))
-            note = "Đã tạo báo cáo (Word), phụ lục (Excel) và bản PDF."
+            outputs.append(jobs.Output(f"{report.file_stem}.pdf", content, PDF, _lazy("PDF copy")))
+            note = _lazy("The report (Word), its annex (Excel) and a PDF copy are ready.")
         elif not documents.pdf_available():
-            note = f"{note} {documents.PDF_MISSING}"
+            note = jobs.Sentence("%(note)s %(problem)s", note=note, problem=documents.PDF_MISSING)
     jobs.report_progress(job.pk, total, total, note)
     return outputs

@@ -392,10 +392,14 @@ def report_pdf(docx: bytes, timeout: int = PDF_TIMEOUT) -> bytes | None:
             finished = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
             raise PdfError(
-                "Chuyển sang PDF quá thời gian cho phép; hãy tải bản Word và lưu thành PDF."
+                gettext_lazy(
+                    "Converting to PDF took too long; download the Word file and save it as PDF."
+                )
             ) from None
         target = folder / "out" / "bao-cao.pdf"
         if finished.returncode != 0 or not target.exists():
             logger.warning("soffice failed (%s): %s", finished.returncode, finished.stderr[-2000:])
-            raise PdfError("Không chuyển được sang PDF; hãy tải bản Word và lưu thành PDF.")
+            raise PdfError(
+                gettext_lazy("Could not convert to PDF; download the Word file and save it as PDF.")
+            )
         return target.read_bytes()

@@ -8,6 +8,7 @@ from binhdang.core import dates
 from binhdang.core.forms import StyledForm
 from binhdang.indicators.models import Indicator
 from binhdang.indicators.services import STRATEGY_YEARS
+from binhdang.orgunits.forms import UnitMultipleChoiceField
 from binhdang.orgunits.models import Level, OrgUnit
 
 from . import services
@@ -15,11 +16,6 @@ from .models import DEFAULT_SECTION_LIMIT, RoundKind
 
 SECTION_ROWS = 6
 DATE_HELP = _("dd/mm/yyyy")
-
-
-class UnitChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return obj.name
 
 
 class IndicatorChoice(forms.ModelMultipleChoiceField):
@@ -67,7 +63,7 @@ class RoundForm(StyledForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    units = UnitChoice(
+    units = UnitMultipleChoiceField(
         label=_("Units"),
         queryset=OrgUnit.objects.none(),
         required=False,

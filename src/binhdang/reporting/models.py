@@ -279,3 +279,38 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.sent_on}"
+
+
+class Dhis2Direction(models.TextChoices):
+    PUSH = "push", _("Push to DHIS2")
+    PULL = "pull", _("Pull from DHIS2")
+
+
+class Dhis2Exchange(models.Model):
+    """A push of a round's accepted figures to DHIS2, or a pull of values from it, run as a
+    background job; a dry run changes nothing. Its summary is what DHIS2 answered (pushed) or
+    what was saved (pulled), or the problems that refused it."""
+
+    round = models.ForeignKey(
+        ReportingRound, on_delete=models.CASCADE, related_name="dhis2_exchanges"
+    )
+    # Set once the job is started (the job's work receives the exchange's id).
+    job = models.OneToOneField(
+        "core.Job", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    direction = models.CharField(_("direction"), max_length=8, choices=Dhis2Direction.choices)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    values = models.PositiveIntegerField(_("values"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("DHIS2 exchange")
+        verbose_name_plural = _("DHIS2 exchanges")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} · {self.round}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:dhis2_exchange", args=[self.pk])

@@ -8,7 +8,7 @@ are counted per province in SQL, never in a Python loop).
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Max, Q, QuerySet, Value
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, StrIndex, Substr
 
 from binhdang.accounts import permissions
@@ -18,7 +18,16 @@ from binhdang.core.formatting import percent
 from binhdang.indicators.queries import IndicatorRow, figure_rows, summary
 from binhdang.orgunits.models import Level, OrgUnit
 
-from .models import ReportingRound, RoundSection, SectionText, State, Submission
+from .models import (
+    EventKind,
+    ReportingRound,
+    RoundSection,
+    RoundStatus,
+    SectionText,
+    State,
+    Submission,
+    SubmissionEvent,
+)
 from .narrative import draft_sections
 
 # ---------------------------------------------------------------------------------------------
@@ -508,4 +517,21 @@ def overlapping_rounds(year: int, kind: str, units) -> list[ReportingRound]:
         .select_related("opener")
         .distinct()
         .order_by("pk")
+    )
+
+
+def to_write(unit: OrgUnit) -> QuerySet[Submission]:
+    """The unit's reports it can work on now (open rounds, or returned to it), soonest deadline
+    first, each with `return_comment`: the reviewer's comment of the latest return, if any."""
+    from .services import AWAITING_UNIT  # services imports this module
+
+    last_return = SubmissionEvent.objects.filter(
+        submission=OuterRef("pk"), kind=EventKind.RETURNED
+    ).order_by("-at", "-pk")
+    return (
+        Submission.objects.filter(unit=unit, state__in=AWAITING_UNIT)
+        .filter(Q(round__status=RoundStatus.OPEN) | Q(state=State.RETURNED))
+        .annotate(return_comment=Subquery(last_return.values("comment")[:1]))
+        .select_related("round", "round__opener")
+        .order_by("round__deadline", "pk")
     )

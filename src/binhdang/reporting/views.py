@@ -1,6 +1,7 @@
 """Reporting pages: the reports home, opening a round, a round's rates and list, a submission
 (writing and reviewing), and who has not reported."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -9,18 +10,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from binhdang.accounts import permissions
 from binhdang.accounts.models import Role
 from binhdang.core import dates
 from binhdang.core.forms import add_service_errors
+from binhdang.indicators import dhis2 as dhis2_files
+from binhdang.indicators import dhis2_client
 from binhdang.indicators.services import active_lock
 from binhdang.orgunits.queries import breadcrumb
 
-from . import queries, services
+from . import dhis2, queries, services
 from .consolidated import start_report_job
 from .forms import DeadlineForm, ReviewForm, RoundForm, SubmissionForm
-from .models import ReportingRound, State, Submission
+from .models import Dhis2Direction, Dhis2Exchange, ReportingRound, State, Submission
 from .services import Action
 
 PAGE_SIZE = 50
@@ -368,3 +372,71 @@ def _submission_page(request, submission, form, review_form, action, drafted=fro
             "days_left": queries.days_left(round),
         },
     )
+
+
+def _exchanging_round(user, pk) -> ReportingRound:
+    """A round whose figures the user may exchange with DHIS2 (404 if unseen, else 403)."""
+    round = _round(user, pk)
+    dhis2.check_may_exchange(user, round)
+    return round
+
+
+def dhis2_page(request, pk):
+    """The round's exchange with DHIS2: the connection, the dry runs, push and pull, the past
+    exchanges with their summaries."""
+    round = _exchanging_round(request.user, pk)
+    return render(
+        request,
+        "reporting/dhis2.html",
+        {
+            "round": round,
+            "configured": dhis2_client.configured(),
+            "dhis2_url": settings.DHIS2_URL,
+            "data_set": dhis2_client.data_set(),
+            "accepted": dhis2.accepted_values(request.user, round).count(),
+            "exchanges": dhis2.exchanges(round),
+            "push": Dhis2Direction.PUSH,
+            "pull": Dhis2Direction.PULL,
+        },
+    )
+
+
+@require_POST
+def dhis2_start(request, pk):
+    """Start a push or a pull (or its dry run) and follow it on the exchange's page."""
+    round = _exchanging_round(request.user, pk)
+    try:
+        exchange = dhis2.start_exchange(
+            request.user,
+            round,
+            request.POST.get("direction", ""),
+            dry_run=request.POST.get("dry_run") == "1",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reporting:dhis2", pk=round.pk)
+    return redirect(exchange)
+
+
+def dhis2_exchange(request, pk):
+    """A push or pull: its progress while it runs, then DHIS2's summary or the problems."""
+    exchange = get_object_or_404(Dhis2Exchange.objects.select_related("job"), pk=pk)
+    round = _exchanging_round(request.user, exchange.round_id)
+    job = exchange.job
+    if request.htmx:
+        # Finished: the whole page again, now with the summary.
+        if job is None or job.is_finished:
+            return HttpResponseClientRefresh()
+        return render(request, "core/_job_status.html", {"job": job, "poll_url": request.path})
+    return render(
+        request,
+        "reporting/dhis2_exchange.html",
+        {"round": round, "exchange": exchange, "job": job, "poll_url": request.path},
+    )
+
+
+def dhis2_export(request, pk, fmt):
+    """The round's accepted figures as a DHIS2 file (JSON or ADX), as a push would send them."""
+    round = _round(request.user, pk)
+    records = dhis2.accepted_records(request.user, round)
+    return dhis2_files.download(records, fmt, f"dhis2-{round.opener.code}-{round.year}")

@@ -24,10 +24,13 @@ def test_login_page_is_vietnamese_by_default_and_english_on_request(client):
     assert "Log in to Binhdang" in client.get(reverse("login")).content.decode()
 
 
-def test_login_lands_on_own_unit_with_breadcrumb(client, personas, tree):
+def test_login_lands_on_the_work_board_and_units_on_own_unit(client, personas, tree):
     response = client.post(
         reverse("login"), {"username": "commune_officer", "password": PASSWORD}, follow=True
     )
+    assert response.redirect_chain[-1][0] == reverse("workboard:home")
+    assert tree["commune"].name in response.content.decode()
+    response = client.get(reverse("orgunits:home"), follow=True)
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("orgunits:detail", args=[tree["commune"].pk])
     assert "Việt Nam" in page and "Tỉnh Quảng Ngãi" in page and tree["commune"].name in page

@@ -175,8 +175,7 @@ def test_summary_of_one_kind_reads_like_a_report(record, tree):
         )
     with translation.override("en"):
         assert activity_summary(neighbour, *Y2025) == (
-            f"In 2025, {name} held 12 training course(s) for 1,340 participants, "
-            "62.0% of them women."
+            f"In 2025, {name} held 12 training courses for 1,340 participants, 62.0% of them women."
         )
 
 

@@ -359,3 +359,39 @@ def test_clean_jobs_command_says_what_it_did(officer, settings):
     out = io.StringIO()
     call_command("clean_jobs", stdout=out)
     assert "Đã đánh dấu 1 công việc bị gián đoạn (quá 1 giờ chưa xong)" in out.getvalue()
+
+
+def speak(job):
+    """A job's work: notes the language it runs in, reports a sentence, leaves an annex."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    SEEN.append(("language", 0, translation.get_language()))
+    sentence = jobs.Sentence(
+        gettext_lazy("Gathering unit %(index)s/%(count)s: %(unit)s"), index=1, count=2, unit="Xã A"
+    )
+    jobs.report_progress(job.pk, 1, 2, sentence)
+    return [
+        jobs.Output("report.docx", b"word bytes", DOCX),
+        jobs.Output("annex.xlsx", b"excel", "application/vnd.ms-excel", gettext_lazy("PDF copy")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "message", "label"),
+    [
+        ("en", "Gathering unit 1/2: Xã A", "PDF copy"),
+        ("vi", "Đang tổng hợp 1/2 đơn vị: Xã A", "Bản PDF"),
+    ],
+)
+def test_job_page_speaks_the_starters_language_while_the_work_speaks_vietnamese(
+    officer, language, message, label
+):
+    from django.utils import translation
+
+    with translation.override(language):
+        job = jobs.start(officer, "report", "Report 2025", speak)
+    assert job.language == language
+    assert SEEN == [("language", 0, "vi")]  # the documents are always Vietnamese
+    assert job.message == message
+    assert job.files.get().label == label

@@ -75,6 +75,7 @@ def test_stored_values_are_shown_the_languages_way_never_in_scientific_notation(
             assert 'inputmode="decimal"' in html
             count = "45.000.000" if language == "vi" else "45,000,000"
             assert f'value="{count}"' in str(form["count"])
+            assert 'inputmode="decimal"' in str(form["count"])  # 45.000.000 needs the dot
     with translation.override("vi"):  # what was typed stays as typed when the form is refused
         assert 'value="1.25"' in str(_Form({"figure": "1.25"})["figure"])
 

@@ -148,10 +148,11 @@ def test_the_language_of_the_request_holds_while_streaming(client, personas, tre
 
 def test_historical_units_carry_their_own_line(personas, tree, filled):
     legacy = tree["legacy_commune"]
-    rows = list(analyst.rows(personas["system_admin"], tree["nation"], 2021, 2024))
+    with translation.override("vi"):
+        rows = list(analyst.rows(personas["system_admin"], tree["nation"], 2021, 2024))
     assert len(rows) == 1
     row = rows[0]
-    assert row[:2] == [legacy.code, analyst.unit_name(legacy)]
+    assert row[:2] == [legacy.code, f"{legacy.name} (đến 30/06/2025)"]  # its label, with its end
     assert row[3] == "/".join(u.code for u in legacy.ancestors())
     assert row[3].startswith("VN/LP51/")
     assert row[4] == 2024 and row[11] == Decimal(70)

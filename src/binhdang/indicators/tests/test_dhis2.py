@@ -1,4 +1,5 @@
-"""DHIS2 exchange: export → import gives the same values, in JSON and in CSV; bad sets refused."""
+"""DHIS2 exchange: export → import gives the same values, in JSON, CSV and ADX; bad sets refused,
+hostile XML and oversized or deeply nested JSON with a clear 400."""
 
 import json
 
@@ -6,6 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from binhdang.indicators import dhis2
 from binhdang.indicators.loading import load_catalogue
@@ -51,7 +54,7 @@ def _snapshot():
     )
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "adx"])
 def test_round_trip_is_identical(client, personas, tree, filled, fmt):
     client.force_login(personas["system_admin"])
     url = reverse("indicators:dhis2_export", args=[tree["nation"].pk, fmt]) + "?year=2025"
@@ -123,3 +126,193 @@ def test_import_page_refuses_other_file_types(client, personas, tree, filled):
         {"file": SimpleUploadedFile("set.xlsx", b"PK\x03\x04")},
     ).content.decode()
     assert ".json" in page and ".csv" in page
+
+
+# --- ADX ----------------------------------------------------------------------------------------
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<adx xmlns="urn:ihe:qrph:adx:2015"><group orgUnit="P51" period="2025-01-01/P1Y">
+<dataValue dataElement="NSGE-2021-2030.5.3" value="1"><annotation>&lol4;</annotation></dataValue>
+</group></adx>"""
+
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE adx [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<adx xmlns="urn:ihe:qrph:adx:2015"><group orgUnit="P51" period="2025-01-01/P1Y">
+<dataValue dataElement="NSGE-2021-2030.5.3" value="1"><annotation>&secret;</annotation></dataValue>
+</group></adx>"""
+
+
+def test_adx_groups_by_unit_and_year_with_iso_periods(personas, tree, filled):
+    records = dhis2.export_values(personas["system_admin"], tree["province"], 2025)
+    document = dhis2.to_adx(records).decode()
+    assert document.startswith("<?xml")
+    assert 'xmlns="urn:ihe:qrph:adx:2015"' in document
+    assert 'orgUnit="P51" period="2025-01-01/P1Y"' in document
+    assert '<dataValue dataElement="NSGE-2021-2030.2.1.NUM" value="412">' in document
+    assert "<annotation>Cục Thống kê</annotation>" in document
+
+
+def test_adx_export_is_served_as_adx(client, personas, tree, filled):
+    client.force_login(personas["system_admin"])
+    url = reverse("indicators:dhis2_export", args=[tree["province"].pk, "adx"]) + "?year=2025"
+    response = client.get(url)
+    assert response["Content-Type"] == "application/adx+xml"
+    assert 'filename="dhis2-P51-2025.adx.xml"' in response["Content-Disposition"]
+
+
+def test_adx_categories_travel_as_dimension_attributes(personas, tree, catalogue):
+    code = catalogue["5.3"].code
+    adx = f"""<adx xmlns="urn:ihe:qrph:adx:2015"><group dataSet="BINHDANG" orgUnit="P51"
+        period="2025-01-01/P1Y"><dataValue dataElement="{code}" value="1"/></group></adx>"""
+    cells = dhis2.parse(adx.encode(), "set.xml")
+    assert cells[0].record["categoryOptionCombo"] == ""
+    assert dhis2.import_values(personas["province_admin"], cells) == 1
+    records = [
+        {
+            "dataElement": "X",
+            "period": "2025",
+            "orgUnit": "P51",
+            "categoryOptionCombo": "sex:female",
+            "value": "3",
+            "comment": "",
+        }
+    ]
+    again = dhis2.parse(dhis2.to_adx(records), "set.adx")
+    assert again[0].record["categoryOptionCombo"] == "sex:female"
+    assert again[0].record["period"] == "2025"
+
+
+def test_adx_problems_are_named_by_position(personas, tree, catalogue):
+    code = catalogue["5.3"].code
+    value = f'<dataValue dataElement="{code}" value="1"/>'
+    adx = f"""<adx xmlns="urn:ihe:qrph:adx:2015">
+      <group orgUnit="P51" period="2025-01-01/P1Y">{value}</group>
+      <group orgUnit="P51" period="2025-01-01/P3M">{value}</group>
+      <group orgUnit="P51" period="2024-01-01/P1Y"><dataValue dataElement="{code}" value="1,5"/>
+      </group></adx>"""
+    cells = dhis2.parse(adx.encode(), "set.xml")
+    with pytest.raises(ValidationError) as error:
+        dhis2.import_values(personas["province_admin"], cells)
+    text = "\n".join(error.value.messages)
+    assert "Dòng 2" in text and "2025-01-01/P3M" in text
+    assert "Dòng 3" in text
+    assert not DataValue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        BILLION_LAUGHS,
+        EXTERNAL_ENTITY,
+        # The same attack in UTF-16, where the bytes "<!DOCTYPE" do not appear: defusedxml still
+        # refuses the document type.
+        EXTERNAL_ENTITY.replace(
+            b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="UTF-16"?>'
+        )
+        .decode()
+        .encode("utf-16"),
+        b"<adx><group>",  # not well-formed
+        b"<dataValueSet/>",  # another XML document
+    ],
+)
+def test_hostile_or_foreign_xml_is_refused_unread(content):
+    with pytest.raises(ValidationError) as error:
+        dhis2.parse(content, "set.xml")
+    assert "ADX" in error.value.messages[0]
+
+
+def test_billion_laughs_upload_is_refused_with_400(client, personas, tree, catalogue):
+    client.force_login(personas["province_admin"])
+    response = client.post(
+        reverse("indicators:dhis2_import", args=[tree["province"].pk]),
+        {"file": SimpleUploadedFile("set.xml", BILLION_LAUGHS)},
+    )
+    assert response.status_code == 400
+    assert "DOCTYPE" in response.content.decode()
+    assert not DataValue.objects.exists()
+
+
+def test_adx_past_the_row_limit_is_refused(settings):
+    settings.IMPORT_MAX_ROWS = 2
+    values = '<dataValue dataElement="X" value="1"/>' * 3
+    adx = f'<adx><group orgUnit="P51" period="2025-01-01/P1Y">{values}</group></adx>'
+    with pytest.raises(ValidationError) as error:
+        dhis2.parse(adx.encode(), "set.xml")
+    assert "Tệp có hơn 2 dòng" in error.value.messages[0]
+
+
+# --- Oversized and deeply nested JSON: a clear 400, never a 500 ----------------------------------
+
+
+def test_a_10000_deep_json_upload_is_refused_with_400(client, personas, tree, catalogue):
+    client.force_login(personas["province_admin"])
+    content = b'{"dataValues": ' + b"[" * 10_000 + b"]" * 10_000 + b"}"
+    response = client.post(
+        reverse("indicators:dhis2_import", args=[tree["province"].pk]),
+        {"file": SimpleUploadedFile("set.json", content)},
+    )
+    assert response.status_code == 400
+    assert "lồng nhau quá sâu" in response.content.decode()
+
+
+def test_a_50_mb_json_upload_is_refused_with_400(client, personas, tree, catalogue):
+    client.force_login(personas["province_admin"])
+    content = b'{"dataValues": [' + b" " * (50 * 1024 * 1024) + b"]}"
+    response = client.post(
+        reverse("indicators:dhis2_import", args=[tree["province"].pk]),
+        {"file": SimpleUploadedFile("set.json", content)},
+    )
+    assert response.status_code == 400
+    assert "lớn hơn 5 MB" in response.content.decode()
+    assert not DataValue.objects.exists()
+
+
+# Codes and keys as DHIS2 and we write them; values as `records` writes them; notes any text XML
+# can carry (XML 1.0 has no control characters but tab and line breaks; the parser reads a
+# carriage return as a line break).
+_code = st.from_regex(r"[A-Z][A-Z0-9.-]{0,30}", fullmatch=True)
+_note = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"),
+    max_size=40,
+).map(str.strip)
+_record = st.fixed_dictionaries(
+    {
+        "dataElement": _code,
+        "period": st.integers(2021, 2030).map(str),
+        "orgUnit": _code,
+        "categoryOptionCombo": st.sampled_from(["", "sex:female", "age:16_30", "level:commune"]),
+        "value": st.decimals(-(10**9), 10**9, places=4).map(lambda d: format(d.normalize(), "f")),
+        "comment": _note,
+    }
+)
+
+
+@given(st.lists(_record, max_size=20))
+def test_adx_gives_back_the_records_it_was_written_from(records):
+    cells = dhis2.parse(dhis2.to_adx(records), "set.xml")
+
+    # ADX groups by unit and year: the same records, possibly in another order.
+    def key(r):
+        return sorted(r.items())
+
+    assert sorted((c.record for c in cells), key=key) == sorted(records, key=key)
+    assert [c.line for c in cells] == list(range(1, len(records) + 1))
+
+
+def test_a_note_with_characters_xml_cannot_carry_still_makes_a_readable_adx():
+    record = {
+        "dataElement": "X",
+        "period": "2025",
+        "orgUnit": "P51",
+        "categoryOptionCombo": "",
+        "value": "1",
+        "comment": "Dòng một\x0bdòng hai\x01",  # Excel's line break inside a cell
+    }
+    (cell,) = dhis2.parse(dhis2.to_adx([record]), "set.xml")
+    assert cell.record["comment"] == "Dòng một dòng hai"

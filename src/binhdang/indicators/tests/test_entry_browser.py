@@ -42,7 +42,7 @@ def test_vietnamese_thousands_typed_in_a_commune_reach_the_province_and_its_word
     }
     for name, text in typed.items():
         page.locator(f'[name="{name}"]').fill(text)
-    page.get_by_role("button", name="Lưu").click()
+    page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.locator("#figures")).to_contain_text("52,1%")
 
     # Reopened, the form shows the figures as typed, never 1,25 or 1.25E+3.

@@ -132,7 +132,7 @@ def test_dhis2_deeply_nested_json_is_refused_cleanly(client, personas, tree, cat
         reverse("indicators:dhis2_import", args=[tree["province"].pk]),
         {"file": SimpleUploadedFile("set.json", content)},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "lồng nhau quá sâu" in response.content.decode()
 
 

@@ -51,8 +51,14 @@ def test_existing_department_name_is_refused(personas, tree):
 def test_departments_only_under_ministries_and_provinces(personas, tree):
     with pytest.raises(ValidationError):
         services.add_departments(personas["system_admin"], tree["commune"], ["Ban X"])
+    # A former province takes departments (issue 12), but only within its validity.
     with pytest.raises(ValidationError):
-        services.add_departments(personas["system_admin"], tree["legacy_province"], ["Sở X"])
+        services.add_departments(
+            personas["system_admin"],
+            tree["legacy_province"],
+            ["Sở X"],
+            valid_to=datetime.date(2025, 12, 31),
+        )
     with pytest.raises(PermissionDenied):
         services.add_departments(personas["province_approver"], tree["province"], ["Sở X"])
 

@@ -408,7 +408,7 @@ def test_report_job_makes_word_annex_and_says_pdf_needs_libreoffice(
     (annex,) = job.files.all()
     assert annex.name == "bao-cao-tinh-quang-ngai-2025-phu-luc.xlsx"
     # Progress per step and per sub-unit, never going back.
-    messages = [m for _d, _t, m in progress_log]
+    messages = [str(m) for _d, _t, m in progress_log]
     assert f"Đang tổng hợp 1/2 đơn vị: {tree['commune'].name}" in messages
     assert f"Đang tổng hợp 2/2 đơn vị: {tree['neighbour'].name}" in messages
     assert "Đang tạo tệp Word" in messages and "Đang tạo phụ lục Excel" in messages

@@ -157,6 +157,9 @@ URLS = [
     ("round", "reporting:close", "pk", "post"),
     ("round", "reporting:reopen", "pk", "post"),
     ("round", "reporting:deadline", "pk", "post"),
+    ("round", "reporting:dhis2", "pk", "get"),
+    ("round", "reporting:dhis2_start", "pk", "post"),  # starts a push or pull to DHIS2
+    ("round", "reporting:dhis2_export", "pk+csv", "get"),
     ("submission", "reporting:submission", "pk", "get"),
     ("submission", "reporting:submission", "pk", "post"),
     ("submission", "reporting:remind", "pk", "post"),

@@ -109,7 +109,7 @@ def test_verification_refuses_an_outside_next_address(client, personas):
         reverse("account:two_factor_verify"),
         {"code": code_for(device, steps_ahead=1), "next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("orgunits:home")
+    assert response["Location"] == reverse("workboard:home")
 
 
 def test_turning_it_off_needs_a_current_code(client, personas):
@@ -230,7 +230,7 @@ def test_recovery_codes_log_in_once_without_the_phone(client, personas):
 
     log_in(client, user)
     verify = reverse("account:two_factor_verify")
-    assert client.post(verify, {"code": codes[0].upper()})["Location"] == reverse("orgunits:home")
+    assert client.post(verify, {"code": codes[0].upper()})["Location"] == reverse("workboard:home")
     assert services.recovery_codes_left(user) == 9
     client.logout()
     log_in(client, user)

@@ -6,7 +6,7 @@ from binhdang.demo.accounts import DEMO_PASSWORD, setup_demo
 from binhdang.demo.activities import setup_activities
 from binhdang.demo.committees import setup_committee
 from binhdang.demo.indicators import YEAR, setup_figures
-from binhdang.demo.plans import setup_plans
+from binhdang.demo.plans import setup_ministry_task, setup_plans
 from binhdang.demo.reporting import setup_round
 from binhdang.indicators.loading import load_catalogue
 from binhdang.orgunits.loading import load_reference_map
@@ -32,6 +32,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Số liệu minh họa năm {YEAR}: {figures} giá trị.")
         self.stdout.write(f"Kỳ báo cáo mẫu: {setup_round(province).name}.")
         self.stdout.write(f"Kế hoạch, nhiệm vụ mẫu: {setup_plans(admin, province).title}.")
+        ministry = next(u.unit for u in accounts if u.username == "bnv.quantri")
+        setup_ministry_task(admin, ministry)
         self.stdout.write(f"Hoạt động minh họa: {setup_activities(admin, province)} hoạt động mới.")
         self.stdout.write(
             self.style.SUCCESS(
@@ -42,4 +44,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {user.username:<22} {user.get_role_display():<22} {user.unit.name}"
             )
+        self.stdout.write(
+            "\nBắt đầu: đăng nhập qngai.xa1, trang “Việc cần làm” có báo cáo cần viết; rồi "
+            "qngai.pheduyet để xem xét.\nStart: sign in as qngai.xa1, whose home page has a "
+            "report to write; then as qngai.pheduyet to review it."
+        )
         self.stdout.write("")
