@@ -13,7 +13,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from binhdang.indicators import analyst, queries
-from binhdang.indicators.models import Indicator
+from binhdang.indicators.models import DataValue, Indicator
 from binhdang.indicators.services import record_value, set_target
 
 pytestmark = pytest.mark.django_db
@@ -288,3 +288,21 @@ def test_the_form_page_and_its_link(client, personas, tree, filled):
     assert "Xuất số liệu để phân tích" in text and "Tải xuống" in text
     assert _export(client, personas["province_viewer"], tree["nation"]).status_code == 404
     assert _export(client, personas["province_viewer"], tree["province"]).status_code == 200
+
+
+def test_the_largest_and_smallest_stored_figures_are_written_in_full(
+    client, personas, tree, filled
+):
+    """Figures at the columns' limits (an old import, a hand-made fix) come out as plain numbers,
+    never in scientific notation, in both files."""
+    row = DataValue.objects.get(unit=tree["commune"], indicator=filled["2.1"], year=2025)
+    DataValue.objects.filter(pk=row.pk).update(
+        numerator=Decimal("99999999999999"), denominator=Decimal("0.0001"), value=Decimal("0.0001")
+    )
+    user = personas["commune_officer"]
+    (_header, line) = _csv(_export(client, user, tree["commune"], format="csv"))
+    assert line[9:12] == ["99999999999999", "0.0001", "0.0001"]
+    response = _export(client, user, tree["commune"], format="xlsx")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    (cells,) = book.worksheets[0].iter_rows(min_row=2, values_only=True)
+    assert cells[9:12] == (99999999999999, 0.0001, 0.0001)
