@@ -4,9 +4,9 @@ and SQLite, timed as an operator runs them (the commands, in their own processes
 Run with DATABASE_URL pointing at any database of a PostgreSQL server:
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
     uv run python bench/backup_restore.py
-The benchmark creates three throw-away databases on that server, `binhdang_bench_backup_<pid>`
-(the source), `binhdang_bench_restore_<pid>` (restored into) and `binhdang_bench_migrate_<pid>`
-(`migrate` alone, timed), and a temporary directory for the
+The benchmark creates three throw-away databases on that server (bench/_own_database.py),
+`binhdang_bench_backup_…` (the source), `binhdang_bench_restore_…` (restored into) and
+`binhdang_bench_migrate_…` (`migrate` alone, timed), and a temporary directory for the
 SQLite file, the uploaded files and the archives; it drops and deletes them all at the end. It
 never touches another database, and sends no mail (no EMAIL_HOST is passed on). It writes the
 "Backup and restore" section of bench/RESULTS.md (--no-write: prints only).
@@ -24,15 +24,17 @@ import json
 import os
 import platform
 import random
-import shutil
-import signal
 import subprocess
 import sys
 import tarfile
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+import _own_database
+import _results
+
+_own_database.script_only(__name__)
 
 PARSER = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 PARSER.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
@@ -42,35 +44,20 @@ ARGS = PARSER.parse_args()
 
 import psycopg  # noqa: E402
 
-ADMIN_URL = os.environ.get("DATABASE_URL", "")
-if not ADMIN_URL.startswith("postgres"):
+if not _own_database.server_url():
     sys.exit("Set DATABASE_URL to a PostgreSQL database of the server to use.")
-SERVER = ADMIN_URL.rsplit("/", 1)[0]
-SOURCE_DB = f"binhdang_bench_backup_{os.getpid()}"
-TARGET_DB = f"binhdang_bench_restore_{os.getpid()}"
-MIGRATE_DB = f"binhdang_bench_migrate_{os.getpid()}"
-WORK = Path(tempfile.mkdtemp(prefix="binhdang-bench-backup-"))
 SEED = 20260101
 LOAD_START = os.getloadavg()[0]
-
-with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-    for name in (SOURCE_DB, TARGET_DB, MIGRATE_DB):
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-os.environ.update(
-    {
-        "DEBUG": "1",
-        "DATA_DIR": str(WORK / "source"),
-        "DATABASE_URL": f"{SERVER}/{SOURCE_DB}",
-        "DJANGO_SETTINGS_MODULE": "binhdang.settings",
-    }
-)
-for secret in ("EMAIL_HOST", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"):
-    os.environ.pop(secret, None)  # nothing here sends mail; and should it, to the console
+TARGET = _own_database.create("restore", use=False)
+MIGRATE = _own_database.create("migrate", use=False)
+SOURCE = _own_database.create("backup")
+WORK = SOURCE.data_dir
+os.environ["DATA_DIR"] = str(WORK / "source")
 
 import django  # noqa: E402
 
 django.setup()
+_own_database.guard()
 
 from auditlog.models import LogEntry  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -196,7 +183,7 @@ def main() -> None:
     print(f"dataset built in {data['setup_s']:.0f} s: {data['values']:,} values")
     archives = WORK / "archives"
     first, second, third = archives / "pg.tar", archives / "pg-again.tar", archives / "sqlite.tar"
-    source_url, target_url = f"{SERVER}/{SOURCE_DB}", f"{SERVER}/{TARGET_DB}"
+    source_url, target_url = SOURCE.url, TARGET.url
     times = {
         "backup_pg": run(["backup", "-o", str(first)], WORK / "source", source_url),
         "restore_pg": run(["restore", str(first)], WORK / "restored-pg", target_url),
@@ -205,7 +192,7 @@ def main() -> None:
     times["restore_sqlite"] = run(["restore", str(second)], WORK / "restored-sqlite", None)
     times["backup_sqlite"] = run(["backup", "-o", str(third)], WORK / "restored-sqlite", None)
     # A restore runs `migrate` on the new database first: its share of the restore times.
-    times["migrate_pg"] = run(["manage", "migrate", "-v0"], WORK / "m", f"{SERVER}/{MIGRATE_DB}")
+    times["migrate_pg"] = run(["manage", "migrate", "-v0"], WORK / "m", MIGRATE.url)
     manifests = [manifest(path) for path in (first, second, third)]
     summaries = [
         ([(t["model"], t["rows"], t["sha256"]) for t in m["tables"]], m["files"]) for m in manifests
@@ -216,11 +203,11 @@ def main() -> None:
     report = render(data, times, rows, history, first.stat().st_size, third.stat().st_size, same)
     print(report)
     if not ARGS.no_write:
-        write_section(report)
+        _results.write_section("backup-restore", report)
 
 
 def render(data, times, rows, history, pg_size, sqlite_size, same) -> str:
-    with psycopg.connect(ADMIN_URL) as admin:
+    with psycopg.connect(SOURCE.url) as admin:
         server = admin.execute("SELECT version()").fetchone()[0].split(" on ")[0]
     cpu = platform.processor() or platform.machine()
     return "\n".join(
@@ -265,30 +252,5 @@ def render(data, times, rows, history, pg_size, sqlite_size, same) -> str:
     )
 
 
-def write_section(report: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, leaving the others as they are."""
-    out = Path(__file__).with_name("RESULTS.md")
-    previous = out.read_text() if out.exists() else ""
-    parts = previous.split("<!-- ")
-    kept = [part for part in parts if part and not part.startswith("backup-restore -->")]
-    text = "".join("<!-- " + part for part in kept)
-    if text and not text.endswith("\n"):
-        text += "\n"
-    out.write_text(text + report)
-
-
-def clean_up() -> None:
-    connections.close_all()
-    shutil.rmtree(WORK, ignore_errors=True)
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        for name in (SOURCE_DB, TARGET_DB, MIGRATE_DB):
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 if __name__ == "__main__":
-    # Stopped with kill (SIGTERM): still drop the databases and delete the files.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
-    try:
-        main()
-    finally:
-        clean_up()
+    main()  # the databases and files are dropped at exit, also when stopped (_own_database)

@@ -6,8 +6,8 @@ Run on PostgreSQL (the recorded figures), with DATABASE_URL pointing at any data
 server:
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
     uv run python bench/home.py
-The benchmark creates a throw-away database `binhdang_bench_home_<pid>` on that server, works
-there and drops it at the end; it never touches the database DATABASE_URL names, and sends no
+The benchmark creates a throw-away database of its own on that server (bench/_own_database.py),
+works there and drops it at the end; it refuses any database it did not make, and sends no
 mail (no mail server is configured and every record is inserted directly, so no service that
 notifies runs). It writes the "home" section of bench/RESULTS.md.
 Quick check on SQLite (a temporary file; prints, writes nothing):
@@ -27,13 +27,16 @@ import datetime
 import os
 import platform
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+import _own_database
+import _results
+
+_own_database.script_only(__name__)
 
 PARSER = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 PARSER.add_argument("--sqlite", action="store_true", help="quick check on SQLite, writes nothing")
@@ -42,34 +45,19 @@ PARSER.add_argument("--repeat", type=int, default=30, help="page views per measu
 PARSER.add_argument("--keep", action="store_true", help="keep the benchmark database")
 ARGS = PARSER.parse_args()
 
-os.environ.setdefault("DEBUG", "1")  # no SECRET_KEY or collected static files needed
-os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="binhdang-bench-home-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhdang.settings")
-os.environ.pop("EMAIL_HOST", None)  # the console backend: nothing can leave the machine
-
-BENCH_DB = None
-ADMIN_URL = None
-if ARGS.sqlite:
-    os.environ.pop("DATABASE_URL", None)
-else:
-    import psycopg
-
-    ADMIN_URL = os.environ.get("DATABASE_URL")
-    if not ADMIN_URL or not ADMIN_URL.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (or pass --sqlite).")
-    BENCH_DB = f"binhdang_bench_home_{os.getpid()}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
+if not ARGS.sqlite and not _own_database.server_url():
+    sys.exit("Set DATABASE_URL to a PostgreSQL database (or pass --sqlite).")
+_own_database.create("home", sqlite=ARGS.sqlite, keep=ARGS.keep)
 
 import django  # noqa: E402
 
 django.setup()
+_own_database.guard()
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections, reset_queries  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -383,7 +371,7 @@ def main() -> None:
     report = render(sizes, built, rows)
     print(report)
     if not ARGS.sqlite and not ARGS.no_write:
-        write_section(report)
+        _results.write_section("home", report)
 
 
 def render(sizes: dict, built: float, rows) -> str:
@@ -429,31 +417,5 @@ def render(sizes: dict, built: float, rows) -> str:
     return "\n".join(lines)
 
 
-def write_section(report: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, leaving the others as they are."""
-    out = Path(__file__).with_name("RESULTS.md")
-    previous = out.read_text() if out.exists() else ""
-    parts = previous.split("<!-- ")
-    kept = [part for part in parts if part and not part.startswith("home -->")]
-    text = "".join("<!-- " + part for part in kept)
-    if text and not text.endswith("\n\n"):
-        text += "\n" if text.endswith("\n") else "\n\n"
-    out.write_text(text + report)
-
-
-def drop_database() -> None:
-    connections.close_all()
-    if not ARGS.keep:
-        shutil.rmtree(os.environ["DATA_DIR"], ignore_errors=True)
-    if ARGS.keep:
-        print(f"Kept: {os.environ.get('DATABASE_URL')}")
-    elif BENCH_DB:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-
-
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        drop_database()
+    main()

@@ -8,18 +8,19 @@ uploaded) is past IMPORT_MAX_ROWS and refused while its XML streams, before any 
 the largest accepted file is read whole. The earlier reader (calamine's `to_python`, every row a
 list) is measured on the same files for comparison.
 
-Run: `uv run python bench/import_memory.py` (no database needed). Prints a Markdown table.
+Run: `uv run python bench/import_memory.py` (no database needed: it reads no table, but like
+every benchmark it is given a throw-away SQLite database of its own, bench/_own_database.py).
+Prints a Markdown table.
 """
 
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="binhdang-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhdang.settings")
+import _own_database
+
+_own_database.script_only(__name__)
 
 CASE = """
 import resource, sys, tracemalloc, django
@@ -69,7 +70,9 @@ def sheet(rows: int, path: Path) -> None:
 def main() -> None:
     import django
 
+    _own_database.create("import", sqlite=True)
     django.setup()
+    _own_database.guard()
     from django.conf import settings
 
     baseline = subprocess.run(

@@ -5,7 +5,8 @@ Run on PostgreSQL (the recorded figures), with DATABASE_URL pointing at any data
 server:
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
     uv run python bench/indicators_rollup.py
-The benchmark creates a throw-away database `binhdang_bench_<pid>` on that server, works there
+The benchmark creates a throw-away database `binhdang_bench_indicators_…` on that server
+(bench/_own_database.py), works there
 and drops it at the end; it writes the "Indicators" section of bench/RESULTS.md.
 Quick check on SQLite (a temporary file; prints, writes nothing):
     uv run python bench/indicators_rollup.py --sqlite
@@ -39,6 +40,11 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
+import _own_database
+import _results
+
+_own_database.script_only(__name__)
+
 PARSER = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 PARSER.add_argument("--sqlite", action="store_true", help="quick check on SQLite, writes nothing")
 PARSER.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
@@ -49,38 +55,21 @@ PARSER.add_argument(
 )
 ARGS = PARSER.parse_args()
 
-os.environ.setdefault("DEBUG", "1")  # no SECRET_KEY or collected static files needed
-os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="binhdang-bench-indicators-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhdang.settings")
-
-BENCH_DB = None
-ADMIN_URL = None
-if ARGS.sqlite:
-    os.environ.pop("DATABASE_URL", None)
-else:
-    import dj_database_url
-    import psycopg
-
-    ADMIN_URL = os.environ.get("DATABASE_URL")
-    if not ADMIN_URL or not ADMIN_URL.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (or pass --sqlite).")
-    BENCH_DB = f"binhdang_bench_{os.getpid()}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    parts = dj_database_url.parse(ADMIN_URL)
-    os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
-    assert parts["ENGINE"].endswith("postgresql")
+if not ARGS.sqlite and not _own_database.server_url():
+    sys.exit("Set DATABASE_URL to a PostgreSQL database (or pass --sqlite).")
+_own_database.create("indicators", sqlite=ARGS.sqlite, keep=ARGS.keep or ARGS.setup_only)
 
 import django  # noqa: E402
 
 django.setup()
+_own_database.guard()
 
 import duckdb  # noqa: E402
 from auditlog.models import LogEntry  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
@@ -717,7 +706,7 @@ def main() -> None:
     )
     print(report)
     if not ARGS.sqlite and not ARGS.no_write:
-        write_section(report)
+        _results.write_section("indicators", report)
 
 
 def met(ms: float, target: int) -> str:
@@ -832,30 +821,5 @@ def render(run: SimpleNamespace) -> str:
     return "\n".join(lines)
 
 
-def write_section(report: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, leaving the others as they are."""
-    out = Path(__file__).with_name("RESULTS.md")
-    previous = out.read_text() if out.exists() else ""
-    parts = previous.split("<!-- ")
-    kept = [part for part in parts if part and not part.startswith("indicators -->")]
-    text = "".join("<!-- " + part for part in kept)
-    if text and not text.endswith("\n"):
-        text += "\n"
-    out.write_text(text + report)
-
-
-def drop_database() -> None:
-    connections.close_all()
-    keep = ARGS.keep or ARGS.setup_only
-    if ARGS.sqlite and not keep:  # the temporary SQLite file and its directory
-        shutil.rmtree(os.environ["DATA_DIR"], ignore_errors=True)
-    if BENCH_DB and not keep:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-
-
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        drop_database()
+    main()  # the database is dropped at exit unless kept (_own_database)

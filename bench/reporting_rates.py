@@ -6,7 +6,9 @@ breakdown by province, and the round page and the "who has not reported" page as
 renders them (Django's test client: every middleware, the template, the queries).
 
 Run: `uv run python bench/reporting_rates.py` (SQLite in a temporary directory), or with
-DATABASE_URL set for PostgreSQL. Writes its section of bench/RESULTS.md.
+DATABASE_URL naming a PostgreSQL server, where it creates a database of its own and drops it at
+the end (bench/_own_database.py). Opening the round notifies every commune's users: the notices
+stay in that database and the e-mails in memory (locmem). Writes its section of bench/RESULTS.md.
 """
 
 import datetime
@@ -14,17 +16,18 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="binhdang-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhdang.settings")
+import _own_database
+
+_own_database.script_only(__name__)
+_own_database.create("rates")
 
 import django  # noqa: E402
 
 django.setup()
+_own_database.guard()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
@@ -58,7 +61,6 @@ def timed(fn) -> tuple[float, int]:
 def build_round(actor) -> ReportingRound:
     """A national round to every commune, with states as a round looks a few days after its
     deadline: ~60% submitted (~85% of them on time), some returned, half accepted."""
-    ReportingRound.objects.filter(name=NAME).delete()
     nation = actor.unit
     round = services.open_round(
         actor,

@@ -8,10 +8,10 @@ communes); about 5,000 activities in 2025. The timed work is what the page's but
 background job (run inline, as by default) that gathers the report, writes the Word file and the
 Excel annex, and stores them (no PDF: LibreOffice is optional). Target: under 5 s.
 
-Run: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/binhdang_bench_report uv run python
-bench/reporting_report.py` (the database must exist: `createdb -h 127.0.0.1 -U postgres
-binhdang_bench_report`), or without DATABASE_URL on SQLite in a temporary directory. A second run
-reuses the data of the first (`--fresh` rebuilds it). Appends its table to bench/RESULTS.md under
+Run: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres uv run python
+bench/reporting_report.py`: DATABASE_URL only names the server, on which the benchmark creates a
+database of its own and drops it at the end (bench/_own_database.py); without DATABASE_URL, on
+SQLite in a temporary directory. Appends its table to bench/RESULTS.md under
 "## Consolidated report", replacing only that section.
 """
 
@@ -20,19 +20,19 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="binhdang-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhdang.settings")
-os.environ["TASKS_BACKEND"] = "immediate"
+import _own_database
+
+_own_database.script_only(__name__)
+_own_database.create("report")
 
 import django  # noqa: E402
 
 django.setup()
+_own_database.guard()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -42,7 +42,7 @@ from binhdang.accounts.models import Role, User  # noqa: E402
 from binhdang.activities.models import Activity  # noqa: E402
 from binhdang.core.models import Job  # noqa: E402
 from binhdang.indicators.loading import load_catalogue  # noqa: E402
-from binhdang.indicators.models import DataValue, Indicator, Lock, Measure  # noqa: E402
+from binhdang.indicators.models import DataValue, Indicator, Measure  # noqa: E402
 from binhdang.orgunits.loading import load_reference_map  # noqa: E402
 from binhdang.orgunits.models import Level, OrgUnit  # noqa: E402
 from binhdang.reporting import consolidated, documents  # noqa: E402
@@ -88,13 +88,8 @@ def _value(indicator: Indicator, unit: OrgUnit, year: int, rng: random.Random) -
 
 @transaction.atomic
 def prepare() -> tuple[ReportingRound, OrgUnit, User]:
-    """The synthetic national round (replacing any earlier bench data)."""
+    """The synthetic national round, in the benchmark's new database."""
     rng = random.Random(YEAR)
-    Job.objects.all().delete()
-    ReportingRound.objects.all().delete()
-    Lock.objects.all().delete()
-    DataValue.objects.all().delete()
-    Activity.objects.all().delete()
     nation = OrgUnit.objects.get(code="VN")
     provinces = list(OrgUnit.objects.filter(level=Level.PROVINCE).live().order_by("code"))
     central = list(OrgUnit.objects.filter(level=Level.CENTRAL).live().order_by("code"))
@@ -173,19 +168,11 @@ def prepare() -> tuple[ReportingRound, OrgUnit, User]:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    if not OrgUnit.objects.filter(code="VN").exists():
-        load_reference_map()
+    load_reference_map()
     load_catalogue()
     start = time.perf_counter()
-    existing = ReportingRound.objects.filter(opener__code="VN", year=YEAR).first()
-    if existing is not None and "--fresh" not in sys.argv:
-        # The data of an earlier run (rebuilding it, audit log included, takes minutes).
-        round, nation = existing, existing.opener
-        admin = User.objects.get(username="bench-report")
-        ready = "data of an earlier run reused"
-    else:
-        round, nation, admin = prepare()
-        ready = f"set up in {time.perf_counter() - start:.1f} s"
+    round, nation, admin = prepare()
+    ready = f"set up in {time.perf_counter() - start:.1f} s"
     subunits = round.submissions.count()
 
     settings.DEBUG = True  # count queries

@@ -1,23 +1,24 @@
 """Benchmark: tree reads on the real map, materialised path against a parent-by-parent walk.
 
 Run: `uv run python bench/tree_queries.py` (SQLite in a temporary directory), or with
-DATABASE_URL set for PostgreSQL. Writes the Markdown table to bench/RESULTS.md.
+DATABASE_URL naming a PostgreSQL server, where it creates a database of its own and drops it at
+the end (bench/_own_database.py). Writes the Markdown table to bench/RESULTS.md.
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="binhdang-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhdang.settings")
+import _own_database
+
+_own_database.script_only(__name__)
+_own_database.create("tree")
 
 import django  # noqa: E402
 
 django.setup()
+_own_database.guard()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402

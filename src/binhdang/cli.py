@@ -27,17 +27,76 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _serve(host: str, port: int, threads: int) -> None:
-    from django.core.management import call_command
-    from waitress import serve
+def _count(option: str, lowest: int = 1):
+    """An argparse type: a whole number of at least `lowest`, with a message naming the option."""
 
-    call_command("migrate", interactive=False, verbosity=0)
+    def parse(text: str) -> int:
+        try:
+            number = int(str(text).strip())
+        except ValueError:
+            number = None
+        if number is None or number < lowest:
+            raise argparse.ArgumentTypeError(
+                f"{option} phải là số nguyên từ {lowest} trở lên / must be a whole number of at "
+                f"least {lowest}, not {text!r}"
+            )
+        return number
+
+    return parse
+
+
+def _default_server() -> str:
+    """gunicorn (several processes) where it runs, i.e. not on Windows; else waitress."""
+    if os.name == "nt":
+        return "waitress"
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return "waitress"
+    return "gunicorn"
+
+
+def _serve(options) -> None:
+    from django.core.management import call_command
+    from django.db import connections
+
+    if options.migrate:
+        call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     # Imported after collectstatic: WhiteNoise indexes the static directory when it starts.
     from binhdang.wsgi import application
 
-    print(f"Binhdang đang chạy tại / is running at http://{host}:{port}/  (Ctrl+C để dừng)")
-    serve(application, host=host, port=port, threads=threads, ident="binhdang")
+    host, port = options.host, options.port
+    options.threads = options.threads or (8 if options.server == "waitress" else 4)
+    if options.server == "waitress":
+        from waitress import serve
+
+        shape = f"waitress, 1 process × {options.threads} threads"
+        print(f"Binhdang đang chạy tại / is running at http://{host}:{port}/  ({shape})")
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=options.threads,
+            connection_limit=options.connections,
+            backlog=options.backlog,
+            ident="binhdang",
+        )
+        return
+    from binhdang.core.server import run_gunicorn
+
+    connections.close_all()  # the workers are forked: none may inherit the master's connection
+    shape = f"gunicorn, {options.workers} processes × {options.threads} threads"
+    print(f"Binhdang đang chạy tại / is running at http://{host}:{port}/  ({shape})", flush=True)
+    run_gunicorn(
+        application,
+        bind=f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        workers=options.workers,
+        threads=options.threads,
+        connections=options.connections,
+        backlog=options.backlog,
+        timeout=options.timeout,
+    )
 
 
 def _backup_or_restore(options) -> None:
@@ -63,6 +122,59 @@ def _backup_or_restore(options) -> None:
     )
 
 
+def _server_options(cmd: argparse.ArgumentParser) -> None:
+    """Where and how `serve` and `demo` serve; each option also read from its environment
+    variable. Defaults from the machine: a process per core (gunicorn), threads for waiting on
+    the database (docs/decisions.md, README "Sizing the server")."""
+    cores = os.cpu_count() or 1
+    env = os.environ.get
+    cmd.add_argument("--host", default=env("HOST", "127.0.0.1"))
+    cmd.add_argument("--port", type=_count("--port", 0), default=env("PORT", "8000"))
+    cmd.add_argument(
+        "--server",
+        choices=["gunicorn", "waitress"],
+        default=env("SERVER") or _default_server(),
+        help="gunicorn (Linux, several processes; default there) or waitress (one process; "
+        "Windows)",
+    )
+    cmd.add_argument(
+        "--workers",
+        type=_count("--workers"),
+        default=env("WORKERS") or str(cores),
+        help=f"processes (gunicorn; default: the number of cores, {cores})",
+    )
+    cmd.add_argument(
+        "--threads",
+        type=_count("--threads"),
+        default=env("THREADS") or None,
+        help="threads per process (default 4 with gunicorn, 8 with waitress's one process)",
+    )
+    cmd.add_argument(
+        "--connections",
+        type=_count("--connections"),
+        default=env("CONNECTIONS") or "1000",
+        help="open client connections per process, keep-alive included (default 1000)",
+    )
+    cmd.add_argument(
+        "--backlog",
+        type=_count("--backlog"),
+        default=env("BACKLOG") or "2048",
+        help="connections waiting to be accepted (default 2048)",
+    )
+    cmd.add_argument(
+        "--no-migrate",
+        dest="migrate",
+        action="store_false",
+        help="do not migrate at start (several app hosts: migrate once, from one of them)",
+    )
+    cmd.add_argument(
+        "--timeout",
+        type=_count("--timeout"),
+        default=env("TIMEOUT") or "120",
+        help="seconds a request may take before gunicorn restarts its process (default 120)",
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `binhdang` console script."""
     argv = sys.argv[1:] if argv is None else argv
@@ -76,9 +188,7 @@ def main(argv: list[str] | None = None) -> None:
         ("serve", "chạy máy chủ / serve the platform"),
     ):
         cmd = sub.add_parser(name, help=text)
-        cmd.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        cmd.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        cmd.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "8")))
+        _server_options(cmd)
         if name == "demo":
             cmd.add_argument(
                 "--no-serve", action="store_true", help="chỉ cài đặt / set up without serving"
@@ -117,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
         call_command("setup_demo")
         if options.no_serve:
             return
-    _serve(options.host, options.port, options.threads)
+    _serve(options)
 
 
 if __name__ == "__main__":

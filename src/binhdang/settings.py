@@ -135,12 +135,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# An optional read replica (PostgreSQL streaming replication) for the consolidated report's reads;
+# writes always go to the primary (core/replica.py). In tests it mirrors the default database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        test_options={"MIRROR": "default"},
+    )
+DATABASE_ROUTERS = ["binhdang.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+]
+# The first hasher hashes new passwords; the others only check old hashes, which Django rehashes
+# with the first at the next sign-in (accounts/hashers.py: argon2id with OWASP's parameters).
+PASSWORD_HASHERS = [
+    "binhdang.accounts.hashers.OwaspArgon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -176,7 +194,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start if it is missing
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded files and the files of background jobs. On several machines it is the one directory
+# they must share (e.g. NFS), written by app hosts and workers alike; DATA_DIR stays local.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media").resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -283,6 +303,9 @@ SITE_URL = os.environ.get("SITE_URL", "")
 # hours and deletes finished jobs, with their files, after this many days.
 JOB_STALE_HOURS = int(os.environ.get("JOB_STALE_HOURS", "6"))
 JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", "30"))
+# Health check (/healthz): the queue is reported "stale" when a task has waited longer than this
+# many seconds for a worker (TASKS_BACKEND=database).
+HEALTH_QUEUE_MAX_AGE = int(os.environ.get("HEALTH_QUEUE_MAX_AGE", "300"))
 # Notices: `binhdang manage clean_notices` (daily) deletes those read more than this many days ago.
 NOTICE_KEEP_DAYS = int(os.environ.get("NOTICE_KEEP_DAYS", "180"))
 
@@ -301,9 +324,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # A 403 or 404 is one line, not a traceback (core/logging.py): real errors stay visible.
-    "filters": {"refusals": {"()": "binhdang.core.logging.RefusalsOnOneLine"}},
+    # A warning repeated with every request while a condition lasts is said once (SayOnce).
+    "filters": {
+        "refusals": {"()": "binhdang.core.logging.RefusalsOnOneLine"},
+        "once": {"()": "binhdang.core.logging.SayOnce"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Axes announces itself on every start; only its warnings matter.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Axes announces itself on every start; only its warnings matter.
+        "axes": {"level": "WARNING"},
+        # Two lines per background task (started, finished), i.e. per notice e-mail; a failed
+        # task is still logged, as an error with its traceback.
+        "django.tasks": {"level": "WARNING"},
+        # waitress: "Task queue depth is N" for every request that waits for a thread.
+        "waitress.queue": {"filters": ["once"]},
+    },
 }

@@ -29,3 +29,27 @@ class RefusalsOnOneLine(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class SayOnce(logging.Filter):
+    """Let a kind of message (its logger and unformatted text) through once per process.
+
+    For warnings that repeat with every request while a condition lasts: waitress warns "Task
+    queue depth is N" for each request that waits for a thread, 12,000 lines in a minute of a
+    deadline's load, burying everything else. The first says the condition; it is not repeated.
+    What was said is kept per process, not per filter: Django configures logging again when the
+    WSGI application loads, which gives the logger a second instance of the filter.
+    """
+
+    seen: set[tuple[str, str]] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "said_once", False):
+            return True  # let through by another instance already
+        kind = (record.name, str(record.msg))
+        if kind in self.seen:
+            return False
+        self.seen.add(kind)
+        record.said_once = True
+        record.msg = f"{record.msg} (said once: later ones are not logged)"
+        return True

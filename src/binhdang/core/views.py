@@ -1,11 +1,11 @@
 """Error pages in the user's language, the health check, and the pages of background jobs."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from . import health as health_check
 from . import uploads
 from .models import Job, JobFile
 
@@ -37,10 +37,11 @@ def server_error(request):
 
 @login_not_required
 def health(request):
-    """For load balancers and monitoring: the process answers and the database too."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers and monitoring: the database (503 when unreachable) and the queue."""
+    answer, status = health_check.check()
+    response = JsonResponse(answer, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- Background jobs --------------------------------------------------------------------------

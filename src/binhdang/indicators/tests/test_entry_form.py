@@ -18,15 +18,21 @@ pytestmark = pytest.mark.django_db
 
 
 class _Form(HTMLParser):
-    """What a browser would post back: every named input, select and textarea of the form."""
+    """What a browser would post back: every named input, select and textarea of the entry
+    form (not the top bar's language form, whose `next` would say where to go after saving)."""
 
     def __init__(self):
         super().__init__()
         self.data, self.disabled = {}, set()
         self._select = self._textarea = None
+        self._inside = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "form":
+            self._inside = attrs.get("id") == "entry-form"
+        if not self._inside:
+            return
         name = attrs.get("name")
         if name and "disabled" in attrs:
             self.disabled.add(name)
@@ -42,7 +48,9 @@ class _Form(HTMLParser):
             self.data[name] = ""
 
     def handle_endtag(self, tag):
-        if tag == "select":
+        if tag == "form":
+            self._inside = False
+        elif tag == "select":
             self._select = None
         elif tag == "textarea":
             self._textarea = None
