@@ -2,30 +2,32 @@
 the national dataset of bench/indicators_rollup.py: time, time to the first byte and peak memory,
 against the existing one-year DHIS2 CSV export in the same run.
 
-Run with DATABASE_URL pointing at any database of a PostgreSQL server:
+Run with DATABASE_URL pointing at any database of a PostgreSQL server (only to make its own):
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
     uv run python bench/analyst_export.py
-The benchmark creates a throw-away database `binhdang_bench_analyst_<pid>` on that server, works
-there and drops it at the end; it never runs against a database it did not create, and sends no
-mail (no EMAIL_HOST is passed on; Django's test environment keeps mail in memory). It writes the
-"Analyst export" section of bench/RESULTS.md (--no-write: prints only).
+The benchmark creates a throw-away database of its own on that server (bench/_own_database.py),
+works there and drops it at the end; it refuses a database it did not make and sends no mail. It
+writes the "Analyst export" section of bench/RESULTS.md (--no-write: prints only).
 
-Each measurement runs in a fresh process (this script with --case, on the benchmark's database
-only), through the whole Django stack (the test Client, the view, the streamed response read to
-its end), so that its peak resident memory (VmHWM) is its own.
+Each measurement runs in a fresh process (this script with --case, which uses the database its
+parent made and checks it is one), through the whole Django stack (the test Client, the view, the
+streamed response read to its end), so that its peak resident memory (VmHWM) is its own.
 """
 
 import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import _own_database
+import _results
+
+_own_database.script_only(__name__)
 
 PARSER = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 PARSER.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
@@ -34,36 +36,16 @@ PARSER.add_argument("--keep", action="store_true", help="keep the benchmark data
 PARSER.add_argument("--case", help=argparse.SUPPRESS)  # one measurement, in a child process
 ARGS = PARSER.parse_args()
 
-PREFIX = "binhdang_bench_analyst_"
-os.environ.setdefault("DEBUG", "1")  # no SECRET_KEY or collected static files needed
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhdang.settings")
-for secret in ("EMAIL_HOST", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"):
-    os.environ.pop(secret, None)  # nothing here sends mail; and should it, to memory
-
-import psycopg  # noqa: E402
-
-BENCH_DB = None
-ADMIN_URL = None
-if ARGS.case:
-    # A child: only ever the database its parent created (named in the environment by it).
-    BENCH_DB = os.environ.get("BINHDANG_BENCH_DB", "")
-    url = os.environ.get("DATABASE_URL", "")
-    if not BENCH_DB.startswith(PREFIX) or not url.endswith("/" + BENCH_DB):
-        sys.exit("--case runs only inside the benchmark's own database.")
-else:
-    ADMIN_URL = os.environ.get("DATABASE_URL")
-    if not ADMIN_URL or not ADMIN_URL.startswith("postgres"):
+if not ARGS.case:
+    if not _own_database.server_url():
         sys.exit("Set DATABASE_URL to a PostgreSQL database of the server to use.")
-    BENCH_DB = f"{PREFIX}{os.getpid()}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
-    os.environ["BINHDANG_BENCH_DB"] = BENCH_DB
-    os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="binhdang-bench-analyst-")
+    # The children inherit DATABASE_URL and DATA_DIR, pointing at this database.
+    _own_database.create("analyst", keep=ARGS.keep)
 
 import django  # noqa: E402
 
 django.setup()
+_own_database.guard()  # a child too: only ever a database a benchmark made
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
@@ -200,7 +182,7 @@ def machine() -> str:
 
 
 def main() -> None:
-    from national_dataset import build_dataset, synthetic_catalogue
+    from _national_dataset import build_dataset, synthetic_catalogue
 
     from binhdang.indicators.loading import load_catalogue
     from binhdang.orgunits.loading import load_reference_map
@@ -259,7 +241,7 @@ def main() -> None:
     )
     print(report)
     if not ARGS.no_write:
-        write_section(report)
+        _results.write_section("analyst-export", report)
 
 
 def met(ok: bool) -> str:
@@ -276,7 +258,7 @@ def render(run: dict) -> str:
         f"Run of `bench/analyst_export.py` on {today}: {run['machine']}; load average "
         f"{run['load'][0]:.1f} at the start, {run['load'][1]:.1f} at the end.",
         "",
-        f"Dataset: the one of `bench/indicators_rollup.py` (`bench/national_dataset.py`: the "
+        f"Dataset: the one of `bench/indicators_rollup.py` (`bench/_national_dataset.py`: the "
         f"real map with the pre-2025 units and synthetic departments, 40 indicators, 2021–2030, "
         f"totals and by sex): **{run['values']:,} values**, the size a national export reaches "
         f"(set up in {run['setup_s']:.0f} s). Each figure is one download by a system "
@@ -331,33 +313,10 @@ def render(run: dict) -> str:
     return "\n".join(lines)
 
 
-def write_section(report: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, leaving the others as they are."""
-    out = Path(__file__).with_name("RESULTS.md")
-    previous = out.read_text() if out.exists() else ""
-    parts = previous.split("<!-- ")
-    kept = [part for part in parts if part and not part.startswith("analyst-export -->")]
-    text = "".join("<!-- " + part for part in kept)
-    if text and not text.endswith("\n"):
-        text += "\n"
-    out.write_text(text + report)
-
-
-def drop_database() -> None:
-    connections.close_all()
-    shutil.rmtree(os.environ["DATA_DIR"], ignore_errors=True)
-    if BENCH_DB and not ARGS.keep:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-
-
 if __name__ == "__main__":
     if ARGS.case == "bare":
         print(bare_process_mb())
     elif ARGS.case:
         print(json.dumps(run_case(ARGS.case)))
     else:
-        try:
-            main()
-        finally:
-            drop_database()
+        main()  # the database and its files are dropped at exit, also when stopped

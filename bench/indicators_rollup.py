@@ -11,7 +11,7 @@ and drops it at the end; it writes the "Indicators" section of bench/RESULTS.md.
 Quick check on SQLite (a temporary file; prints, writes nothing):
     uv run python bench/indicators_rollup.py --sqlite
 
-The dataset (bench/national_dataset.py, shared with bench/analyst_export.py): the real map
+The dataset (bench/_national_dataset.py, shared with bench/analyst_export.py): the real map
 (`load_reference_map()`: every unit, the pre-2025 ones included), the NSGE catalogue plus synthetic
 indicators up to 40, ten years: 2021–2024 on the units that existed then (the 63 old provinces,
 their districts and communes), 2025–2030 on the current map (34 provinces, their communes,
@@ -65,6 +65,7 @@ django.setup()
 _own_database.guard()
 
 import duckdb  # noqa: E402
+from _national_dataset import NSGE, SEED, SYN, build_dataset, synthetic_catalogue  # noqa: E402
 from auditlog.models import LogEntry  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
@@ -74,7 +75,6 @@ from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from national_dataset import NSGE, SEED, SYN, build_dataset, synthetic_catalogue  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 from binhdang.accounts.models import Role, User  # noqa: E402
