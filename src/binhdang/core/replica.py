@@ -29,15 +29,23 @@ def reading_replica() -> Iterator[None]:
 class ReplicaRouter:
     """Reads to the replica inside `reading_replica()`, everything else to the primary."""
 
-    def db_for_read(self, model, **hints) -> str:
-        return REPLICA if _reading_replica.get() and REPLICA in settings.DATABASES else "default"
+    def db_for_read(self, model, **hints) -> str | None:
+        if _reading_replica.get() and REPLICA in settings.DATABASES:
+            return REPLICA
+        return None  # Django's own choice: the related object's database, else the default
 
-    def db_for_write(self, model, **hints) -> str:
-        # Explicit: left to Django, an object read from the replica would be saved back there.
-        return "default"
+    def db_for_write(self, model, **hints) -> str | None:
+        # Left to Django, an object read from the replica would be saved back there; one read
+        # from any other database (a restore's target) is written where it came from.
+        instance = hints.get("instance")
+        if instance is not None and instance._state.db == REPLICA:
+            return "default"
+        return None
 
     def allow_relation(self, first, second, **hints) -> bool:
         return True  # the same data on both
 
     def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool:
-        return db == "default"  # the replica follows the primary's schema by replication
+        # The replica follows the primary's schema by replication; any other database (a
+        # restore's target, a test's second connection) is migrated as usual.
+        return db != REPLICA

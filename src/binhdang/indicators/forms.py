@@ -372,3 +372,59 @@ class LocalIndicatorForm(StyledForm):
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     source = forms.CharField(label=_("Source (plan, decision)"), max_length=500, required=False)
+
+
+class AnalystExportForm(StyledForm):
+    """What the analyst export holds: years, indicators (none chosen: all), and the format."""
+
+    FORMATS = [("csv", "CSV (UTF-8)"), ("xlsx", "Excel (.xlsx)")]
+    YEAR_ERRORS = {"invalid_choice": _("Choose a year from 2021 to 2030.")}
+
+    first_year = forms.TypedChoiceField(
+        label=_("From year"),
+        coerce=int,
+        choices=[(y, y) for y in services.STRATEGY_YEARS],
+        initial=services.STRATEGY_YEARS.start,
+        required=False,
+        empty_value=None,
+        error_messages=YEAR_ERRORS,
+    )
+    last_year = forms.TypedChoiceField(
+        label=_("To year"),
+        coerce=int,
+        choices=[(y, y) for y in services.STRATEGY_YEARS],
+        initial=services.STRATEGY_YEARS.stop - 1,
+        required=False,
+        empty_value=None,
+        error_messages=YEAR_ERRORS,
+    )
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indicators"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        help_text=_("Choose none to export every indicator."),
+        error_messages={
+            "invalid_choice": _("Indicator %(value)s is not one you may export."),
+            "invalid_pk_value": _("“%(pk)s” is not an indicator."),
+        },
+    )
+    format = forms.ChoiceField(
+        label=_("File format"), choices=FORMATS, initial="csv", required=False
+    )
+
+    def __init__(self, *args, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].queryset = indicators
+
+    def clean(self):
+        data = super().clean()
+        # A year left out: the strategy's first or last (a link or an API call may omit them).
+        if "first_year" not in self.errors and data.get("first_year") is None:
+            data["first_year"] = services.STRATEGY_YEARS.start
+        if "last_year" not in self.errors and data.get("last_year") is None:
+            data["last_year"] = services.STRATEGY_YEARS.stop - 1
+        data["format"] = data.get("format") or "csv"
+        first, last = data.get("first_year"), data.get("last_year")
+        if first is not None and last is not None and first > last:
+            raise ValidationError(_("The first year must not come after the last year."))
+        return data

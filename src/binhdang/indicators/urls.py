@@ -19,6 +19,7 @@ urlpatterns = [
     path("units/<int:pk>/local/new/", views.local_indicator, name="local_new"),
     path("units/<int:pk>/local/<int:indicator_pk>/", views.local_indicator, name="local_edit"),
     path("units/<int:pk>/indicators/<int:indicator_pk>/", views.ranking, name="ranking"),
+    path("units/<int:pk>/export/", views.analyst_export, name="analyst_export"),
     path("units/<int:pk>/dhis2.<str:fmt>", views.dhis2_export, name="dhis2_export"),
     path("units/<int:pk>/dhis2/import/", views.dhis2_import, name="dhis2_import"),
     path("units/<int:pk>/excel/template.xlsx", views.excel_template, name="excel_template"),

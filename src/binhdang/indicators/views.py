@@ -19,10 +19,11 @@ from binhdang.core.numbers import write_number
 from binhdang.core.spreadsheets import read_upload
 from binhdang.orgunits.queries import breadcrumb
 
-from . import charts, dhis2, measures, queries, services, spreadsheets
+from . import analyst, charts, dhis2, measures, queries, services, spreadsheets
 from . import forecast as forecasting
 from .evaluation import Verdict
 from .forms import (
+    AnalystExportForm,
     DataEntryForm,
     DataFileForm,
     ImportFileForm,
@@ -393,6 +394,28 @@ def dhis2_export(request, pk, fmt):
     year = _year(request, default=dates.today().year - 1)
     records = dhis2.export_values(request.user, unit, year)
     return dhis2.download(records, fmt, f"dhis2-{unit.code}-{year}")
+
+
+def analyst_export(request, pk):
+    """Every figure the user may see under the unit, in long format, as CSV or Excel: the form,
+    and with `format` given, the file (streamed)."""
+    unit = permissions.get_unit(request.user, pk)
+    asked = "format" in request.GET
+    form = AnalystExportForm(
+        request.GET if asked else None, indicators=analyst.indicators(request.user, unit)
+    )
+    if asked and form.is_valid():
+        first, last = form.cleaned_data["first_year"], form.cleaned_data["last_year"]
+        chosen = form.cleaned_data["indicators"] or None
+        rows = analyst.rows(request.user, unit, first, last, chosen)
+        respond = analyst.RESPONSES[form.cleaned_data["format"]]
+        return respond(analyst.header(), rows, analyst.filename(unit, first, last))
+    return render(
+        request,
+        "indicators/analyst_export.html",
+        {"unit": unit, "breadcrumb": breadcrumb(unit), "form": form},
+        status=400 if asked else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,6 +2,7 @@
 background tasks do not write two lines each."""
 
 import logging
+import logging.config
 
 from django.conf import settings
 
@@ -37,5 +38,7 @@ def test_say_once_keeps_different_messages_apart():
 
 def test_background_tasks_log_only_failures():
     assert settings.LOGGING["loggers"]["django.tasks"]["level"] == "WARNING"
+    # As configured at start-up (another test may have silenced the logger since).
+    logging.config.dictConfig(settings.LOGGING)
     tasks = logging.getLogger("django.tasks")
     assert not tasks.isEnabledFor(logging.INFO) and tasks.isEnabledFor(logging.ERROR)

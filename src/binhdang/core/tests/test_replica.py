@@ -113,3 +113,13 @@ def test_an_object_read_from_the_replica_is_saved_to_the_primary(tmp_path):
 
     assert names(primary) == {("xa_officer", "Hoa"), ("new_in_block", "")}
     assert names(replica) == {("xa_officer", "Lan")}  # nothing written there
+
+
+def test_an_object_of_another_database_is_written_and_migrated_there(with_replica):
+    """A restore's target (or a test's second connection) is no replica: its objects are
+    written where they came from, and its schema is migrated as usual."""
+    elsewhere = User(username="khoi-phuc")
+    elsewhere._state.db = "restore_target"
+    assert router.db_for_write(User, instance=elsewhere) == "restore_target"
+    assert router.db_for_read(User, instance=elsewhere) == "restore_target"
+    assert ReplicaRouter().allow_migrate("restore_target", "accounts")
