@@ -75,6 +75,16 @@ CASES = {
     ),
     "dhis2-2024": ("VN", "indicators:dhis2_export", ["csv"], {"year": 2024}),
     "csv-P51": ("P51", "indicators:analyst_export", [], {"format": "csv"}),
+    # The API (issue 14): a province's figures for a year, rolled up with their verdicts (the
+    # province's own, then a page of 100 of its communes'), and the export through the API.
+    "api-figures-P51": ("P51", "/api/v1/figures", [], {"year": 2024}),
+    "api-figures-P51-communes": (
+        "P51",
+        "/api/v1/figures",
+        [],
+        {"year": 2024, "children": "true", "limit": 100},
+    ),
+    "api-export-P51": ("P51", "/api/v1/figures/export", [], {"format": "csv"}),
 }
 
 
@@ -94,8 +104,15 @@ def run_case(name: str) -> dict:
     unit = OrgUnit.objects.get(code=code)
     user = User.objects.get(username="bench-admin")
     client = Client()
-    client.force_login(user)
-    url = reverse(url_name, args=[unit.pk, *extra])
+    if url_name.startswith("/api/"):  # a token, as an API client signs in
+        from binhdang.accounts.services import create_token
+
+        _token, text = create_token(user, "bench", "read")
+        client = Client(headers={"Authorization": f"Bearer {text}"})
+        url, query = url_name, {"unit": unit.pk, **query}
+    else:
+        client.force_login(user)
+        url = reverse(url_name, args=[unit.pk, *extra])
     queries = 0
 
     def counter(execute, sql, params, many, context):
@@ -214,7 +231,7 @@ def main() -> None:
         for _ in range(3)
     )  # fmt: skip
     results = {}
-    for case in ("csv", "xlsx", "csv-2024", "dhis2-2024", "csv-P51"):
+    for case in CASES:
         results[case] = measure(case, ARGS.repeat)
         r = results[case]
         print(
@@ -279,6 +296,7 @@ def render(run: dict) -> str:
         "dhis2-2024": "baseline: DHIS2 CSV export, nation, 2024 (built in memory; a row per "
         "DHIS2 value, two per quotient)",
         "csv-P51": "analyst CSV, province P51, 2021–2030",
+        "api-export-P51": "the same through the API (`GET /api/v1/figures/export`, a token)",
     }
     rows = {
         "csv": run["values"],
@@ -286,6 +304,7 @@ def render(run: dict) -> str:
         "csv-2024": run["in_2024"],
         "dhis2-2024": r["dhis2-2024"]["lines"] - 1,
         "csv-P51": run["in_p51"],
+        "api-export-P51": run["in_p51"],
     }
     for case, name in names.items():
         x = r[case]
@@ -296,7 +315,20 @@ def render(run: dict) -> str:
             f"| {met(x['first_byte_s'] < GOAL_FIRST_S)} |"
         )
     csv, xlsx, dhis, year = r["csv"], r["xlsx"], r["dhis2-2024"], r["csv-2024"]
+    own, communes = r["api-figures-P51"], r["api-figures-P51-communes"]
     lines += [
+        "",
+        "The API's figures endpoint for a province (issue 14), same run, same way (a fresh "
+        "process, a read-only token, the JSON read to its end):",
+        "",
+        "| request | total (ms) | queries | peak (MB) |",
+        "| --- | ---: | ---: | ---: |",
+        f"| `GET /api/v1/figures?unit=P51&year=2024`: the province's 40 figures rolled up from "
+        f"its communes, with target and verdict | {own['total_s'] * 1000:.0f} | {own['queries']} "
+        f"| {own['max_rss']:.0f} |",
+        f"| the same with `children=true&limit=100`: a page of its communes' figures "
+        f"| {communes['total_s'] * 1000:.0f} | {communes['queries']} "
+        f"| {communes['max_rss']:.0f} |",
         "",
         f"Against the baseline on the same year (2024): the streamed export takes "
         f"{year['max_rss'] - run['bare_mb']:.0f} MB above the bare process where the DHIS2 "

@@ -1,6 +1,8 @@
 """The endpoints: each reads through the apps' queries and the permissions module, or writes
 through the apps' services, and turns the result into the schemas. No rule lives here."""
 
+from typing import Literal
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -14,8 +16,9 @@ from binhdang.activities import services as activity_services
 from binhdang.activities.services import ActivityData, Link
 from binhdang.committees.models import Committee, Membership
 from binhdang.core.concurrency import fingerprints
-from binhdang.indicators import queries
+from binhdang.indicators import analyst, queries
 from binhdang.indicators import services as indicator_services
+from binhdang.indicators.forms import AnalystExportForm
 from binhdang.indicators.measures import Stored
 from binhdang.indicators.models import DataValue, Target
 from binhdang.orgunits import queries as unit_queries
@@ -339,6 +342,55 @@ def list_entries(request, filters: Query[EntryFilters]):
     return [
         e for e in _entries(unit, filters.year, filters.indicator) if e["indicator_id"] in visible
     ]
+
+
+class ExportFilters(Schema):
+    unit: Id
+    first_year: Year | None = None
+    last_year: Year | None = None
+    indicator: list[Id] = Field(default_factory=list)
+    format: Literal["csv", "xlsx"] = "csv"
+
+
+@figures.get(
+    "/export",
+    response={200: str, **{status: schemas.ProblemOut for status in ERROR_STATUSES}},
+    summary="Analyst export (long format)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "One row per stored value, streamed as CSV or Excel.",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        "schema": {"type": "string", "format": "binary"}
+                    },
+                },
+            }
+        }
+    },
+)
+def export_figures(request, filters: Query[ExportFilters]):
+    """Every figure the token's user may see under a unit, one row per value (unit, parents,
+    year, indicator, breakdown, numerator, denominator, value, verdict), streamed as CSV or
+    Excel: the overview's analyst export, with the same filters and refusals."""
+    user = request.auth.user
+    unit = _unit(request, filters.unit)
+    form = AnalystExportForm(
+        {
+            "first_year": filters.first_year or "",
+            "last_year": filters.last_year or "",
+            "indicators": filters.indicator,
+            "format": filters.format,
+        },
+        indicators=analyst.indicators(user, unit),
+    )
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    first, last = form.cleaned_data["first_year"], form.cleaned_data["last_year"]
+    rows = analyst.rows(user, unit, first, last, form.cleaned_data["indicators"] or None)
+    respond = analyst.RESPONSES[form.cleaned_data["format"]]
+    return respond(analyst.header(), rows, analyst.filename(unit, first, last))
 
 
 @figures.post("/entries", response=responses(200, schemas.SavedOut), summary="Write figures")
