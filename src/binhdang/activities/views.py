@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from binhdang.accounts import permissions
 from binhdang.core import dates
-from binhdang.core.concurrency import StaleEdit
 from binhdang.core.forms import add_service_errors
 from binhdang.core.text import matching
 from binhdang.orgunits.queries import breadcrumb
@@ -202,16 +201,15 @@ def activity_edit(request, pk):
         initial=initial_from(activity),
         seen=services.activity_values(activity),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_activity(request.user, activity, form.activity_data(), seen=form.seen())
-        except StaleEdit as stale:
-            form.show_stale(stale)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(activity)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.saved_through(
+            services.update_activity, request.user, activity, form.activity_data()
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return redirect(activity)
     return render(
         request,
         "activities/form.html",
@@ -405,16 +403,13 @@ def commendation_edit(request, pk):
         return redirect(item)
     values = services.proposal_values(item)
     form = ProposalForm(request.POST or None, user=request.user, initial=values, seen=values)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_proposal(request.user, item, form.proposal_data(), seen=form.seen())
-        except StaleEdit as stale:
-            form.show_stale(stale)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(item)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.saved_through(services.update_proposal, request.user, item, form.proposal_data())
+    ):
+        messages.success(request, _("Saved."))
+        return redirect(item)
     return render(
         request,
         "activities/commendation_form.html",

@@ -163,18 +163,15 @@ def edit(request, pk):
     committee = _committee(request.user, pk, "edit")
     values = services.committee_values(committee)
     form = CommitteeForm(request.POST or None, unit=committee.unit, initial=values, seen=values)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_committee(
-                request.user, committee, **form.cleaned_data, seen=form.seen()
-            )
-        except StaleEdit as stale:
-            form.show_stale(stale)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("committees:detail", pk=committee.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.saved_through(
+            services.update_committee, request.user, committee, **form.cleaned_data
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("committees:detail", pk=committee.pk)
     return render(
         request,
         "committees/form.html",
@@ -284,16 +281,15 @@ def edit_member(request, pk):
     committee = _committee(request.user, membership.committee_id, "edit")
     values = services.member_values(membership)
     form = MemberEditForm(request.POST or None, unit=committee.unit, initial=values, seen=values)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_member(request.user, membership, **form.cleaned_data, seen=form.seen())
-        except StaleEdit as stale:
-            form.show_stale(stale)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("committees:detail", pk=committee.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.saved_through(
+            services.update_member, request.user, membership, **form.cleaned_data
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("committees:detail", pk=committee.pk)
     return render(
         request,
         "committees/form.html",
@@ -314,18 +310,15 @@ def complete_decision(request, pk):
     committee = _committee(request.user, decision.committee_id, "edit")
     values = services.decision_values(decision)
     form = CompleteDecisionForm(request.POST or None, initial=values, seen=values)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complete_decision(
-                request.user, decision, **form.cleaned_data, seen=form.seen()
-            )
-        except StaleEdit as stale:
-            form.show_stale(stale)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("committees:detail", pk=committee.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.saved_through(
+            services.complete_decision, request.user, decision, **form.cleaned_data
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("committees:detail", pk=committee.pk)
     return render(
         request,
         "committees/form.html",

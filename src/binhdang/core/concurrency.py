@@ -218,9 +218,10 @@ class StaleCheckForm:
     """Mix into an edit form (before the form class): it carries the fingerprints of what the page
     showed, and shows a `StaleEdit` refusal with both values of each refused field.
 
-    Pass `seen=` the service's values of the record when the page is opened; give the service
-    `form.seen()` when saving; on `StaleEdit`, call `form.show_stale(error)` and render the form
-    again. Templates include "_stale_notice.html" inside the <form>."""
+    Pass `seen=` the service's values of the record when the page is opened; save with
+    `form.saved_through(service, ...)`, which gives the service `form.seen()` and shows a
+    `StaleEdit` or any other refusal on the form, to be rendered again. Templates include
+    "_stale_notice.html" inside the <form>."""
 
     def __init__(self, *args, seen: Mapping[str, Any] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,6 +250,21 @@ class StaleCheckForm:
     def stale_display(self, name: str, value: Any) -> str:
         """How a refused field's value is shown; override for a field that is not one input."""
         return display(value, self.fields.get(name))
+
+    def saved_through(self, write, *args, **kwargs) -> bool:
+        """Save through the service `write` (given `seen=` what the page showed); on a refusal
+        show it on the form (a stale page with both values of each field) and say False."""
+        from binhdang.core.forms import add_service_errors
+
+        try:
+            write(*args, **kwargs, seen=self.seen())
+        except StaleEdit as stale:
+            self.show_stale(stale)
+        except ValidationError as error:
+            add_service_errors(self, error)
+        else:
+            return True
+        return False
 
     def show_stale(self, error: StaleEdit) -> None:
         """Show a stale refusal: one notice on top, both values of each refused field."""

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
 from binhdang.core import uploads
-from binhdang.core.concurrency import StaleEdit
 from binhdang.core.dates import today
 from binhdang.core.forms import add_service_errors
 from binhdang.core.text import matching
@@ -253,16 +252,13 @@ def plan_edit(request, pk):
     plan = _plan_to_change(request.user, pk, "edit")
     values = services.plan_values(plan)
     form = PlanForm(request.POST or None, request.FILES or None, initial=values, seen=values)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_plan(request.user, plan, **form.cleaned_data, seen=form.seen())
-        except StaleEdit as stale:
-            form.show_stale(stale)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(plan)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.saved_through(services.update_plan, request.user, plan, **form.cleaned_data)
+    ):
+        messages.success(request, _("Saved."))
+        return redirect(plan)
     return render(
         request,
         "plans/plan_form.html",
@@ -283,16 +279,13 @@ def plan_approve(request, pk):
     plan = _plan_to_change(request.user, pk, "approve")
     values = services.plan_values(plan)
     form = ApproveForm(request.POST or None, request.FILES or None, initial=values, seen=values)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.approve_plan(request.user, plan, **form.cleaned_data, seen=form.seen())
-        except StaleEdit as stale:
-            form.show_stale(stale)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Plan approved."))
-            return redirect(plan)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.saved_through(services.approve_plan, request.user, plan, **form.cleaned_data)
+    ):
+        messages.success(request, _("Plan approved."))
+        return redirect(plan)
     current = (
         Plan.objects.filter(
             unit=plan.unit,
@@ -498,16 +491,13 @@ def task_edit(request, pk):
         initial=TaskForm.initial_for(task),
         seen=services.task_values(task),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_task(request.user, task, **form.service_data(), seen=form.seen())
-        except StaleEdit as stale:
-            form.show_stale(stale)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(task)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.saved_through(services.update_task, request.user, task, **form.service_data())
+    ):
+        messages.success(request, _("Saved."))
+        return redirect(task)
     return render(
         request,
         "plans/task_form.html",
@@ -538,16 +528,13 @@ def task_update(request, pk):
         can_cancel=rights["cancel"],
         seen=services.progress_values(task),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_update(request.user, task, **form.cleaned_data, seen=form.seen())
-        except StaleEdit as stale:
-            form.show_stale(stale)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Progress update recorded."))
-            return redirect(task)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.saved_through(services.add_update, request.user, task, **form.cleaned_data)
+    ):
+        messages.success(request, _("Progress update recorded."))
+        return redirect(task)
     return render(
         request,
         "plans/update_form.html",
@@ -704,18 +691,15 @@ def inspection_edit(request, pk):
         initial=InspectionForm.initial_for(inspection),
         seen=services.inspection_values(inspection),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_inspection(
-                request.user, inspection, **form.cleaned_data, seen=form.seen()
-            )
-        except StaleEdit as stale:
-            form.show_stale(stale)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(inspection)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.saved_through(
+            services.update_inspection, request.user, inspection, **form.cleaned_data
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return redirect(inspection)
     return render(
         request,
         "plans/inspection_form.html",
