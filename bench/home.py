@@ -25,13 +25,11 @@ catalogue's quotients) and the communes (1.1), so that the targets-at-risk forec
 import argparse
 import datetime
 import os
-import platform
 import random
 import statistics
 import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import _own_database
 import _results
@@ -309,29 +307,6 @@ def at_risk_cold(client: Client, url: str, repeat: int) -> dict:
     }
 
 
-def machine() -> str:
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    database = connection.vendor
-    with connection.cursor() as cursor:
-        if database == "postgresql":
-            cursor.execute("SHOW server_version")
-            database = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("select sqlite_version()")
-            database = f"SQLite {cursor.fetchone()[0]}"
-    return (
-        f"{cpu}, {os.cpu_count()} cores (shared with other work), Python "
-        f"{platform.python_version()}, Django {django.get_version()}, {database}"
-    )
-
-
 def main() -> None:
     # The test client's host; no setup_test_environment(), whose template instrumentation
     # would inflate the page times.
@@ -375,11 +350,12 @@ def main() -> None:
 
 
 def render(sizes: dict, built: float, rows) -> str:
+    machine = _results.machine()
     lines = [
         "<!-- home -->",
         '## Home page ("Việc cần làm", issue 13)',
         "",
-        f"`bench/home.py`, {datetime.date.today():%Y-%m-%d}, {machine()}, load average "
+        f"`bench/home.py`, {datetime.date.today():%Y-%m-%d}, {machine}, load average "
         f"{os.getloadavg()[0]:.1f}. The real map ({sizes['provinces']} provinces, "
         f"{sizes['communes']:,} communes); {sizes['submissions']:,} submissions (the nation's "
         f"round to provinces and ministries, each province's to its communes), "

@@ -26,7 +26,6 @@ import csv
 import datetime
 import io
 import os
-import platform
 import random
 import re
 import shutil
@@ -504,30 +503,6 @@ def one_by_one_save(actor, content: bytes) -> float:
 # ---------------------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    database = connection.vendor
-    with connection.cursor() as cursor:
-        if database == "postgresql":
-            cursor.execute("SHOW server_version")
-            database = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("select sqlite_version()")
-            database = f"SQLite {cursor.fetchone()[0]}"
-    return (
-        f"{cpu}, {os.cpu_count()} cores (shared with other work), Python "
-        f"{platform.python_version()}, Django {django.get_version()}, {database}, "
-        f"DuckDB {duckdb.__version__}"
-    )
-
-
 def same_figures(ours: list, theirs: dict) -> bool:
     return all(theirs[row.indicator.pk] == row.figure for row in ours)
 
@@ -718,11 +693,12 @@ def render(run: SimpleNamespace) -> str:
     total, setup_s, upload_runs = run.total, run.setup_s, run.upload_runs
     page_ms, page_q, page_old_ms = run.page_ms, run.page_q, run.page_old_ms
     kinds = ", ".join(f"{kind} {count:,}" for kind, count in sorted(data["by_kind"].items()))
+    machine = _results.machine(f"DuckDB {duckdb.__version__}")
     lines = [
         "<!-- indicators -->",
         "## Indicators: live roll-up, dashboard, Excel upload",
         "",
-        f"Run of `bench/indicators_rollup.py` on {datetime.date.today():%Y-%m-%d}: {machine()}.",
+        f"Run of `bench/indicators_rollup.py` on {datetime.date.today():%Y-%m-%d}: {machine}.",
         "",
         f"Dataset: the real map ({OrgUnit.objects.count():,} units with the pre-2025 ones and "
         f"{data['departments']} synthetic departments), {data['indicators']} indicators (the "
