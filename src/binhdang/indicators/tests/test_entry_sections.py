@@ -171,3 +171,17 @@ def test_the_whole_form_save_marks_every_section_saved(client, officer, url, cat
     tab.data[key(catalogue["2.1"], "denominator")] = "2"
     assert client.post(url, tab.data).status_code == 302
     assert _saved_marker(client.get(url).content.decode()) == "*"
+
+
+def test_the_draft_key_is_written_without_grouping_whatever_the_keys(client, tree, catalogue):
+    """Keys of 1,000 and more are not written "4.321" (the Vietnamese grouping) in the key the
+    browser keeps typed values under: one user's key must not depend on the language."""
+    from binhdang.accounts.models import Role, User
+
+    user = User.objects.create(
+        pk=4321, username="xa.nhaplieu.4321", unit=tree["commune"], role=Role.DATA_OFFICER
+    )
+    client.force_login(user)
+    url = reverse("indicators:enter", args=[tree["commune"].pk]) + "?year=2025"
+    page = client.get(url).content.decode()
+    assert f'data-draft-key="binhdang:entry:4321:{tree["commune"].pk}:2025"' in page
