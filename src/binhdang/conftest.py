@@ -137,8 +137,10 @@ def live_map(transactional_db):
 
 
 def log_in(page, username: str, password: str = "pw-binhdang-2026") -> None:
-    """Log in through the login form."""
+    """Log in through the login form, and wait for the page it leads to (a test that opens
+    another address at once would otherwise cut the sign-in short, session cookie unset)."""
     page.goto("/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng nhập").click()

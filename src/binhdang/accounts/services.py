@@ -340,7 +340,7 @@ def create_token(
         raise ValidationError({"scope": _("Choose read only or read and write.")})
     expires_at = None
     if expires_on is not None:
-        if expires_on <= timezone.localdate():
+        if expires_on <= dates.today():
             raise ValidationError({"expires_on": _("The expiry date must be in the future.")})
         expires_at = datetime.datetime.combine(
             expires_on, datetime.time.min, tzinfo=timezone.get_current_timezone()
