@@ -25,7 +25,9 @@ def test_a_task_picks_its_units_by_typing_without_diacritics(page, province_admi
     page.locator("#id_deadline").fill("30/06/2027")
 
     page.locator(".ts-wrapper:has(#id_lead_unit-ts-control) .ts-control").click()
-    page.keyboard.type(lead.search_name.split(" ", 1)[1])  # "cam thanh" for "Cẩm Thành"
+    # Typed into the search box itself: a keystroke sent before the box has the focus is lost.
+    lead_search = page.locator("#id_lead_unit-ts-control")
+    lead_search.press_sequentially(lead.search_name.split(" ", 1)[1])  # "cam thanh": "Cẩm Thành"
     lead_options = page.locator("#id_lead_unit-ts-dropdown .option")
     expect(lead_options).to_have_count(1)  # nothing else matches the typed words
     lead_options.first.click()
@@ -33,10 +35,10 @@ def test_a_task_picks_its_units_by_typing_without_diacritics(page, province_admi
     control = page.locator("#id_collaborating_units-ts-control")
     dropdown = page.locator("#id_collaborating_units-ts-dropdown")
     control.click()
-    page.keyboard.type("khong co xa nao ten nay")
+    control.press_sequentially("khong co xa nao ten nay")
     expect(dropdown).to_contain_text("Không có kết quả phù hợp")
     control.fill("")
-    page.keyboard.type(partner.search_name.split(" ", 1)[1])
+    control.press_sequentially(partner.search_name.split(" ", 1)[1])
     dropdown.locator(".option", has_text=partner.name).first.click()
     page.keyboard.press("Escape")
 
