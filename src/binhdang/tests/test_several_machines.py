@@ -99,6 +99,16 @@ def _proxy_conf(tmp: Path, app_ports: list[int], http_port: int, https_port: int
     return main
 
 
+def _redis_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
+    except OSError:
+        if os.environ.get("BINHDANG_REQUIRE_REDIS") == "1":
+            raise
+        return False
+    return True
+
+
 @pytest.fixture
 def postgres_database():
     try:
@@ -136,6 +146,10 @@ def test_two_app_hosts_a_worker_and_the_proxy(postgres_database, tmp_path):
         PROXY_COUNT="1",
         DJANGO_SETTINGS_MODULE="binhdang.settings",
     )
+    # The hosts share one cache where a Redis server is at hand (CI); CACHE_URL is optional.
+    shared_cache = _redis_reachable()
+    if shared_cache:
+        env["CACHE_URL"] = "redis://127.0.0.1:6379/14"
     binhdang = [sys.executable, "-m", "binhdang"]
 
     def host(name: str) -> dict:
@@ -212,6 +226,7 @@ def test_two_app_hosts_a_worker_and_the_proxy(postgres_database, tmp_path):
         health = json.loads(_get(f"{base}/healthz")[2])
         assert health["database"] == "ok" and health["queue"]["backend"] == "database"
         assert health["queue"]["waiting"] == 1
+        assert health.get("cache") == ("ok" if shared_cache else None)
         worker = subprocess.Popen(
             [*binhdang, "manage", "db_worker", "--no-reload", "--no-startup-delay"],
             env=host("worker"), stdout=logs["worker"], stderr=subprocess.STDOUT,
