@@ -100,7 +100,8 @@ TOPICS = [
 _EQUALITY = re.compile(r"\bbinh dang gioi\b")
 
 _EVENT = re.compile(
-    r"\b(?:to chuc|dien ra|khai mac|be mac|tham du|chu tri|trien khai|ra quan|lam viec)\b"
+    r"\b(?:to chuc|dien ra|khai mac|be mac|tham du|chu tri|trien khai|ra quan|lam viec"
+    r"|du(?= (?:hoi|le|buoi|lop|cuoc|phien|toa)))\b"
 )
 _ONLINE = re.compile(r"\b(?:truc tuyen|diem cau|online)\b")
 _PLACE = re.compile(
@@ -150,6 +151,16 @@ _ROLE = re.compile(
 )
 _HONORIFIC = re.compile(r"\b(?:ông|bà|đồng chí|đ/c)\s+(?=[A-ZĐ]|\w)", re.IGNORECASE)
 
+# The most common Vietnamese family names: a run of three to five capitalised words starting with
+# one of them is a person's name ("Thứ trưởng Nguyễn Thị Hà"), unless a place word precedes it
+# ("Thành phố Hồ Chí Minh").
+_SURNAMES_WORDS = (
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Lương Trương Mai "
+    "Đào Cao Lâm Hà Tạ Tô Vương Quách Lưu Chu Đoàn Trịnh Thái Kiều Triệu Đàm Tăng Nông Lò Hứa "
+    "Lại Phùng Thân Từ Tống Diệp Đồng Mạc Doãn Giang Hàn Kim Lục Nghiêm Quan Vi"
+)
+SURNAMES = frozenset(_SURNAMES_WORDS.split())
+_PLACE_WORD = re.compile(r"(?:tỉnh|phố|huyện|xã|quận|phường|trấn|thị xã)\s+$", re.IGNORECASE)
 _SUMMARY = re.compile(r"(?<![\d/.,])(\d{1,3})\s*/\s*(\d{1,3})\s+chi tieu\b")
 _PERCENT = re.compile(r"(\d{1,3}(?:,\d+)?)\s*%")
 _WOMEN_LEADERS = re.compile(
@@ -202,14 +213,17 @@ def women_leaders_indicator() -> str:
 
 
 def person_names(text: str) -> list[str]:
-    """People's names in a clause by underthesea's named-entity model (bundled, offline)."""
+    """People's names in a clause by underthesea's bundled tagger (offline): its person
+    entities, and proper nouns that start with a family name (the entity model often calls
+    "Thứ trưởng Nguyễn Thị Hà" a place)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from underthesea import ner
 
     names, current = [], []
-    for word, _tag, _chunk, entity in ner(text):
-        if entity == "B-PER" or (entity == "I-PER" and current):
-            if entity == "B-PER" and current:
+    for word, tag, _chunk, entity in ner(text):
+        proper = tag == "Np" and word.split()[0] in SURNAMES and len(word.split()) >= 2
+        if entity in ("B-PER", "I-PER") or proper:
+            if (entity == "B-PER" or proper) and current:
                 names.append(" ".join(current))
                 current = []
             current.append(word)
@@ -492,6 +506,7 @@ class _Reader:
             after = original[name_at[1] :] if name else ""
             raw = after if after.strip(" ,") else before
             raw = re.split(r"[:;]|,\s*(?=[a-zđ])|\b(?:gồm|trong đó|theo đó)\b", raw)[-1]
+            raw = re.sub(r"^[\s,]*(?:theo|căn cứ)\b[^,]*,", "", raw, flags=re.I)
             raw = re.sub(r"^[\s,]*(?:(?:đồng chí|ông|bà|đại diện)\s+)?", "", raw, flags=re.I)
             raw = raw.rstrip(" ,")
             position = _capitalised(raw)
@@ -669,6 +684,8 @@ def _place(s: Sentence, low: str) -> tuple[str, tuple[int, int] | None]:
 
 
 def _title(text: str, low: str, start: int) -> str:
+    measure = re.search(r"\b(?:lop|khoa|buoi|cuoc|phien|le|chuong trinh|dot)\s+$", low[:start])
+    start = measure.start() if measure else start
     rest = low[start:]
     quote = re.match(r"[^“\"]{0,60}[“\"]([^”\"]+)[”\"]", text[start:])
     if quote:
@@ -704,6 +721,14 @@ def _name(clause: str) -> tuple[str, tuple[int, int]]:
         if len(words) >= 2:
             end = match.end() + words[-1].end()
             return clause[match.end() : end], (match.start(), end)
+    for run in re.finditer(r"(?:\b[A-ZĐÀ-Ỹ]\w*(?:\s+|$)){3,5}", clause):
+        words = run.group().split()
+        if (
+            words[0] in SURNAMES
+            and all(w[0].isupper() for w in words)
+            and not _PLACE_WORD.search(clause[: run.start()])
+        ):
+            return " ".join(words), (run.start(), run.start() + len(run.group().rstrip()))
     for name in person_names(clause):
         at = clause.find(name)
         if at >= 0:

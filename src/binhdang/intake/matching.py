@@ -87,6 +87,14 @@ LEVEL_WORDS = {
 # Words that start an organisation's name: a capitalised name after them that the tree does not
 # hold is still reported, unmatched, so that the officer sees it.
 HEADS = {"bo", "so", "vu", "cuc", "ban", "hoi", "phong", "vien", "uy", "lien", "trung", "cong"}
+# Lower-case words that end an organisation's name: verbs and prepositions that follow one.
+_NOT_IN_NAMES_WORDS = (
+    "chủ tổ phối là làm tham đã sẽ đang cùng ký tại có được với từ để cho về trong ngày năm diễn "
+    "khai tiếp báo thực triển hướng xây ra đánh nhận gửi giao đạt và"
+)
+NOT_IN_NAMES = frozenset(_NOT_IN_NAMES_WORDS.split())
+# The same typed without diacritics, but for "dang" (đang "is doing", or đẳng in "Bình đẳng").
+NOT_IN_NAMES_FOLDED = frozenset(fold(word) for word in NOT_IN_NAMES) - {"dang"}
 TERRITORIAL = {Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.CENTRAL}
 DEPARTMENTS = {Kind.PROVINCIAL_DEPARTMENT, Kind.CENTRAL_DEPARTMENT}
 
@@ -98,6 +106,7 @@ class _Token:
     end: int
     capital: bool
     expanded: bool = False  # one of the words an abbreviation stands for
+    raw: str = ""  # as written, lower-case
 
 
 @dataclass(frozen=True)
@@ -196,7 +205,13 @@ def _tokens(text: str) -> list[_Token]:
     """Folded words with their offsets, abbreviations expanded (each expanded word keeps the
     offsets of the abbreviation it came from)."""
     plain = [
-        _Token(m.group(), m.start(), m.end(), text[m.start()].isupper())
+        _Token(
+            m.group(),
+            m.start(),
+            m.end(),
+            text[m.start()].isupper(),
+            raw=text[m.start() : m.end()].lower(),
+        )
         for m in re.finditer(r"\w+", folded(text))
     ]
     longest = max(len(key) for key in ABBREVIATIONS)
@@ -318,7 +333,7 @@ class Matcher:
 
     def _unknown(self, tokens, i, text) -> int:
         """How many words an organisation's name the tree does not hold runs on for: capitalised
-        words, each followed by at most two lower-case words ("Vụ Bình đẳng giới"), joined
+        words, each followed by at most three lower-case words ("Vụ Tổ chức cán bộ"), joined
         by "và", "-", "&" or ","."""
         j, lower_run, after_level = i + 1, 0, False
         while j < len(tokens):
@@ -337,7 +352,14 @@ class Matcher:
                 continue
             elif token.word == "va" and not after_level:
                 pass
-            elif lower_run < 2 and not gap and not previous.expanded and not after_level:
+            elif (
+                lower_run < 3
+                and not gap
+                and not previous.expanded
+                and not after_level
+                and token.raw not in NOT_IN_NAMES
+                and not (token.raw == token.word and token.word in NOT_IN_NAMES_FOLDED)
+            ):
                 lower_run += 1
             else:
                 break
