@@ -73,7 +73,7 @@ KINDS = [
         r"hop(?! tac| le| nhat| dong| phap| ly| thuc)",
     ),
     (Kind.OTHER, r"doan (?:cong tac|kiem tra|giam sat)|kiem tra|giam sat"),
-    (Kind.CAMPAIGN, r"(?<!thong tin va )truyen thong|chien dich"),
+    (Kind.CAMPAIGN, r"(?<!thong tin va )truyen thong|chien dich|tuyen truyen"),
 ]
 _KIND = re.compile("|".join(rf"\b(?P<k{i}>{p})\b" for i, (_k, p) in enumerate(KINDS)))
 
@@ -113,7 +113,7 @@ _PEOPLE = (
 )
 _PARTICIPANTS = re.compile(
     r"(?<![\d/.,])(?:(hon|tren|gan|khoang|co|voi|gom)\s+)?(\d{1,3}(?:\.\d{3})*|\d+)\s+"
-    rf"(?:{_PEOPLE})\b"
+    rf"(?:luot\s+)?(?:{_PEOPLE})\b"
 )
 _AT_LEAST = {"hon", "tren", "it nhat", "tren tong so"}
 
@@ -289,6 +289,7 @@ class _Reader:
         if year := patterns.year_written(low):
             return year, 0.0
         if self.year_seen and "\n" not in self.text[self.year_seen[1] : s.start]:
+            notes.append(_("The year is the one an earlier sentence names."))
             return self.year_seen[0], 0.05
         if self.published:
             notes.append(_("The year is not written: it was taken from the publication date."))
@@ -656,7 +657,7 @@ def _government_level(home: OrgUnit) -> int | None:
 
 def _kind_in(low: str) -> tuple[str, int] | None:
     """(kind, where its word starts) of the first activity word; a "hội nghị" directly
-    followed by another kind's word ("Hội nghị tập huấn") is of that kind."""
+    followed by "tập huấn" is a training."""
     match = _KIND.search(low)
     if not match:
         return None
@@ -664,8 +665,8 @@ def _kind_in(low: str) -> tuple[str, int] | None:
     kind = KINDS[index][0]
     if kind == Kind.CONFERENCE:
         following = _KIND.match(low, match.end() + 1)
-        if following and KINDS[int(following.lastgroup[1:])][0] != Kind.MEETING:
-            kind = KINDS[int(following.lastgroup[1:])][0]
+        if following and KINDS[int(following.lastgroup[1:])][0] == Kind.TRAINING:
+            kind = Kind.TRAINING
     return kind, match.start()
 
 

@@ -274,6 +274,11 @@ class Matcher:
         self.home_line = (
             [int(pk) for pk in home_unit.path.strip("/").split("/")] if home_unit else []
         )
+        # Names along the officer's line: of Quảng Ngãi's two predecessors, "UBND tỉnh" in a
+        # 2023 report is more likely the one named "Tỉnh Quảng Ngãi".
+        self.home_names = {
+            self.tree.units[pk].name for pk in self.home_line if pk in self.tree.units
+        }
 
     # Reading -------------------------------------------------------------------------------
 
@@ -426,6 +431,7 @@ class Matcher:
                 u.pk != chosen,
                 not (self.on and u.covers(self.on)),
                 not self._near(u),
+                u.name not in self.home_names,
                 u.valid_to is not None,
                 u.level,
             ),

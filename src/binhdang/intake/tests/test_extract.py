@@ -281,6 +281,14 @@ ROLES = [
         Role.MEMBER,
     ),
     ("Chuyên viên Phòng Tổ chức là Thư ký.", "", "Chuyên viên Phòng Tổ chức", Role.SECRETARY),
+    # Names without "ông/bà" and without a common family name: underthesea's tagger finds them.
+    ("Thứ trưởng Khuất Minh Tuấn làm Trưởng ban.", "Khuất Minh Tuấn", "Thứ trưởng", Role.HEAD),
+    (
+        "Chủ tịch Hội LHPN Ksor H Bơ Khăp là Ủy viên.",
+        "Ksor H Bơ Khăp",
+        "Chủ tịch Hội LHPN",
+        Role.MEMBER,
+    ),
 ]
 
 
