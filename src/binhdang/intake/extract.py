@@ -169,11 +169,11 @@ _WOMEN_LEADERS = re.compile(
 )
 _FIGURE = re.compile(
     r"(?<![\d/.,])(\d{1,4})\s*/\s*(\d{1,4})\s+([^\d;]{0,90}?)"
-    r"(?:cap (tinh|huyen|xa)|(so, ban, nganh|so, nganh|co quan chuyen mon))"
+    r"(?:\b(?:cap )?(tinh|huyen|xa)\b|(so, ban, nganh|so, nganh|co quan chuyen mon))"
 )
 LEVELS = {"tinh": "province", "huyen": "district", "xa": "commune"}
 
-_LEADS = re.compile(r"\b(?:chu tri|giao)\b")
+_LEADS = re.compile(r"\b(?:chu tri|giao|co trach nhiem|phu trach)\b")
 # Verbs a task's work starts with, after "chủ trì, phối hợp với các sở, ngành".
 _ACTION = re.compile(
     r"\b(?:xay dung|to chuc|trien khai|huong dan|tham muu|ra soat|thuc hien|bao cao|kiem tra"
@@ -259,7 +259,9 @@ class _Reader:
         low = folded(s.text)
         units = [u for u in self.units if s.start <= u.start < s.end]
         found = self._decision(s, low, units)
-        found |= self._members(s, low, units)
+        # A member's post may be told in an activity's sentence ("do ông X, là Trưởng ban, chủ
+        # trì"): members do not stop the activity from being read.
+        self._members(s, low, units)
         found |= self._summary(s, low)
         found |= self._figures(s, low)
         tasks = self._tasks(s, low, units)
@@ -328,9 +330,17 @@ class _Reader:
             if self.last_activity and (participants or online):
                 self._enrich(self.last_activity, participants, online)
             return
-        if not spans and self.last_activity and self.last_activity.fields["kind"] == kind:
-            # "Hội nghị diễn ra trong 2 ngày": the same activity told again.
-            self._enrich(self.last_activity, participants, online)
+        told = [
+            p
+            for p in self.proposals
+            if p.kind == "activity"
+            and p.fields["kind"] == kind
+            and (p.fields["start"] == spans[0].first if spans else p is self.last_activity)
+        ]
+        if told:
+            # "Hội nghị diễn ra trong 2 ngày", "Lớp tập huấn ngày 21/5 …": the same activity
+            # told again adds to it.
+            self._enrich(told[-1], participants, online)
             return
         notes: list[str] = []
         confidence = 0.75
@@ -467,7 +477,7 @@ class _Reader:
 
     def _issuer(self, s: Sentence, match: re.Match, units, clause: str) -> UnitMention | None:
         """Who signed: the unit after "của", else the agency the number's suffix names
-        ("/QĐ-BTNMT"), else for "/QĐ-UBND" the officer's own government."""
+        ("/QĐ-BTNMT"), else for "/QĐ-UBND" or "/QĐ-CT" the officer's own government."""
         by = re.search(r"\bcua\s+", clause)
         if by:
             at = s.start + match.end() + by.end()
@@ -478,14 +488,13 @@ class _Reader:
             return None
         suffix_start = s.start + match.start(1) + match.group(1).index("qd-") + 3
         suffix = self.text[suffix_start : s.start + match.end(1)]
-        code = re.sub(r"[^A-Z0-9]", "", fold_upper(suffix))
-        tree = self.matcher.tree
-        keys = [
-            pk
-            for pk, unit in tree.units.items()
-            if unit.level == Level.CENTRAL and unit.code in (code, f"B{code}")
-        ]
-        if not keys and code.startswith("UBND"):
+        # "QĐ-BNN-TCCB": the agency is the first part, the rest its signing department.
+        code = re.sub(r"[^A-Z0-9]", "", fold_upper(suffix.split("-")[0]))
+        central = [u for u in self.matcher.tree.units.values() if u.level == Level.CENTRAL]
+        keys = [u.pk for u in central if u.code in (code, f"B{code}")]
+        if not keys and code.startswith("B") and len(code) >= 3:
+            keys = [u.pk for u in central if u.code.startswith(code)]
+        if not keys and code in ("UBND", "CT"):
             keys = self.matcher.home_at(None if self.home is None else _government_level(self.home))
         if not keys and not code:
             return None
@@ -541,7 +550,7 @@ class _Reader:
 
     def _summary(self, s: Sentence, low: str) -> bool:
         match = _SUMMARY.search(low)
-        if not match or not re.search(r"\bdat\b", low[match.end() :]):
+        if not match or not re.search(r"\bdat\b", low):
             return False
         met, total = int(match.group(1)), int(match.group(2))
         if total == 0 or met > total:

@@ -505,3 +505,74 @@ def test_every_proposal_points_at_its_sentence_and_is_fast_once_warm():
         assert document.text[mention.start : mention.end] == mention.text
         assert mention.chosen is None or mention.chosen in mention.candidates
     assert elapsed < 1.0
+
+
+# Other turns of phrase and bad input --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_other_turns_of_phrase():
+    text = (
+        "Năm 2024, tỉnh đạt 16/19 chỉ tiêu, chiếm 84,2%. Toàn tỉnh có 10/13 huyện, 150/173 xã có "
+        "lãnh đạo chủ chốt là nữ. Sở Y tế có trách nhiệm tổng hợp báo cáo, hoàn thành trong quý "
+        "IV/2024."
+    )
+    reading = read(Doc(text, D(2024, 3, 1)))
+    (summary,) = of_kind(reading, "summary")
+    assert (summary.fields["met"], summary.fields["total"]) == (16, 19)
+    figures = of_kind(reading, "figure")
+    assert [(f.fields["level"], f.fields["numerator"]) for f in figures] == [
+        ("district", 10),
+        ("commune", 150),
+    ]
+    (task,) = of_kind(reading, "task")
+    assert (task.fields["lead"].text, task.fields["deadline"]) == ("Sở Y tế", D(2024, 12, 31))
+
+
+@pytest.mark.django_db
+def test_an_agency_signing_through_one_of_its_departments():
+    text = "Quyết định số 12/QĐ-BNN-TCCB ngày 02/01/2019 về việc kiện toàn Ban VSTBPN của Bộ."
+    (decision,) = of_kind(read(Doc(text, D(2019, 1, 5))), "decision")
+    assert decision.fields["number"] == "12/QĐ-BNN-TCCB"
+    assert decision.fields["issuer"].chosen == unit("BNNPTNT")  # the ministry of 2019
+
+
+@pytest.mark.django_db
+def test_the_same_activity_told_twice_is_one_proposal_and_a_member_does_not_hide_it():
+    text = (
+        "Sáng 21/5/2023, Sở Tư pháp tổ chức lớp tập huấn về Luật Bình đẳng giới, do ông Nguyễn "
+        "Văn An, là Trưởng ban VSTBPN tỉnh chủ trì. Lớp tập huấn ngày 21/5/2023 có 90 học viên."
+    )
+    reading = read(Doc(text, D(2023, 5, 22)))
+    (activity,) = of_kind(reading, "activity")
+    assert activity.fields["participants"] == 90
+    assert [m.fields["name"] for m in of_kind(reading, "member")] == ["Nguyễn Văn An"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\n  ", "\x00\x01\ufffd" * 50, "1/1/1/1/1 ////// ---- 31/31/3131", "Bộ Sở UBND tỉnh"],
+)
+def test_odd_text_gives_no_proposal_and_no_error(text):
+    assert read(Doc(text, D(2024, 1, 1))).proposals == []
+
+
+@pytest.mark.django_db
+def test_a_long_text_is_read_in_reasonable_time():
+    document = Doc((report("review") + "\n\n") * 40, D(2025, 1, 16))  # about 40 pages
+    read(Doc(report("review"), D(2025, 1, 16)))
+    began = time.perf_counter()
+    reading = read(document)
+    assert time.perf_counter() - began < 10
+    assert len(of_kind(reading, "summary")) == 40
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789/-.,: ngàyừSáhiu\nđếtgb"), max_size=80))
+def test_dates_and_sentences_never_fail_on_any_text(text):
+    for span in patterns.find_dates(text, D(2024, 6, 1)):
+        assert 0 <= span.start < span.end <= len(text)
+        assert span.first <= span.last
+    for sentence in patterns.sentences(text):
+        assert text[sentence.start : sentence.end] == sentence.text
