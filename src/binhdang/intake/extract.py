@@ -334,12 +334,15 @@ class _Reader:
             p
             for p in self.proposals
             if p.kind == "activity"
+            and spans
             and p.fields["kind"] == kind
-            and (p.fields["start"] == spans[0].first if spans else p is self.last_activity)
+            and p.fields["start"] == spans[0].first
         ]
+        if not spans and self.last_activity:
+            told = [self.last_activity]
         if told:
-            # "Hội nghị diễn ra trong 2 ngày", "Lớp tập huấn ngày 21/5 …": the same activity
-            # told again adds to it.
+            # "Hội nghị được kết nối tới 96 điểm cầu", "Lớp tập huấn ngày 21/5 …": the same
+            # activity told again adds to it; an undated one is taken as the one just told.
             self._enrich(told[-1], participants, online)
             return
         notes: list[str] = []
@@ -364,6 +367,9 @@ class _Reader:
             if not (place_span and place_span[0] <= u.start - s.start < place_span[1])
         ]
         organiser = None
+        if verb is None and others:
+            # "Đoàn công tác của Ban VSTBPN Bộ Y tế … đã kiểm tra": the first unit named.
+            organiser = others[0]
         if verb:
             before = [u for u in others if u.start - s.start < verb.start()]
             after_by = re.search(r"\bdo\s+$", low[: verb.start()])
@@ -440,11 +446,12 @@ class _Reader:
                 continue
             number = s.text[match.start(1) : match.end(1)].strip() if match.group(1) else ""
             notes: list[str] = []
-            dates = [
-                span
-                for span in patterns.find_dates(s.text, self.published)
-                if match.end() <= span.start <= match.end() + 8
-            ]
+            spans = patterns.find_dates(s.text, self.published)
+            dates = [span for span in spans if match.end() <= span.start <= match.end() + 8]
+            signed = re.search(r"\b(?:ky|ban hanh)\s+(?:ban hanh\s+)?$", low[: match.start()])
+            if not dates and signed:
+                # "Ngày 15/6/2021, Chủ tịch UBND tỉnh ký Quyết định số …": the signing day.
+                dates = [span for span in spans if span.end <= match.start()][-1:]
             subject_match = _SUBJECT.search(clause)
             subject_start = match.end() + (subject_match.end() if subject_match else 0)
             subject = _capitalised(s.text[subject_start : match.end() + len(clause)])
@@ -484,6 +491,13 @@ class _Reader:
             after = [u for u in units if at <= u.start <= at + 40]
             if after:
                 return after[0]
+        low = folded(s.text)
+        signed = re.search(r"\b(?:ky|ban hanh)\s+(?:ban hanh\s+)?$", low[: match.start()])
+        if signed:
+            # "Chủ tịch UBND tỉnh Quảng Ngãi ký Quyết định …": the unit just before the verb.
+            before = [u for u in units if signed.start() - 40 <= u.end - s.start <= signed.start()]
+            if before:
+                return before[-1]
         if not match.group(1):
             return None
         suffix_start = s.start + match.start(1) + match.group(1).index("qd-") + 3
@@ -673,8 +687,10 @@ def _kind_in(low: str) -> tuple[str, int] | None:
     index = int(match.lastgroup[1:])
     kind = KINDS[index][0]
     if kind == Kind.CONFERENCE:
-        following = _KIND.match(low, match.end() + 1)
-        if following and KINDS[int(following.lastgroup[1:])][0] == Kind.TRAINING:
+        following = re.match(
+            r"\s+(?:truc tuyen\s+|truc tiep\s+)?(?:tap huan|boi duong)\b", low[match.end() :]
+        )
+        if following:
             kind = Kind.TRAINING
     return kind, match.start()
 
@@ -702,8 +718,8 @@ def _title(text: str, low: str, start: int) -> str:
         end = quote.end()
     else:
         stop = re.search(
-            r",(?!\s*chong\b)|[;:(]|\.(?:\s|$)|\s(?:tai|vao|nham|voi su|co su|duoi su|do)\s"
-            r"|\s-\s|$",
+            r",(?!\s*(?:chong|ung pho)\b)|[;:(]|\.(?:\s|$)"
+            r"|\s(?:tai|vao|nham|voi su|co su|duoi su|do)\s|\s-\s|$",
             rest,
         )
         end = stop.start() if stop else len(rest)

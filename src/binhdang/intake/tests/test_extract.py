@@ -576,3 +576,25 @@ def test_dates_and_sentences_never_fail_on_any_text(text):
         assert span.first <= span.last
     for sentence in patterns.sentences(text):
         assert text[sentence.start : sentence.end] == sentence.text
+
+
+@pytest.mark.django_db
+def test_a_decision_signed_earlier_in_the_sentence():
+    text = (
+        "Ngày 15/6/2021, Chủ tịch UBND tỉnh Quảng Ngãi ký Quyết định số 876/QĐ-UBND về việc "
+        "kiện toàn Ban Vì sự tiến bộ của phụ nữ tỉnh."
+    )
+    (decision,) = of_kind(read(Doc(text, D(2021, 6, 16))), "decision")
+    assert decision.fields["date"] == D(2021, 6, 15)
+    assert decision.fields["issuer"].chosen == unit("LP51")
+
+
+@pytest.mark.django_db
+def test_an_undated_sentence_after_an_activity_adds_to_it():
+    text = (
+        "Chiều 5-10-2025, Sở Nội vụ tổ chức hội nghị trực tuyến tập huấn nghiệp vụ cho cán bộ "
+        "cấp xã. Hội nghị được kết nối tới 96 điểm cầu với hơn 400 người tham dự."
+    )
+    (activity,) = of_kind(read(Doc(text, D(2025, 10, 6))), "activity")
+    assert activity.fields["kind"] == Kind.TRAINING
+    assert (activity.fields["online"], activity.fields["participants"]) == (True, 400)
