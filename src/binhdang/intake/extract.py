@@ -119,7 +119,7 @@ _AT_LEAST = {"hon", "tren", "it nhat", "tren tong so"}
 
 # "trên 20 lớp tập huấn", "12 đoàn công tác", "hơn 10 hội thảo, tập huấn".
 _COUNTED = re.compile(
-    r"(?<![\d/.,])(?:(hon|tren|gan|khoang|it nhat|tong cong|tong so)\s+)?"
+    r"(?<![\d/.,])(?<!nam )(?:(hon|tren|gan|khoang|it nhat|tong cong|tong so)\s+)?"
     r"(\d{1,3}(?:\.\d{3})*|\d+)\s+"
     r"((?:lop|cuoc|buoi|dot|phien|khoa|chuong trinh|hoat dong|su kien)?\s*"
     r"(?:tap huan|boi duong|hoi nghi|hoi thao|toa dam|doi thoai|hop|kiem tra|giam sat"
@@ -290,6 +290,10 @@ class _Reader:
         sentence of the same paragraph ("Năm 2024, … . Toàn tỉnh có …"), else publication's."""
         if year := patterns.year_written(low):
             return year, 0.0
+        if self.published and re.search(r"\bnam (?:vua )?qua\b", low):
+            # "Trong năm qua": in a review published in the first half, the year before.
+            notes.append(_("The year is not written: it was taken from the publication date."))
+            return self.published.year - (self.published.month <= 6), 0.1
         if self.year_seen and "\n" not in self.text[self.year_seen[1] : s.start]:
             notes.append(_("The year is the one an earlier sentence names."))
             return self.year_seen[0], 0.05

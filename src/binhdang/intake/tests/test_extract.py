@@ -58,6 +58,8 @@ DATES = [
     ("từ ngày 28/12 đến ngày 3/1/2021", None, D(2020, 12, 28), D(2021, 1, 3), False),
     ("từ 28/12/2020 - 03/01/2021", None, D(2020, 12, 28), D(2021, 1, 3), False),
     ("ngày 21 và 22/5/2023", None, D(2023, 5, 21), D(2023, 5, 22), False),
+    ("ngày 21, 22/5/2023", None, D(2023, 5, 21), D(2023, 5, 22), False),
+    ("Sáng nay (12/3), Sở họp.", D(2023, 3, 12), D(2023, 3, 12), D(2023, 3, 12), True),
     ("ngày 20 tháng 10 năm 2021", None, D(2021, 10, 20), D(2021, 10, 20), False),
     ("ngày 29/2/2024", None, D(2024, 2, 29), D(2024, 2, 29), False),
     ("Sáng 15.3.2023", None, D(2023, 3, 15), D(2023, 3, 15), False),
@@ -203,13 +205,15 @@ COUNTED = [
     ("Trong năm, Ban đã cử 12 đoàn công tác đến các huyện.", Kind.OTHER, 12, False, 2024),
     ("Năm 2021, các sở tổ chức hơn 10 hội thảo, tập huấn.", Kind.WORKSHOP, 10, True, 2021),
     ("Năm 2023, các xã tổ chức 1.200 buổi truyền thông.", Kind.CAMPAIGN, 1200, False, 2023),
+    ("Trong năm qua, tỉnh tổ chức 8 cuộc tọa đàm.", Kind.TALK, 8, False, 2023),  # in January 2024
 ]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("text", "kind", "count", "at_least", "year"), COUNTED)
 def test_counted_statements(text, kind, count, at_least, year):
-    reading = read(Doc(text, D(2024, 12, 20)))
+    published = D(2024, 1, 20) if "năm qua" in text else D(2024, 12, 20)
+    reading = read(Doc(text, published))
     (counted,) = of_kind(reading, "counted")
     assert counted.fields == {"kind": kind, "count": count, "at_least": at_least, "year": year}
     assert of_kind(reading, "activity") == []
