@@ -161,7 +161,7 @@ _SURNAMES_WORDS = (
 )
 SURNAMES = frozenset(_SURNAMES_WORDS.split())
 _PLACE_WORD = re.compile(r"(?:tỉnh|phố|huyện|xã|quận|phường|trấn|thị xã)\s+$", re.IGNORECASE)
-_SUMMARY = re.compile(r"(?<![\d/.,])(\d{1,3})\s*/\s*(\d{1,3})\s+chi tieu\b")
+_SUMMARY = re.compile(r"(?<![\d/.,])(\d{1,3})\s*/\s*(\d{1,3})\s+(?:muc tieu,?\s*)?chi tieu\b")
 _PERCENT = re.compile(r"(\d{1,3}(?:,\d+)?)\s*%")
 _WOMEN_LEADERS = re.compile(
     r"lanh dao (?:chu chot )?(?:la )?nu|nu (?:lanh dao )?chu chot|co (?:lanh dao|can bo) nu"
@@ -182,7 +182,7 @@ _ACTION = re.compile(
 )
 _DEADLINE = re.compile(
     r"\b(?:truoc|trong|cuoi|het)\s+(?:thang|quy)\s+[0-9ivx]+\s*/\s*\d{4}"
-    r"|\btruoc ngay\s+\d{1,2}/\d{1,2}/\d{4}"
+    r"|\btruoc (?:ngay\s+)?\d{1,2}/\d{1,2}/\d{4}"
     r"|\b6 thang (?:dau|cuoi) nam\s+\d{4}"
     r"|\b(?:trong|cuoi|het) nam\s+\d{4}"
 )
@@ -543,6 +543,8 @@ class _Reader:
                 (u for u in units if raw and pos_start <= u.start < pos_start + len(raw)),
                 None,
             )
+            if unit is None and re.match(r"(?:thứ|bộ) trưởng\b", raw, re.IGNORECASE):
+                unit = self._ministry(pos_start, pos_start + len(raw))
             notes: list[str] = []
             confidence = 0.8 if name else 0.7
             if not name:
@@ -563,6 +565,21 @@ class _Reader:
             )
             found = True
         return found
+
+    def _ministry(self, start: int, end: int) -> UnitMention | None:
+        """The ministry a "Thứ trưởng" without one named belongs to: the last the report
+        named, else the officer's own."""
+        tree = self.matcher.tree
+        named = [
+            u.chosen
+            for u in self.units
+            if u.end <= start and u.chosen and tree.units[u.chosen].level == Level.CENTRAL
+        ]
+        if named:
+            return self.matcher.mention(self.text, start, end, named[-1:])
+        if self.home is not None and self.home.level == Level.CENTRAL:
+            return self.matcher.mention(self.text, start, end, [self.home.pk])
+        return None
 
     # Figures -------------------------------------------------------------------------------
 
@@ -634,7 +651,7 @@ class _Reader:
             ]
             try:
                 deadline, _kind = parse_deadline(
-                    re.sub(r"(?i)^trước ngày\s+|^truoc ngay\s+", "", deadline_text)
+                    re.sub(r"^truoc (?:ngay\s+)?(?=\d+/\d+/)", "", folded(deadline_text))
                 )
             except ValidationError:
                 continue

@@ -381,6 +381,7 @@ TASKS = [
     ("hoàn thành trong quý III/2024", D(2024, 9, 30)),
     ("hoàn thành trước ngày 15/6/2024", D(2024, 6, 15)),
     ("hoàn thành trong năm 2024", D(2024, 12, 31)),
+    ("hoàn thành trước 30/9/2024", D(2024, 9, 30)),
 ]
 
 
@@ -453,6 +454,8 @@ def test_a_committee_report_end_to_end():
         ("", Role.STANDING_VICE_CHAIR),
         ("", Role.MEMBER),
     ]
+    # "Thứ trưởng" alone: a deputy minister of the ministry the report named.
+    assert members[0].fields["unit"].chosen == unit("BLDTBXH")
     assert members[1].fields["unit"].text == "Vụ Bình đẳng giới"
     assert members[1].fields["unit"].candidates == []  # not in the tree: shown, not guessed
     (meeting,) = of_kind(reading, "activity")
@@ -517,9 +520,9 @@ def test_every_proposal_points_at_its_sentence_and_is_fast_once_warm():
 @pytest.mark.django_db
 def test_other_turns_of_phrase():
     text = (
-        "Năm 2024, tỉnh đạt 16/19 chỉ tiêu, chiếm 84,2%. Toàn tỉnh có 10/13 huyện, 150/173 xã có "
-        "lãnh đạo chủ chốt là nữ. Sở Y tế có trách nhiệm tổng hợp báo cáo, hoàn thành trong quý "
-        "IV/2024."
+        "Năm 2024, tỉnh đạt 16/19 mục tiêu, chỉ tiêu, chiếm 84,2%. Toàn tỉnh có 10/13 huyện, "
+        "150/173 xã có lãnh đạo chủ chốt là nữ. Sở Y tế có trách nhiệm tổng hợp báo cáo, hoàn "
+        "thành trong quý IV/2024."
     )
     reading = read(Doc(text, D(2024, 3, 1)))
     (summary,) = of_kind(reading, "summary")
