@@ -391,7 +391,7 @@ class _Reader:
         proposal = self.add(
             "activity",
             {
-                "kind": kind,
+                "kind": str(kind),
                 "title": title,
                 "start": span.first if span else None,
                 "end": span.last if span else None,
@@ -430,7 +430,12 @@ class _Reader:
                 notes.append(_("The number is approximate (“gần”, “khoảng”)."))
             self.add(
                 "counted",
-                {"kind": kind, "count": count, "at_least": qualifier in _AT_LEAST, "year": year},
+                {
+                    "kind": str(kind),
+                    "count": count,
+                    "at_least": qualifier in _AT_LEAST,
+                    "year": year,
+                },
                 s,
                 confidence,
                 notes,
@@ -555,7 +560,7 @@ class _Reader:
                 {
                     "name": name,
                     "position": position,
-                    "role": role,
+                    "role": str(role),
                     "unit": unit,
                     "person": match_person(name, self.home, self.published),
                 },
