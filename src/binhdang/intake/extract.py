@@ -123,7 +123,7 @@ _COUNTED = re.compile(
     r"(\d{1,3}(?:\.\d{3})*|\d+)\s+"
     r"((?:lop|cuoc|buoi|dot|phien|khoa|chuong trinh|hoat dong|su kien)?\s*"
     r"(?:tap huan|boi duong|hoi nghi|hoi thao|toa dam|doi thoai|hop|kiem tra|giam sat"
-    r"|truyen thong|hoi thi|cuoc thi|thi|mit tinh|le ky niem|le phat dong)"
+    r"|truyen thong|tuyen truyen|hoi thi|cuoc thi|thi|mit tinh|le ky niem|le phat dong)"
     r"|doan (?:cong tac|kiem tra|giam sat)|lop(?! \d)|cuoc kiem tra)\b"
 )
 
@@ -135,7 +135,10 @@ _COMMITTEE_DECISION = re.compile(
     r"|vi su tien bo|vstbpn"
 )
 _SUBJECT = re.compile(r"\b(?:ve viec|v/v|ve)\s+")
-_CLAUSE_END = re.compile(r"[.;](?:\s|$)|,\s*(?:theo do|trong do|gom|cu the)\b|\s-\s|$")
+_CLAUSE_END = re.compile(
+    r"[.;](?:\s|$)|,\s*(?:theo do|trong do|gom|cu the|do)\b|\s+gom\s+\d|\s-\s|$"
+)
+_COMMITTEE_VERB = re.compile(r"\b(?:kien toan|thanh lap|cung co|phan cong|bo sung|thay doi)\b")
 
 ROLES = [
     (Role.STANDING_VICE_CHAIR, r"pho truong ban thuong truc"),
@@ -462,7 +465,11 @@ class _Reader:
                 # "Ngày 15/6/2021, Chủ tịch UBND tỉnh ký Quyết định số …": the signing day.
                 dates = [span for span in spans if span.end <= match.start()][-1:]
             subject_match = _SUBJECT.search(clause)
-            subject_start = match.end() + (subject_match.end() if subject_match else 0)
+            # Without "về việc", the subject starts at its verb ("… số 24/QĐ-BVHTTDL kiện toàn").
+            verb = subject_match or _COMMITTEE_VERB.search(clause)
+            subject_start = match.end() + (
+                subject_match.end() if subject_match else verb.start() if verb else 0
+            )
             subject = _capitalised(s.text[subject_start : match.end() + len(clause)])
             issuer = self._issuer(s, match, units, clause)
             confidence = 0.85
@@ -540,7 +547,7 @@ class _Reader:
             raw = after if after.strip(" ,") else before
             raw = re.split(r"[:;]|,\s*(?=[a-zđ])|\b(?:gồm|trong đó|theo đó)\b", raw)[-1]
             raw = re.sub(r"^[\s,]*(?:theo|căn cứ)\b[^,]*,", "", raw, flags=re.I)
-            raw = re.sub(r"^[\s,]*(?:(?:đồng chí|ông|bà|đại diện)\s+)?", "", raw, flags=re.I)
+            raw = re.sub(r"^[\s,]*(?:(?:do|gồm|đồng chí|ông|bà|đại diện)\s+)*", "", raw, flags=re.I)
             raw = raw.rstrip(" ,")
             position = _capitalised(raw)
             pos_start = s.start + clause_start + original.rfind(raw) if raw else -1

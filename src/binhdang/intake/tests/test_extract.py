@@ -605,3 +605,21 @@ def test_an_undated_sentence_after_an_activity_adds_to_it():
     (activity,) = of_kind(read(Doc(text, D(2025, 10, 6))), "activity")
     assert activity.fields["kind"] == Kind.TRAINING
     assert (activity.fields["online"], activity.fields["participants"]) == (True, 400)
+
+
+@pytest.mark.django_db
+def test_a_decision_without_ve_viec_and_its_head_in_the_same_sentence():
+    text = (
+        "Ngày 05/01/2012, Bộ trưởng Bộ Văn hóa, Thể thao và Du lịch đã ban hành Quyết định số "
+        "24/QĐ-BVHTTDL kiện toàn Ban Vì sự tiến bộ của phụ nữ Bộ VHTTDL gồm 15 thành viên, do "
+        "Thứ trưởng Lê Khánh Hải làm Trưởng ban."
+    )
+    reading = read(Doc(text, D(2012, 1, 6)))
+    (decision,) = of_kind(reading, "decision")
+    assert decision.fields["subject"] == "Kiện toàn Ban Vì sự tiến bộ của phụ nữ Bộ VHTTDL"
+    assert decision.fields["date"] == D(2012, 1, 5)
+    assert decision.fields["issuer"].chosen == unit("BVHTTDL")
+    (member,) = of_kind(reading, "member")
+    assert (member.fields["name"], member.fields["position"]) == ("Lê Khánh Hải", "Thứ trưởng")
+    assert member.fields["unit"].chosen == unit("BVHTTDL")
+    assert of_kind(reading, "counted") == []  # "15 thành viên" is no count of activities
