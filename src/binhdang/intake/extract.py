@@ -200,6 +200,7 @@ def read(document: Document, *, home_unit: OrgUnit | None = None) -> Reading:
     reader = _Reader(text, published, home_unit, matcher, units)
     for sentence in patterns.sentences(text):
         reader.sentence(sentence)
+    reader.finish()
     return Reading(document, reader.proposals, units)
 
 
@@ -410,6 +411,26 @@ class _Reader:
             notes,
         )
         self.last_activity = proposal
+
+    def finish(self) -> None:
+        """Fold an undated activity (a headline: "Sở Y tế tổ chức hội nghị tổng kết") into a
+        dated one of the same kind told later."""
+        for undated in [
+            p for p in self.proposals if p.kind == "activity" and not p.fields["start"]
+        ]:
+            dated = next(
+                (
+                    p
+                    for p in self.proposals
+                    if p.kind == "activity"
+                    and p.fields["start"]
+                    and p.fields["kind"] == undated.fields["kind"]
+                ),
+                None,
+            )
+            if dated:
+                self._enrich(dated, undated.fields["participants"], undated.fields["online"])
+                self.proposals.remove(undated)
 
     def _enrich(self, proposal: Proposal, participants: int | None, online: bool) -> None:
         if participants and proposal.fields["participants"] is None:

@@ -623,3 +623,14 @@ def test_a_decision_without_ve_viec_and_its_head_in_the_same_sentence():
     assert (member.fields["name"], member.fields["position"]) == ("Lê Khánh Hải", "Thứ trưởng")
     assert member.fields["unit"].chosen == unit("BVHTTDL")
     assert of_kind(reading, "counted") == []  # "15 thành viên" is no count of activities
+
+
+@pytest.mark.django_db
+def test_a_headline_and_the_dated_report_of_it_are_one_activity():
+    text = (
+        "Sở Y tế tổ chức hội nghị tổng kết công tác bình đẳng giới\n\n"
+        "Sáng 12/12/2023, Sở Y tế tổ chức hội nghị tổng kết công tác bình đẳng giới năm 2023."
+    )
+    (activity,) = of_kind(read(Doc(text)), "activity")
+    assert activity.fields["start"] == D(2023, 12, 12)
+    assert text[activity.start : activity.end].startswith("Sáng 12/12/2023")
