@@ -103,6 +103,7 @@ _EVENT = re.compile(
     r"\b(?:to chuc|dien ra|khai mac|be mac|tham du|chu tri|trien khai|ra quan|lam viec"
     r"|du(?= (?:hoi|le|buoi|lop|cuoc|phien|toa)))\b"
 )
+_DOCUMENT_DATE = re.compile(r"\d+/[a-z0-9./-]*[a-z][a-z0-9./-]*\s+(?:ngay\s+)?$")
 _ONLINE = re.compile(r"\b(?:truc tuyen|diem cau|online)\b")
 _PLACE = re.compile(
     r"\btai\s+(.+?)(?=\s*[,;:(]|\.(?:\s|$)|\s(?:voi|co|nham|do|duoi|cho|ve|vao|tu)\s|$)"
@@ -325,17 +326,24 @@ class _Reader:
 
     def _activity(self, s: Sentence, low: str, units: list[UnitMention], counted: bool) -> None:
         kind_match = _kind_in(low)
-        spans = [span for span in patterns.find_dates(s.text, self.published)]
+        # The date of a document cited ("Kế hoạch số 45/KH-UBND ngày 10/3/2016") is not the
+        # activity's.
+        spans = [
+            span
+            for span in patterns.find_dates(s.text, self.published)
+            if not _DOCUMENT_DATE.search(low[: span.start])
+        ]
         participants = _participants(low)
         online = bool(_ONLINE.search(low))
+        close = self.last_activity and self.text.count("\n", self.last_activity.end, s.start) <= 2
         if kind_match is None or counted:
-            if self.last_activity and not counted and (participants or online):
+            if close and not counted and (participants or online):
                 self._enrich(self.last_activity, participants, online)
             return
         kind, kind_start = kind_match
         has_event = bool(_EVENT.search(low))
         if not spans and not has_event:
-            if self.last_activity and (participants or online):
+            if close and (participants or online):
                 self._enrich(self.last_activity, participants, online)
             return
         told = [

@@ -634,3 +634,15 @@ def test_a_headline_and_the_dated_report_of_it_are_one_activity():
     (activity,) = of_kind(read(Doc(text)), "activity")
     assert activity.fields["start"] == D(2023, 12, 12)
     assert text[activity.start : activity.end].startswith("Sáng 12/12/2023")
+
+
+@pytest.mark.django_db
+def test_a_cited_documents_date_is_not_the_activitys_and_far_numbers_are_not_participants():
+    text = (
+        "Thực hiện Kế hoạch số 45/KH-UBND ngày 10/3/2016 của UBND tỉnh, sáng 15/3/2016, Sở Tư "
+        "pháp tổ chức hội nghị tập huấn.\n\nĐoạn hai nói về việc khác.\n\nĐoạn ba: tỉnh có "
+        "12.000 hội viên phụ nữ."
+    )
+    (activity,) = of_kind(read(Doc(text)), "activity")
+    assert activity.fields["start"] == D(2016, 3, 15)
+    assert activity.fields["participants"] is None
