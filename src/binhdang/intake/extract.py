@@ -295,6 +295,9 @@ class _Reader:
         sentence of the same paragraph ("Năm 2024, … . Toàn tỉnh có …"), else publication's."""
         if year := patterns.year_written(low):
             return year, 0.0
+        written = [span for span in patterns.find_dates(s.text) if not span.year_inferred]
+        if written:
+            return written[0].first.year, 0.0  # "Từ ngày 3 đến ngày 5/7/2024, … 03 lớp"
         if self.published and re.search(r"\bnam (?:vua )?qua\b", low):
             # "Trong năm qua": in a review published in the first half, the year before.
             notes.append(_("The year is not written: it was taken from the publication date."))
@@ -707,7 +710,12 @@ class _Reader:
             body = s.text[body_from : clause_start + deadline_match.start()]
             verb = _ACTION.search(folded(body))
             body = body[verb.start() :] if verb else body
-            body = re.sub(r"(?i)[,\s]*(?:hoàn thành|xong|thời hạn|hạn)?[\s,:]*$", "", body)
+            body = re.sub(
+                r"(?i)[,\s]*(?:hoàn thành|xong|thời gian thực hiện|thời gian|thời hạn|hạn)?"
+                r"[\s,:]*$",
+                "",
+                body,
+            )
             notes: list[str] = []
             confidence = 0.8 - self._unit_penalty(lead, notes) - (0.15 if lead is None else 0)
             if lead is None:

@@ -90,7 +90,7 @@ HEADS = {"bo", "so", "vu", "cuc", "ban", "hoi", "phong", "vien", "uy", "lien", "
 # Lower-case words that end an organisation's name: verbs and prepositions that follow one.
 _NOT_IN_NAMES_WORDS = (
     "chủ tổ phối là làm tham đã sẽ đang cùng ký tại có được với từ để cho về trong ngày năm diễn "
-    "khai tiếp báo thực triển hướng xây ra đánh nhận gửi giao đạt và"
+    "khai tiếp báo thực triển hướng xây ra đánh nhận gửi giao đạt và phụ yêu thời chịu"
 )
 NOT_IN_NAMES = frozenset(_NOT_IN_NAMES_WORDS.split())
 # The same typed without diacritics, but for "dang" (đang "is doing", or đẳng in "Bình đẳng").

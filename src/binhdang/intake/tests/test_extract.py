@@ -646,3 +646,22 @@ def test_a_cited_documents_date_is_not_the_activitys_and_far_numbers_are_not_par
     (activity,) = of_kind(read(Doc(text)), "activity")
     assert activity.fields["start"] == D(2016, 3, 15)
     assert activity.fields["participants"] is None
+
+
+@pytest.mark.django_db
+def test_several_tasks_in_one_sentence_and_a_count_dated_by_its_sentence():
+    text = (
+        "Giao Sở Tư pháp chủ trì tổ chức tuyên truyền Luật Bình đẳng giới, thời gian thực hiện "
+        "trong quý II/2014; Sở Y tế phụ trách công tác truyền thông về mất cân bằng giới tính khi "
+        "sinh, hoàn thành trước tháng 12/2014. Từ ngày 3 đến ngày 5/7/2014, Sở Y tế tổ chức 03 "
+        "lớp tập huấn cho 180 học viên."
+    )
+    reading = read(Doc(text, D(2015, 3, 1)))
+    tasks = of_kind(reading, "task")
+    assert [(t.fields["title"], t.fields["lead"].text, t.fields["deadline"]) for t in tasks] == [
+        ("Tổ chức tuyên truyền Luật Bình đẳng giới", "Sở Tư pháp", D(2014, 6, 30)),
+        ("Công tác truyền thông về mất cân bằng giới tính khi sinh", "Sở Y tế", D(2014, 11, 30)),
+    ]
+    (counted,) = of_kind(reading, "counted")
+    assert (counted.fields["count"], counted.fields["year"]) == (3, 2014)
+    assert counted.notes == []
