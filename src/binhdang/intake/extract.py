@@ -69,7 +69,8 @@ KINDS = [
     (Kind.CONFERENCE, r"hoi nghi"),
     (
         Kind.MEETING,
-        r"(?<!phoi )(?<!tong )(?<!thich )(?<!lien )(?<!to )(?<!hoa )"
+        # "phối hợp", "kết hợp", "phù hợp"… are no meeting ("họp") once diacritics are gone.
+        r"(?<!phoi )(?<!tong )(?<!thich )(?<!lien )(?<!to )(?<!hoa )(?<!ket )(?<!phu )(?<!hon )"
         r"hop(?! tac| le| nhat| dong| phap| ly| thuc)",
     ),
     (Kind.OTHER, r"doan (?:cong tac|kiem tra|giam sat)|kiem tra|giam sat"),

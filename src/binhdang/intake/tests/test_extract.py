@@ -665,3 +665,17 @@ def test_several_tasks_in_one_sentence_and_a_count_dated_by_its_sentence():
     (counted,) = of_kind(reading, "counted")
     assert (counted.fields["count"], counted.fields["year"]) == (3, 2014)
     assert counted.notes == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sáng 5/3/2024, theo hình thức trực tiếp kết hợp trực tuyến, Sở tổ chức hội thảo.",
+        "Sang 5/3/2024, theo hinh thuc truc tiep ket hop truc tuyen, So to chuc hoi thao.",
+    ],
+)
+def test_ket_hop_is_no_meeting(text):
+    (activity,) = of_kind(read(Doc(text)), "activity")
+    assert activity.fields["kind"] == Kind.WORKSHOP
+    assert activity.fields["online"] is True
