@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from binhdang.activities.models import Kind, Topic
 from binhdang.committees.models import Role
 from binhdang.intake import patterns
-from binhdang.intake.matching import Matcher, UnitMention, match_person
+from binhdang.intake.matching import Matcher, UnitMention, gazetteer, match_person
 from binhdang.intake.patterns import Sentence, Span, folded, whole_number
 from binhdang.orgunits.models import Level, OrgUnit
 from binhdang.plans.deadlines import parse_deadline
 
-__all__ = ["Proposal", "Reading", "UnitMention", "read"]
+__all__ = ["Proposal", "Reading", "UnitMention", "read", "warm"]
 
 
 class Document(Protocol):
@@ -204,6 +204,13 @@ def read(document: Document, *, home_unit: OrgUnit | None = None) -> Reading:
         reader.sentence(sentence)
     reader.finish()
     return Reading(document, reader.proposals, units)
+
+
+def warm() -> None:
+    """Load what a process's first read would (underthesea's tagger, the unit gazetteer), so
+    that a page or a benchmark can pay those seconds before the first report."""
+    person_names("Ông Nguyễn Văn An")
+    gazetteer()
 
 
 @lru_cache(maxsize=1)
