@@ -92,7 +92,9 @@ def _is_meta_line(line: str) -> bool:
     if len(line) > _META_LINE_LIMIT:
         return False
     folded = fold(line)
-    if not (_NUMERIC_DATE.search(folded) or _ISO_DATE.search(folded) or _WORDED_DATE.search(folded)):
+    if not (
+        _NUMERIC_DATE.search(folded) or _ISO_DATE.search(folded) or _WORDED_DATE.search(folded)
+    ):
         return False
     if _META_START.match(folded):
         return True
@@ -376,7 +378,9 @@ class _Reader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "meta":
-            name = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+            name = (
+                attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or ""
+            ).lower()
             if name in _PUBLISHED_META and not self.meta_date:
                 self.meta_date = find_date(attrs.get("content") or "")
             return
@@ -506,4 +510,3 @@ def from_upload(uploaded_file) -> Document:
     if _LOOKS_LIKE_HTML.search(text[:200_000]):
         return from_html(text)
     return from_text(text)
-
