@@ -88,7 +88,8 @@ def find_date(text: str) -> datetime.date | None:
 
 def _is_meta_line(line: str) -> bool:
     """Whether a short line only says when (and by whom, how often read) the item was posted:
-    "Đăng ngày 12/03/2023", "Thứ Hai, 12/03/2023 08:30 (GMT+7)", "08:30 12/3/2023 | Lượt xem: 150"."""
+    "Đăng ngày 12/03/2023", "Thứ Hai, 12/03/2023 08:30 (GMT+7)",
+    "08:30 12/3/2023 | Lượt xem: 150"."""
     if len(line) > _META_LINE_LIMIT:
         return False
     folded = fold(line)

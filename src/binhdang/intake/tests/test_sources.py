@@ -150,7 +150,10 @@ def test_the_date_meta_is_used_when_the_page_shows_none():
 
 
 def test_a_page_in_a_declared_legacy_charset_is_read():
-    page = '<html><head><meta charset="windows-1252"></head><body><p>Caf\xe9 r\xe9union</p></body></html>'
+    page = (
+        '<html><head><meta charset="windows-1252"></head>'
+        "<body><p>Caf\xe9 r\xe9union</p></body></html>"
+    )
     document = sources.from_upload(SimpleUploadedFile("x.htm", page.encode("cp1252")))
     assert document.text == "Café réunion"
 
