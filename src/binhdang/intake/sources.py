@@ -10,6 +10,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
@@ -266,13 +267,24 @@ def _check_length(text: str) -> None:
     if not text.strip():
         raise IntakeError(_("Paste the text of a news report, or choose a file."))
     if len(text) > TEXT_LIMIT:
-        raise IntakeError(
-            _(
-                "The text is too long (%(size)s characters; at most %(limit)s): paste one news "
-                "report at a time."
-            )
-            % {"size": write_number(len(text), 0), "limit": write_number(TEXT_LIMIT, 0)}
-        )
+        raise IntakeError(too_long(len(text)))
+
+
+def too_long(size: int) -> str:
+    """The refusal of a text of `size` characters."""
+    return _(
+        "The text is too long (%(size)s characters; at most %(limit)s): paste one news "
+        "report at a time."
+    ) % {"size": write_number(size, 0), "limit": write_number(TEXT_LIMIT, 0)}
+
+
+def too_large(size: int) -> str:
+    """The refusal of a request of `size` bytes, too large to be read at all."""
+    megabytes = write_number(Decimal(size) / 1024 / 1024, 1, trim=True)
+    return _(
+        "The text is too long (%(size)s MB; at most %(limit)s characters): paste one news "
+        "report at a time."
+    ) % {"size": megabytes, "limit": write_number(TEXT_LIMIT, 0)}
 
 
 _LOOKS_LIKE_HTML = re.compile(r"<\s*(html|body|article|div|p|br|h1|table)\b[^>]*>", re.IGNORECASE)

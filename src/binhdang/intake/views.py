@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from binhdang.accounts import permissions
@@ -18,7 +19,7 @@ from binhdang.core.forms import add_service_errors
 from binhdang.orgunits.models import OrgUnit
 from binhdang.orgunits.queries import breadcrumb
 
-from . import services
+from . import services, sources
 from .forms import IncludeForm, SourceForm, proposal_form
 from .models import Draft
 
@@ -197,10 +198,24 @@ def _items(unit: OrgUnit, blocks: list[Block]) -> list:
     return items
 
 
+@csrf_exempt  # checked below, once the body is known to be readable
 @require_http_methods(["GET", "POST"])
 def start(request, pk):
     """Paste or upload a news report of the unit's work; its proposals follow."""
     unit = permissions.get_unit(request.user, pk, "edit")
+    if request.method == "POST":
+        try:
+            request.POST  # noqa: B018 - parsed here to catch a body over the request limit
+        except RequestDataTooBig:
+            # Megabytes pasted are refused with the page's own message, not a bare 400 (the
+            # CSRF check would read the body first and fail there). Nothing is written.
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+            return _start_page(request, unit, SourceForm(), [sources.too_large(size)])
+    return _start(request, unit)
+
+
+@csrf_protect
+def _start(request, unit):
     form = SourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         reading = read(form.document, unit)
@@ -216,11 +231,12 @@ def start(request, pk):
         else:
             draft = services.start_draft(request.user, unit, form.document)
             return redirect("intake:draft", pk=unit.pk, draft=draft.pk)
-    return render(
-        request,
-        "intake/start.html",
-        {"form": form, "unit": unit, "breadcrumb": breadcrumb(unit)},
-    )
+    return _start_page(request, unit, form)
+
+
+def _start_page(request, unit, form, refusals=()):
+    context = {"form": form, "unit": unit, "breadcrumb": breadcrumb(unit), "refusals": refusals}
+    return render(request, "intake/start.html", context)
 
 
 @require_http_methods(["GET", "POST"])
