@@ -1,0 +1,1 @@
+"""Intake: draft records read from published news reports."""
