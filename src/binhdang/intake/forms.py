@@ -102,6 +102,10 @@ def activity_initial(fields: dict, unit: OrgUnit) -> dict:
         "end_date": end if end and end != start else None,
         "organiser": _unit(fields.get("organiser")),
         "co_organisers": [u for m in fields.get("others") or [] if (u := _unit(m))],
+        # Organisations not in the tree (the Women's Union) are written as the text names them.
+        "partners": ", ".join(
+            m.text for m in fields.get("others") or [] if m is not None and not m.candidates
+        ),
         "venue": fields.get("place") or "",
         "participants": fields.get("participants"),
         "topics": list(fields.get("topics") or []),
