@@ -91,6 +91,17 @@ class Block:
     hidden_fields: tuple = HIDDEN_FIELDS
 
     @property
+    def shown_fields(self) -> list[tuple[str, object]]:
+        """A proposal without a form (the summary), field by field in the interface's words."""
+        labels = {
+            "met": _("Targets met"),
+            "total": _("Targets"),
+            "percent": _("Share (%)"),
+            "year": _("Year"),
+        }
+        return [(labels.get(name, name), value) for name, value in self.proposal.fields.items()]
+
+    @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.proposal.kind, lambda: self.proposal.kind)()
 

@@ -416,3 +416,65 @@ def test_megabytes_pasted_get_the_message_even_with_the_csrf_check(personas, tre
     response = client.post(start_url(tree["commune"]), {"text": TEXT})
     assert response.status_code == 403
     assert not Draft.objects.exists()
+
+
+def test_a_word_file_upload_becomes_a_draft(client, officer, tree, reading):
+    import io
+
+    import docx
+
+    reading(lambda document, unit: [training(document, unit)])
+    word = docx.Document()
+    for line in TEXT.splitlines():
+        word.add_paragraph(line)
+    data = io.BytesIO()
+    word.save(data)
+    upload = SimpleUploadedFile("bai.docx", data.getvalue())
+    response = client.post(start_url(tree["commune"]), {"text": "", "file": upload})
+    assert response.status_code == 302
+    draft = Draft.objects.get()
+    assert draft.published == datetime.date(2023, 5, 23)
+    assert draft.text.startswith("Tập huấn kiến thức") and "Đăng ngày" not in draft.text
+
+
+def test_old_drafts_are_cleaned_up_when_a_new_one_starts(client, officer, tree, reading):
+    from django.utils import timezone
+
+    from binhdang.intake.services import DRAFT_DAYS
+
+    reading(lambda document, unit: [training(document, unit)])
+    old, _url = _draft(client, tree["commune"])
+    recent = timezone.now() - datetime.timedelta(days=DRAFT_DAYS - 1)
+    Draft.objects.filter(pk=old.pk).update(created_at=recent)
+    paste(client, tree["commune"])
+    assert Draft.objects.filter(pk=old.pk).exists()  # still within its days
+    Draft.objects.filter(pk=old.pk).update(created_at=recent - datetime.timedelta(days=2))
+    paste(client, tree["commune"])
+    assert not Draft.objects.filter(pk=old.pk).exists()
+    assert Draft.objects.count() == 2
+
+
+def test_the_page_speaks_english_too(client, officer, tree):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(start_url(tree["commune"])).content.decode()
+    assert "Import from a news report" in page and "Read the report" in page
+    assert "Nhập từ bài viết" not in page
+
+
+def test_a_summary_is_shown_but_not_saved(client, officer, tree, reading):
+    from decimal import Decimal
+
+    def proposals(document, unit):
+        fields = {"met": 16, "total": 19, "percent": Decimal("84.2"), "year": 2024}
+        return [Proposal("summary", fields, *_span(document, "UBND xã tổ chức"))]
+
+    reading(proposals)
+    _draft_obj, url = _draft(client, tree["commune"])
+    page = client.get(url).content.decode()
+    assert "Chỉ để xem: không lưu từ đây." in page
+    assert "Số chỉ tiêu đạt" in page and 'name="p1-include"' not in page
+    response = client.post(url, {"p1-include": "on"})
+    assert "Hãy đánh dấu ít nhất một đề xuất" in response.content.decode()
+    assert Draft.objects.get().saved_at is None
