@@ -73,7 +73,7 @@ KINDS = [
         r"hop(?! tac| le| nhat| dong| phap| ly| thuc)",
     ),
     (Kind.OTHER, r"doan (?:cong tac|kiem tra|giam sat)|kiem tra|giam sat"),
-    (Kind.CAMPAIGN, r"(?<!thong tin va )truyen thong|chien dich"),
+    (Kind.CAMPAIGN, r"(?<!thong tin va )truyen thong|chien dich|tuyen truyen"),
 ]
 _KIND = re.compile("|".join(rf"\b(?P<k{i}>{p})\b" for i, (_k, p) in enumerate(KINDS)))
 
@@ -113,17 +113,17 @@ _PEOPLE = (
 )
 _PARTICIPANTS = re.compile(
     r"(?<![\d/.,])(?:(hon|tren|gan|khoang|co|voi|gom)\s+)?(\d{1,3}(?:\.\d{3})*|\d+)\s+"
-    rf"(?:{_PEOPLE})\b"
+    rf"(?:luot\s+)?(?:{_PEOPLE})\b"
 )
 _AT_LEAST = {"hon", "tren", "it nhat", "tren tong so"}
 
 # "trên 20 lớp tập huấn", "12 đoàn công tác", "hơn 10 hội thảo, tập huấn".
 _COUNTED = re.compile(
-    r"(?<![\d/.,])(?:(hon|tren|gan|khoang|it nhat|tong cong|tong so)\s+)?"
+    r"(?<![\d/.,])(?<!nam )(?:(hon|tren|gan|khoang|it nhat|tong cong|tong so)\s+)?"
     r"(\d{1,3}(?:\.\d{3})*|\d+)\s+"
     r"((?:lop|cuoc|buoi|dot|phien|khoa|chuong trinh|hoat dong|su kien)?\s*"
     r"(?:tap huan|boi duong|hoi nghi|hoi thao|toa dam|doi thoai|hop|kiem tra|giam sat"
-    r"|truyen thong|hoi thi|cuoc thi|thi|mit tinh|le ky niem|le phat dong)"
+    r"|truyen thong|tuyen truyen|hoi thi|cuoc thi|thi|mit tinh|le ky niem|le phat dong)"
     r"|doan (?:cong tac|kiem tra|giam sat)|lop(?! \d)|cuoc kiem tra)\b"
 )
 
@@ -135,7 +135,10 @@ _COMMITTEE_DECISION = re.compile(
     r"|vi su tien bo|vstbpn"
 )
 _SUBJECT = re.compile(r"\b(?:ve viec|v/v|ve)\s+")
-_CLAUSE_END = re.compile(r"[.;](?:\s|$)|,\s*(?:theo do|trong do|gom|cu the)\b|\s-\s|$")
+_CLAUSE_END = re.compile(
+    r"[.;](?:\s|$)|,\s*(?:theo do|trong do|gom|cu the|do)\b|\s+gom\s+\d|\s-\s|$"
+)
+_COMMITTEE_VERB = re.compile(r"\b(?:kien toan|thanh lap|cung co|phan cong|bo sung|thay doi)\b")
 
 ROLES = [
     (Role.STANDING_VICE_CHAIR, r"pho truong ban thuong truc"),
@@ -161,7 +164,7 @@ _SURNAMES_WORDS = (
 )
 SURNAMES = frozenset(_SURNAMES_WORDS.split())
 _PLACE_WORD = re.compile(r"(?:tỉnh|phố|huyện|xã|quận|phường|trấn|thị xã)\s+$", re.IGNORECASE)
-_SUMMARY = re.compile(r"(?<![\d/.,])(\d{1,3})\s*/\s*(\d{1,3})\s+chi tieu\b")
+_SUMMARY = re.compile(r"(?<![\d/.,])(\d{1,3})\s*/\s*(\d{1,3})\s+(?:muc tieu,?\s*)?chi tieu\b")
 _PERCENT = re.compile(r"(\d{1,3}(?:,\d+)?)\s*%")
 _WOMEN_LEADERS = re.compile(
     r"lanh dao (?:chu chot )?(?:la )?nu|nu (?:lanh dao )?chu chot|co (?:lanh dao|can bo) nu"
@@ -169,11 +172,11 @@ _WOMEN_LEADERS = re.compile(
 )
 _FIGURE = re.compile(
     r"(?<![\d/.,])(\d{1,4})\s*/\s*(\d{1,4})\s+([^\d;]{0,90}?)"
-    r"(?:cap (tinh|huyen|xa)|(so, ban, nganh|so, nganh|co quan chuyen mon))"
+    r"(?:\b(?:cap )?(tinh|huyen|xa)\b|(so, ban, nganh|so, nganh|co quan chuyen mon))"
 )
 LEVELS = {"tinh": "province", "huyen": "district", "xa": "commune"}
 
-_LEADS = re.compile(r"\b(?:chu tri|giao)\b")
+_LEADS = re.compile(r"\b(?:chu tri|giao|co trach nhiem|phu trach)\b")
 # Verbs a task's work starts with, after "chủ trì, phối hợp với các sở, ngành".
 _ACTION = re.compile(
     r"\b(?:xay dung|to chuc|trien khai|huong dan|tham muu|ra soat|thuc hien|bao cao|kiem tra"
@@ -182,7 +185,7 @@ _ACTION = re.compile(
 )
 _DEADLINE = re.compile(
     r"\b(?:truoc|trong|cuoi|het)\s+(?:thang|quy)\s+[0-9ivx]+\s*/\s*\d{4}"
-    r"|\btruoc ngay\s+\d{1,2}/\d{1,2}/\d{4}"
+    r"|\btruoc (?:ngay\s+)?\d{1,2}/\d{1,2}/\d{4}"
     r"|\b6 thang (?:dau|cuoi) nam\s+\d{4}"
     r"|\b(?:trong|cuoi|het) nam\s+\d{4}"
 )
@@ -259,7 +262,9 @@ class _Reader:
         low = folded(s.text)
         units = [u for u in self.units if s.start <= u.start < s.end]
         found = self._decision(s, low, units)
-        found |= self._members(s, low, units)
+        # A member's post may be told in an activity's sentence ("do ông X, là Trưởng ban, chủ
+        # trì"): members do not stop the activity from being read.
+        self._members(s, low, units)
         found |= self._summary(s, low)
         found |= self._figures(s, low)
         tasks = self._tasks(s, low, units)
@@ -288,7 +293,12 @@ class _Reader:
         sentence of the same paragraph ("Năm 2024, … . Toàn tỉnh có …"), else publication's."""
         if year := patterns.year_written(low):
             return year, 0.0
+        if self.published and re.search(r"\bnam (?:vua )?qua\b", low):
+            # "Trong năm qua": in a review published in the first half, the year before.
+            notes.append(_("The year is not written: it was taken from the publication date."))
+            return self.published.year - (self.published.month <= 6), 0.1
         if self.year_seen and "\n" not in self.text[self.year_seen[1] : s.start]:
+            notes.append(_("The year is the one an earlier sentence names."))
             return self.year_seen[0], 0.05
         if self.published:
             notes.append(_("The year is not written: it was taken from the publication date."))
@@ -327,9 +337,20 @@ class _Reader:
             if self.last_activity and (participants or online):
                 self._enrich(self.last_activity, participants, online)
             return
-        if not spans and self.last_activity and self.last_activity.fields["kind"] == kind:
-            # "Hội nghị diễn ra trong 2 ngày": the same activity told again.
-            self._enrich(self.last_activity, participants, online)
+        told = [
+            p
+            for p in self.proposals
+            if p.kind == "activity"
+            and spans
+            and p.fields["kind"] == kind
+            and p.fields["start"] == spans[0].first
+        ]
+        if not spans and self.last_activity:
+            told = [self.last_activity]
+        if told:
+            # "Hội nghị được kết nối tới 96 điểm cầu", "Lớp tập huấn ngày 21/5 …": the same
+            # activity told again adds to it; an undated one is taken as the one just told.
+            self._enrich(told[-1], participants, online)
             return
         notes: list[str] = []
         confidence = 0.75
@@ -353,6 +374,9 @@ class _Reader:
             if not (place_span and place_span[0] <= u.start - s.start < place_span[1])
         ]
         organiser = None
+        if verb is None and others:
+            # "Đoàn công tác của Ban VSTBPN Bộ Y tế … đã kiểm tra": the first unit named.
+            organiser = others[0]
         if verb:
             before = [u for u in others if u.start - s.start < verb.start()]
             after_by = re.search(r"\bdo\s+$", low[: verb.start()])
@@ -370,7 +394,7 @@ class _Reader:
         proposal = self.add(
             "activity",
             {
-                "kind": kind,
+                "kind": str(kind),
                 "title": title,
                 "start": span.first if span else None,
                 "end": span.last if span else None,
@@ -409,7 +433,12 @@ class _Reader:
                 notes.append(_("The number is approximate (“gần”, “khoảng”)."))
             self.add(
                 "counted",
-                {"kind": kind, "count": count, "at_least": qualifier in _AT_LEAST, "year": year},
+                {
+                    "kind": str(kind),
+                    "count": count,
+                    "at_least": qualifier in _AT_LEAST,
+                    "year": year,
+                },
                 s,
                 confidence,
                 notes,
@@ -429,13 +458,18 @@ class _Reader:
                 continue
             number = s.text[match.start(1) : match.end(1)].strip() if match.group(1) else ""
             notes: list[str] = []
-            dates = [
-                span
-                for span in patterns.find_dates(s.text, self.published)
-                if match.end() <= span.start <= match.end() + 8
-            ]
+            spans = patterns.find_dates(s.text, self.published)
+            dates = [span for span in spans if match.end() <= span.start <= match.end() + 8]
+            signed = re.search(r"\b(?:ky|ban hanh)\s+(?:ban hanh\s+)?$", low[: match.start()])
+            if not dates and signed:
+                # "Ngày 15/6/2021, Chủ tịch UBND tỉnh ký Quyết định số …": the signing day.
+                dates = [span for span in spans if span.end <= match.start()][-1:]
             subject_match = _SUBJECT.search(clause)
-            subject_start = match.end() + (subject_match.end() if subject_match else 0)
+            # Without "về việc", the subject starts at its verb ("… số 24/QĐ-BVHTTDL kiện toàn").
+            verb = subject_match or _COMMITTEE_VERB.search(clause)
+            subject_start = match.end() + (
+                subject_match.end() if subject_match else verb.start() if verb else 0
+            )
             subject = _capitalised(s.text[subject_start : match.end() + len(clause)])
             issuer = self._issuer(s, match, units, clause)
             confidence = 0.85
@@ -466,25 +500,31 @@ class _Reader:
 
     def _issuer(self, s: Sentence, match: re.Match, units, clause: str) -> UnitMention | None:
         """Who signed: the unit after "của", else the agency the number's suffix names
-        ("/QĐ-BTNMT"), else for "/QĐ-UBND" the officer's own government."""
+        ("/QĐ-BTNMT"), else for "/QĐ-UBND" or "/QĐ-CT" the officer's own government."""
         by = re.search(r"\bcua\s+", clause)
         if by:
             at = s.start + match.end() + by.end()
             after = [u for u in units if at <= u.start <= at + 40]
             if after:
                 return after[0]
+        low = folded(s.text)
+        signed = re.search(r"\b(?:ky|ban hanh)\s+(?:ban hanh\s+)?$", low[: match.start()])
+        if signed:
+            # "Chủ tịch UBND tỉnh Quảng Ngãi ký Quyết định …": the unit just before the verb.
+            before = [u for u in units if signed.start() - 40 <= u.end - s.start <= signed.start()]
+            if before:
+                return before[-1]
         if not match.group(1):
             return None
         suffix_start = s.start + match.start(1) + match.group(1).index("qd-") + 3
         suffix = self.text[suffix_start : s.start + match.end(1)]
-        code = re.sub(r"[^A-Z0-9]", "", fold_upper(suffix))
-        tree = self.matcher.tree
-        keys = [
-            pk
-            for pk, unit in tree.units.items()
-            if unit.level == Level.CENTRAL and unit.code in (code, f"B{code}")
-        ]
-        if not keys and code.startswith("UBND"):
+        # "QĐ-BNN-TCCB": the agency is the first part, the rest its signing department.
+        code = re.sub(r"[^A-Z0-9]", "", fold_upper(suffix.split("-")[0]))
+        central = [u for u in self.matcher.tree.units.values() if u.level == Level.CENTRAL]
+        keys = [u.pk for u in central if u.code in (code, f"B{code}")]
+        if not keys and code.startswith("B") and len(code) >= 3:
+            keys = [u.pk for u in central if u.code.startswith(code)]
+        if not keys and code in ("UBND", "CT"):
             keys = self.matcher.home_at(None if self.home is None else _government_level(self.home))
         if not keys and not code:
             return None
@@ -507,7 +547,7 @@ class _Reader:
             raw = after if after.strip(" ,") else before
             raw = re.split(r"[:;]|,\s*(?=[a-zđ])|\b(?:gồm|trong đó|theo đó)\b", raw)[-1]
             raw = re.sub(r"^[\s,]*(?:theo|căn cứ)\b[^,]*,", "", raw, flags=re.I)
-            raw = re.sub(r"^[\s,]*(?:(?:đồng chí|ông|bà|đại diện)\s+)?", "", raw, flags=re.I)
+            raw = re.sub(r"^[\s,]*(?:(?:do|gồm|đồng chí|ông|bà|đại diện)\s+)*", "", raw, flags=re.I)
             raw = raw.rstrip(" ,")
             position = _capitalised(raw)
             pos_start = s.start + clause_start + original.rfind(raw) if raw else -1
@@ -515,6 +555,8 @@ class _Reader:
                 (u for u in units if raw and pos_start <= u.start < pos_start + len(raw)),
                 None,
             )
+            if unit is None and re.match(r"(?:thứ|bộ) trưởng\b", raw, re.IGNORECASE):
+                unit = self._ministry(pos_start, pos_start + len(raw))
             notes: list[str] = []
             confidence = 0.8 if name else 0.7
             if not name:
@@ -525,7 +567,7 @@ class _Reader:
                 {
                     "name": name,
                     "position": position,
-                    "role": role,
+                    "role": str(role),
                     "unit": unit,
                     "person": match_person(name, self.home, self.published),
                 },
@@ -536,11 +578,26 @@ class _Reader:
             found = True
         return found
 
+    def _ministry(self, start: int, end: int) -> UnitMention | None:
+        """The ministry a "Thứ trưởng" without one named belongs to: the last the report
+        named, else the officer's own."""
+        tree = self.matcher.tree
+        named = [
+            u.chosen
+            for u in self.units
+            if u.end <= start and u.chosen and tree.units[u.chosen].level == Level.CENTRAL
+        ]
+        if named:
+            return self.matcher.mention(self.text, start, end, named[-1:])
+        if self.home is not None and self.home.level == Level.CENTRAL:
+            return self.matcher.mention(self.text, start, end, [self.home.pk])
+        return None
+
     # Figures -------------------------------------------------------------------------------
 
     def _summary(self, s: Sentence, low: str) -> bool:
         match = _SUMMARY.search(low)
-        if not match or not re.search(r"\bdat\b", low[match.end() :]):
+        if not match or not re.search(r"\bdat\b", low):
             return False
         met, total = int(match.group(1)), int(match.group(2))
         if total == 0 or met > total:
@@ -606,7 +663,7 @@ class _Reader:
             ]
             try:
                 deadline, _kind = parse_deadline(
-                    re.sub(r"(?i)^trước ngày\s+|^truoc ngay\s+", "", deadline_text)
+                    re.sub(r"^truoc (?:ngay\s+)?(?=\d+/\d+/)", "", folded(deadline_text))
                 )
             except ValidationError:
                 continue
@@ -656,16 +713,18 @@ def _government_level(home: OrgUnit) -> int | None:
 
 def _kind_in(low: str) -> tuple[str, int] | None:
     """(kind, where its word starts) of the first activity word; a "hội nghị" directly
-    followed by another kind's word ("Hội nghị tập huấn") is of that kind."""
+    followed by "tập huấn" is a training."""
     match = _KIND.search(low)
     if not match:
         return None
     index = int(match.lastgroup[1:])
     kind = KINDS[index][0]
     if kind == Kind.CONFERENCE:
-        following = _KIND.match(low, match.end() + 1)
-        if following and KINDS[int(following.lastgroup[1:])][0] != Kind.MEETING:
-            kind = KINDS[int(following.lastgroup[1:])][0]
+        following = re.match(
+            r"\s+(?:truc tuyen\s+|truc tiep\s+)?(?:tap huan|boi duong)\b", low[match.end() :]
+        )
+        if following:
+            kind = Kind.TRAINING
     return kind, match.start()
 
 
@@ -692,8 +751,8 @@ def _title(text: str, low: str, start: int) -> str:
         end = quote.end()
     else:
         stop = re.search(
-            r",(?!\s*chong\b)|[;:(]|\.(?:\s|$)|\s(?:tai|vao|nham|voi su|co su|duoi su|do)\s"
-            r"|\s-\s|$",
+            r",(?!\s*(?:chong|ung pho)\b)|[;:(]|\.(?:\s|$)"
+            r"|\s(?:tai|vao|nham|voi su|co su|duoi su|do)\s|\s-\s|$",
             rest,
         )
         end = stop.start() if stop else len(rest)

@@ -271,9 +271,15 @@ class Matcher:
         self.on = published
         self.home = home_unit
         self.tree = gazetteer()
+        self.context: list[int] = []  # units the report has named and that were chosen
         self.home_line = (
             [int(pk) for pk in home_unit.path.strip("/").split("/")] if home_unit else []
         )
+        # Names along the officer's line: of Quảng Ngãi's two predecessors, "UBND tỉnh" in a
+        # 2023 report is more likely the one named "Tỉnh Quảng Ngãi".
+        self.home_names = {
+            self.tree.units[pk].name for pk in self.home_line if pk in self.tree.units
+        }
 
     # Reading -------------------------------------------------------------------------------
 
@@ -283,10 +289,16 @@ class Matcher:
         mentions: list[UnitMention] = []
         i = 0
         while i < len(tokens):
+            if tokens[i].start and text[tokens[i].start - 1] in "-/":
+                i += 1  # inside a document number: "876/QĐ-UBND"
+                continue
             used, candidates = self._read(tokens, i, text)
             if used:
                 first, last = tokens[i], tokens[i + used - 1]
-                mentions.append(self.mention(text, first.start, last.end, candidates))
+                mention = self.mention(text, first.start, last.end, candidates)
+                mentions.append(mention)
+                if mention.chosen and self.tree.units[mention.chosen].level in TERRITORIAL:
+                    self.context.append(mention.chosen)
                 i += used
             else:
                 i += 1
@@ -301,7 +313,7 @@ class Matcher:
                 return prefix + size, found
             size, level = _level_word(tokens, j)
             if size:
-                return prefix + size, self.home_at(level)
+                return prefix + size, self.bare(level)
             if tokens[i].word == "ban" and prefix > 2:
                 return prefix, self.home_at(None)
             return 0, None
@@ -309,6 +321,9 @@ class Matcher:
         if size and (tokens[i].capital or tokens[i].word in {"so", "bo"}):
             j = i + size
             parent_size, parents = self._parent_after(tokens, j, text)
+            live = [p for p in parents if self.on and self.tree.units[p].covers(self.on)]
+            if len(live) == 1:
+                self.context.append(live[0])  # "Hội LHPN tỉnh Gia Lai": the report's province
             if parent_size:
                 return size + parent_size, self._under(found, parents)
             return size, self._under(found, None)
@@ -316,8 +331,19 @@ class Matcher:
         if size and any(t.capital or t.word.isdigit() for t in tokens[i + 1 : i + size]):
             return size, found
         if tokens[i].capital and tokens[i].word in HEADS:
-            return self._unknown(tokens, i, text), []
+            used = self._unknown(tokens, i, text)
+            self._note_territory(tokens, i + 1, i + used)
+            return used, []
         return 0, None
+
+    def _note_territory(self, tokens, start: int, end: int) -> None:
+        """Remember the province an unmatched name ends with ("Hội LHPN tỉnh Gia Lai")."""
+        for j in range(start, end):
+            size, found = _lookup(self.tree.territorial, tokens[:end], j, self.tree.longest)
+            live = [p for p in found if self.on and self.tree.units[p].covers(self.on)]
+            if size and len(live) == 1:
+                self.context.append(live[0])
+                return
 
     def _parent_after(self, tokens, j, text) -> tuple[int, list[int]]:
         """A territory or ministry written right after a department's name."""
@@ -328,7 +354,7 @@ class Matcher:
             return size, found
         size, level = _level_word(tokens, j)
         if size:
-            return size, self.home_at(level)
+            return size, self.bare(level)
         return 0, []
 
     def _unknown(self, tokens, i, text) -> int:
@@ -380,6 +406,12 @@ class Matcher:
         lineage = [pk for f in found for pk in self._lineage(f)]
         return list(dict.fromkeys(found + lineage))
 
+    def bare(self, level: int) -> list[int]:
+        """What a level word said alone means ("UBND tỉnh", "Hội LHPN tỉnh"): the last unit of
+        that level the report named itself, else the officer's own."""
+        told = [pk for pk in reversed(self.context) if self.tree.units[pk].level == level]
+        return told[:1] or self.home_at(level)
+
     def _lineage(self, pk: int) -> list[int]:
         return self.tree.predecessors.get(pk, []) + self.tree.successors.get(pk, [])
 
@@ -388,7 +420,7 @@ class Matcher:
         under the officer's own line when any, else all of them."""
         units = self.tree.units
         if parents is None:
-            own = set(self.home_line)
+            own = set(self.home_line) | set(self.context)
             own |= {pk for home in self.home_line for pk in self._lineage(home)}
             mine = [d for d in departments if units[d].parent in own]
             return mine or departments
@@ -426,6 +458,7 @@ class Matcher:
                 u.pk != chosen,
                 not (self.on and u.covers(self.on)),
                 not self._near(u),
+                u.name not in self.home_names,
                 u.valid_to is not None,
                 u.level,
             ),

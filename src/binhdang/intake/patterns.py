@@ -66,7 +66,7 @@ _Y = r"((?:19|20)\d{2})"
 _NOT_BEFORE = r"(?<![\d/.,-])"
 _NOT_AFTER = r"(?![\d]|[/.-]\d)"
 # Words before a year-less "d/m" that make it a date and not a fraction ("2/3 số xã").
-_CONTEXT = r"\b(?:ngay|sang|chieu|toi|trua|dem|hom|tu|den|vao)\s+$"
+_CONTEXT = r"\b(?:ngay|sang|chieu|toi|trua|dem|hom|tu|den|vao|nay|qua)(?:\s+|\s*\(\s*)$"
 _RANGE_SEP = r"\s*(?:-|–|—|den(?:\s+het)?|toi|va)\s*(?:ngay\s+)?"
 
 # "20/10/2021 đến 22/10/2021", "20/10 đến ngày 22/10/2021", "30/9 - 2/10/2021".
@@ -87,11 +87,13 @@ _TWO_DATES = re.compile(
     + r")?"
     + _NOT_AFTER
 )
-# "21-22/5/2023", "21 và 22/5", "21 đến 23-5-2023".
+# "21-22/5/2023", "21 và 22/5", "21, 22/5/2023", "21 đến 23-5-2023".
 _DAY_RANGE = re.compile(
     _NOT_BEFORE
     + _D
+    + r"(?:\s*,\s*(?:ngay\s+)?|"
     + _RANGE_SEP
+    + ")"
     + _D
     + r"\s*([/.-])\s*"
     + _D

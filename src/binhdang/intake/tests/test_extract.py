@@ -58,6 +58,8 @@ DATES = [
     ("từ ngày 28/12 đến ngày 3/1/2021", None, D(2020, 12, 28), D(2021, 1, 3), False),
     ("từ 28/12/2020 - 03/01/2021", None, D(2020, 12, 28), D(2021, 1, 3), False),
     ("ngày 21 và 22/5/2023", None, D(2023, 5, 21), D(2023, 5, 22), False),
+    ("ngày 21, 22/5/2023", None, D(2023, 5, 21), D(2023, 5, 22), False),
+    ("Sáng nay (12/3), Sở họp.", D(2023, 3, 12), D(2023, 3, 12), D(2023, 3, 12), True),
     ("ngày 20 tháng 10 năm 2021", None, D(2021, 10, 20), D(2021, 10, 20), False),
     ("ngày 29/2/2024", None, D(2024, 2, 29), D(2024, 2, 29), False),
     ("Sáng 15.3.2023", None, D(2023, 3, 15), D(2023, 3, 15), False),
@@ -203,13 +205,15 @@ COUNTED = [
     ("Trong năm, Ban đã cử 12 đoàn công tác đến các huyện.", Kind.OTHER, 12, False, 2024),
     ("Năm 2021, các sở tổ chức hơn 10 hội thảo, tập huấn.", Kind.WORKSHOP, 10, True, 2021),
     ("Năm 2023, các xã tổ chức 1.200 buổi truyền thông.", Kind.CAMPAIGN, 1200, False, 2023),
+    ("Trong năm qua, tỉnh tổ chức 8 cuộc tọa đàm.", Kind.TALK, 8, False, 2023),  # in January 2024
 ]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("text", "kind", "count", "at_least", "year"), COUNTED)
 def test_counted_statements(text, kind, count, at_least, year):
-    reading = read(Doc(text, D(2024, 12, 20)))
+    published = D(2024, 1, 20) if "năm qua" in text else D(2024, 12, 20)
+    reading = read(Doc(text, published))
     (counted,) = of_kind(reading, "counted")
     assert counted.fields == {"kind": kind, "count": count, "at_least": at_least, "year": year}
     assert of_kind(reading, "activity") == []
@@ -281,6 +285,14 @@ ROLES = [
         Role.MEMBER,
     ),
     ("Chuyên viên Phòng Tổ chức là Thư ký.", "", "Chuyên viên Phòng Tổ chức", Role.SECRETARY),
+    # Names without "ông/bà" and without a common family name: underthesea's tagger finds them.
+    ("Thứ trưởng Khuất Minh Tuấn làm Trưởng ban.", "Khuất Minh Tuấn", "Thứ trưởng", Role.HEAD),
+    (
+        "Chủ tịch Hội LHPN Ksor H Bơ Khăp là Ủy viên.",
+        "Ksor H Bơ Khăp",
+        "Chủ tịch Hội LHPN",
+        Role.MEMBER,
+    ),
 ]
 
 
@@ -369,6 +381,7 @@ TASKS = [
     ("hoàn thành trong quý III/2024", D(2024, 9, 30)),
     ("hoàn thành trước ngày 15/6/2024", D(2024, 6, 15)),
     ("hoàn thành trong năm 2024", D(2024, 12, 31)),
+    ("hoàn thành trước 30/9/2024", D(2024, 9, 30)),
 ]
 
 
@@ -441,6 +454,8 @@ def test_a_committee_report_end_to_end():
         ("", Role.STANDING_VICE_CHAIR),
         ("", Role.MEMBER),
     ]
+    # "Thứ trưởng" alone: a deputy minister of the ministry the report named.
+    assert members[0].fields["unit"].chosen == unit("BLDTBXH")
     assert members[1].fields["unit"].text == "Vụ Bình đẳng giới"
     assert members[1].fields["unit"].candidates == []  # not in the tree: shown, not guessed
     (meeting,) = of_kind(reading, "activity")
@@ -497,3 +512,114 @@ def test_every_proposal_points_at_its_sentence_and_is_fast_once_warm():
         assert document.text[mention.start : mention.end] == mention.text
         assert mention.chosen is None or mention.chosen in mention.candidates
     assert elapsed < 1.0
+
+
+# Other turns of phrase and bad input --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_other_turns_of_phrase():
+    text = (
+        "Năm 2024, tỉnh đạt 16/19 mục tiêu, chỉ tiêu, chiếm 84,2%. Toàn tỉnh có 10/13 huyện, "
+        "150/173 xã có lãnh đạo chủ chốt là nữ. Sở Y tế có trách nhiệm tổng hợp báo cáo, hoàn "
+        "thành trong quý IV/2024."
+    )
+    reading = read(Doc(text, D(2024, 3, 1)))
+    (summary,) = of_kind(reading, "summary")
+    assert (summary.fields["met"], summary.fields["total"]) == (16, 19)
+    figures = of_kind(reading, "figure")
+    assert [(f.fields["level"], f.fields["numerator"]) for f in figures] == [
+        ("district", 10),
+        ("commune", 150),
+    ]
+    (task,) = of_kind(reading, "task")
+    assert (task.fields["lead"].text, task.fields["deadline"]) == ("Sở Y tế", D(2024, 12, 31))
+
+
+@pytest.mark.django_db
+def test_an_agency_signing_through_one_of_its_departments():
+    text = "Quyết định số 12/QĐ-BNN-TCCB ngày 02/01/2019 về việc kiện toàn Ban VSTBPN của Bộ."
+    (decision,) = of_kind(read(Doc(text, D(2019, 1, 5))), "decision")
+    assert decision.fields["number"] == "12/QĐ-BNN-TCCB"
+    assert decision.fields["issuer"].chosen == unit("BNNPTNT")  # the ministry of 2019
+
+
+@pytest.mark.django_db
+def test_the_same_activity_told_twice_is_one_proposal_and_a_member_does_not_hide_it():
+    text = (
+        "Sáng 21/5/2023, Sở Tư pháp tổ chức lớp tập huấn về Luật Bình đẳng giới, do ông Nguyễn "
+        "Văn An, là Trưởng ban VSTBPN tỉnh chủ trì. Lớp tập huấn ngày 21/5/2023 có 90 học viên."
+    )
+    reading = read(Doc(text, D(2023, 5, 22)))
+    (activity,) = of_kind(reading, "activity")
+    assert activity.fields["participants"] == 90
+    assert [m.fields["name"] for m in of_kind(reading, "member")] == ["Nguyễn Văn An"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\n  ", "\x00\x01\ufffd" * 50, "1/1/1/1/1 ////// ---- 31/31/3131", "Bộ Sở UBND tỉnh"],
+)
+def test_odd_text_gives_no_proposal_and_no_error(text):
+    assert read(Doc(text, D(2024, 1, 1))).proposals == []
+
+
+@pytest.mark.django_db
+def test_a_long_text_is_read_in_reasonable_time():
+    document = Doc((report("review") + "\n\n") * 40, D(2025, 1, 16))  # about 40 pages
+    read(Doc(report("review"), D(2025, 1, 16)))
+    began = time.perf_counter()
+    reading = read(document)
+    assert time.perf_counter() - began < 10
+    assert len(of_kind(reading, "summary")) == 40
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789/-.,: ngàyừSáhiu\nđếtgb"), max_size=80))
+def test_dates_and_sentences_never_fail_on_any_text(text):
+    for span in patterns.find_dates(text, D(2024, 6, 1)):
+        assert 0 <= span.start < span.end <= len(text)
+        assert span.first <= span.last
+    for sentence in patterns.sentences(text):
+        assert text[sentence.start : sentence.end] == sentence.text
+
+
+@pytest.mark.django_db
+def test_a_decision_signed_earlier_in_the_sentence():
+    text = (
+        "Ngày 15/6/2021, Chủ tịch UBND tỉnh Quảng Ngãi ký Quyết định số 876/QĐ-UBND về việc "
+        "kiện toàn Ban Vì sự tiến bộ của phụ nữ tỉnh."
+    )
+    (decision,) = of_kind(read(Doc(text, D(2021, 6, 16))), "decision")
+    assert decision.fields["date"] == D(2021, 6, 15)
+    assert decision.fields["issuer"].chosen == unit("LP51")
+
+
+@pytest.mark.django_db
+def test_an_undated_sentence_after_an_activity_adds_to_it():
+    text = (
+        "Chiều 5-10-2025, Sở Nội vụ tổ chức hội nghị trực tuyến tập huấn nghiệp vụ cho cán bộ "
+        "cấp xã. Hội nghị được kết nối tới 96 điểm cầu với hơn 400 người tham dự."
+    )
+    (activity,) = of_kind(read(Doc(text, D(2025, 10, 6))), "activity")
+    assert activity.fields["kind"] == Kind.TRAINING
+    assert (activity.fields["online"], activity.fields["participants"]) == (True, 400)
+
+
+@pytest.mark.django_db
+def test_a_decision_without_ve_viec_and_its_head_in_the_same_sentence():
+    text = (
+        "Ngày 05/01/2012, Bộ trưởng Bộ Văn hóa, Thể thao và Du lịch đã ban hành Quyết định số "
+        "24/QĐ-BVHTTDL kiện toàn Ban Vì sự tiến bộ của phụ nữ Bộ VHTTDL gồm 15 thành viên, do "
+        "Thứ trưởng Lê Khánh Hải làm Trưởng ban."
+    )
+    reading = read(Doc(text, D(2012, 1, 6)))
+    (decision,) = of_kind(reading, "decision")
+    assert decision.fields["subject"] == "Kiện toàn Ban Vì sự tiến bộ của phụ nữ Bộ VHTTDL"
+    assert decision.fields["date"] == D(2012, 1, 5)
+    assert decision.fields["issuer"].chosen == unit("BVHTTDL")
+    (member,) = of_kind(reading, "member")
+    assert (member.fields["name"], member.fields["position"]) == ("Lê Khánh Hải", "Thứ trưởng")
+    assert member.fields["unit"].chosen == unit("BVHTTDL")
+    assert of_kind(reading, "counted") == []  # "15 thành viên" is no count of activities

@@ -214,3 +214,16 @@ def test_people_are_matched_against_the_committee_members(tree):
     assert match_person("Lê Văn Cường", province, AFTER) is None
     assert match_person("Nguyễn Văn An", tree["other_province"], AFTER) is None
     assert match_person("", province, AFTER) is None
+
+
+def test_a_bare_level_word_is_the_unit_the_report_named_before(tree):
+    text = "Hội LHPN tỉnh Gia Lai tổ chức hội thi. UBND tỉnh khen thưởng các đội."
+    mentions = find_units(text, published=D(2023, 10, 21), home_unit=tree["province"])
+    assert [(m.text, code(m.chosen)) for m in mentions] == [
+        ("Hội LHPN tỉnh Gia Lai", None),  # no such department recorded: shown unmatched
+        ("UBND tỉnh", "LP64"),  # Gia Lai as it was in 2023, not the officer's Quảng Ngãi
+    ]
+
+
+def test_document_numbers_are_no_units():
+    assert find_units("Quyết định số 876/QĐ-UBND ngày 15/6/2021.", published=BEFORE) == []
