@@ -478,3 +478,52 @@ def test_a_summary_is_shown_but_not_saved(client, officer, tree, reading):
     response = client.post(url, {"p1-include": "on"})
     assert "Hãy đánh dấu ít nhất một đề xuất" in response.content.decode()
     assert Draft.objects.get().saved_at is None
+
+
+def test_a_counted_statement_is_one_record_of_several_events(client, officer, tree, reading):
+    unit = tree["commune"]
+
+    def proposals(document, unit):
+        fields = {"kind": "training", "count": 20, "at_least": True, "year": 2025}
+        return [Proposal("counted", fields, *_span(document, "UBND xã tổ chức"))]
+
+    reading(proposals)
+    _draft_obj, url = _draft(client, unit)
+    page = client.get(url).content.decode()
+    assert 'name="p1-event_count" value="20"' in page
+    response = client.post(
+        url,
+        {
+            "p1-include": "on",
+            "p1-title": "Tập huấn",
+            "p1-kind": "training",
+            "p1-event_count": "20",
+            "p1-count_is_minimum": "on",
+            "p1-start_date": "01/01/2025",
+            "p1-end_date": "31/12/2025",
+            "p1-organiser": str(unit.pk),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    activity = Activity.objects.get()
+    assert (activity.event_count, activity.count_is_minimum) == (20, True)
+    assert (activity.start_date, activity.end_date) == (
+        datetime.date(2025, 1, 1),
+        datetime.date(2025, 12, 31),
+    )
+
+
+def test_members_without_a_decision_need_one(client, officer, tree, reading):
+    def proposals(document, unit):
+        head = {"name": "", "position": "Chủ tịch UBND xã", "role": "head", "unit": None}
+        return [Proposal("member", head, *_span(document, "UBND xã tổ chức"))]
+
+    reading(proposals)
+    _draft_obj, url = _draft(client, tree["commune"])
+    response = client.post(
+        url, {"p1-include": "on", "p1-title": "Chủ tịch UBND xã", "p1-role": "head"}
+    )
+    content = response.content.decode()
+    assert "Ban chưa có quyết định nào" in content
+    # The committee the save would have created is undone with the rest.
+    assert not Committee.objects.exists() and not Membership.objects.exists()
