@@ -49,8 +49,15 @@ HIDDEN_FIELDS = (
 )
 # A proposal the extractor is at least this sure of is ticked for saving at first.
 TICKED_FROM = 0.5
-# The fields of each kind that name units (UnitMention or a list of them).
-MENTION_FIELDS = ("organiser", "others", "issuer", "unit", "lead")
+# The fields of each kind that name units (UnitMention or a list of them), and the form field
+# that takes the unit (none for the co-organisers, a list).
+MENTION_FIELDS = {
+    "organiser": "organiser",
+    "others": None,
+    "issuer": "issuing_unit",
+    "unit": "represented_unit",
+    "lead": "lead_unit",
+}
 KIND_LABELS = {
     "activity": lambda: _("Activity"),
     "counted": lambda: _("Activities counted together"),
@@ -75,6 +82,7 @@ class Unresolved:
 
     text: str
     candidates: list[OrgUnit]
+    field: str | None = None  # the form field the unit goes in
 
 
 @dataclass
@@ -144,8 +152,28 @@ def _unresolved(proposal) -> list[Unresolved]:
                 continue
             units = OrgUnit.objects.in_bulk(list(mention.candidates or []))
             candidates = [units[pk] for pk in mention.candidates or [] if pk in units]
-            found.append(Unresolved(mention.text, candidates))
+            found.append(Unresolved(mention.text, candidates, MENTION_FIELDS[name]))
     return found
+
+
+def _offer(form, unresolved: list[Unresolved]) -> None:
+    """Put the units an ambiguous name may be at the top of its picker, as their own group,
+    with none of them selected: the officer chooses (the other units stay below)."""
+    for mention in unresolved:
+        field = form.fields.get(mention.field) if mention.field else None
+        if field is None or not mention.candidates:
+            continue
+        allowed = set(field.queryset.filter(pk__in=[u.pk for u in mention.candidates]))
+        named = [(u.pk, u.picker_label) for u in mention.candidates if u in allowed]
+        if not named:
+            continue
+        pks = {str(pk) for pk, _label in named}
+        rest = [(v, label) for v, label in field.widget.choices if str(v) not in pks and v != ""]
+        field.widget.choices = [
+            ("", "—"),
+            (_("Named “%s” in the report") % mention.text, named),
+            (_("Other units"), rest),
+        ]
 
 
 def _blocks(request, unit, reading, posted: bool) -> list[Block]:
@@ -162,7 +190,10 @@ def _blocks(request, unit, reading, posted: bool) -> list[Block]:
             proposal.kind, proposal.fields, data=data, prefix=prefix, user=request.user, unit=unit
         )
         sentence = reading.document.text[proposal.start : proposal.end]
-        blocks.append(Block(number, proposal, include, form, sentence, _unresolved(proposal)))
+        unresolved = _unresolved(proposal)
+        if form is not None:
+            _offer(form, unresolved)
+        blocks.append(Block(number, proposal, include, form, sentence, unresolved))
     return blocks
 
 

@@ -317,10 +317,16 @@ def test_an_ambiguous_unit_is_offered_not_guessed(client, officer, tree, reading
     page = client.get(url).content.decode()
     assert "“UBND xã” có thể là một trong nhiều đơn vị" in page
     assert unit.picker_label in page and other.picker_label in page
+    group = page.index('<optgroup label="Được nêu là “UBND xã” trong bài viết">')
+    offered = page[group : page.index("</optgroup>", group)]
+    assert f'value="{unit.pk}"' in offered and f'value="{other.pk}"' not in offered  # not hers
+    assert "selected" not in offered
     # Nothing chosen for the organiser: saving without choosing is refused.
     response = _confirm(client, url, organiser="")
     assert not Activity.objects.exists()
     assert "Chưa lưu gì" in response.content.decode()
+    assert _confirm(client, url, organiser=unit.pk).status_code == 302
+    assert Activity.objects.get().organiser == unit
 
 
 def test_a_decision_and_its_members_constitute_the_committee(client, officer, tree, reading):
