@@ -213,16 +213,25 @@ def _clean_lines(lines: list[str]) -> tuple[list[str], datetime.date | None]:
     kept: list[str] = []
     published = None
     in_list = False
+    skipped = ""
     for line in lines:
         folded = fold(line)
         heading = folded.rstrip(" :").strip()
         if heading in _LIST_HEADINGS:
-            in_list = True  # the list's headlines follow, up to the next paragraph of prose
+            in_list, skipped = True, ""  # its headlines follow, up to a paragraph of prose
             continue
         if in_list:
-            if not _is_prose(line):
+            if _META_START.match(folded) and _is_meta_line(line):
+                # A list above the article ends at the article's date line; the line just
+                # before it is the article's headline.
+                in_list = False
+                if skipped:
+                    kept.append(skipped)
+            elif not _is_prose(line):
+                skipped = line
                 continue
-            in_list = False
+            else:
+                in_list = False
         if _is_meta_line(line):
             published = published or find_date(line)
             continue

@@ -227,3 +227,13 @@ def test_a_text_file_of_two_megabytes_is_refused():
     assert len(data) > 2_000_000
     with pytest.raises(IntakeError, match="quá dài"):
         sources.from_upload(SimpleUploadedFile("bai.txt", data))
+
+
+def test_a_list_above_the_article_ends_at_its_date_line():
+    text = (
+        "Tin mới nhất\nHội nghị tổng kết năm 2022\nTọa đàm nhân ngày 8/3 (08/03/2023)\n"
+        f"Tập huấn về bình đẳng giới\nĐăng ngày 22/05/2023\n{BODY}"
+    )
+    document = sources.from_text(text)
+    assert document.text == f"Tập huấn về bình đẳng giới\n\n{BODY}"
+    assert document.published == datetime.date(2023, 5, 22)
