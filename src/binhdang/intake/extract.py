@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from binhdang.activities.models import Kind, Topic
 from binhdang.committees.models import Role
 from binhdang.intake import patterns
-from binhdang.intake.matching import Matcher, UnitMention, match_person
+from binhdang.intake.matching import Matcher, UnitMention, gazetteer, match_person
 from binhdang.intake.patterns import Sentence, Span, folded, whole_number
 from binhdang.orgunits.models import Level, OrgUnit
 from binhdang.plans.deadlines import parse_deadline
 
-__all__ = ["Proposal", "Reading", "UnitMention", "read"]
+__all__ = ["Proposal", "Reading", "UnitMention", "read", "warm"]
 
 
 class Document(Protocol):
@@ -69,7 +69,8 @@ KINDS = [
     (Kind.CONFERENCE, r"hoi nghi"),
     (
         Kind.MEETING,
-        r"(?<!phoi )(?<!tong )(?<!thich )(?<!lien )(?<!to )(?<!hoa )"
+        # "phối hợp", "kết hợp", "phù hợp"… are no meeting ("họp") once diacritics are gone.
+        r"(?<!phoi )(?<!tong )(?<!thich )(?<!lien )(?<!to )(?<!hoa )(?<!ket )(?<!phu )(?<!hon )"
         r"hop(?! tac| le| nhat| dong| phap| ly| thuc)",
     ),
     (Kind.OTHER, r"doan (?:cong tac|kiem tra|giam sat)|kiem tra|giam sat"),
@@ -103,6 +104,7 @@ _EVENT = re.compile(
     r"\b(?:to chuc|dien ra|khai mac|be mac|tham du|chu tri|trien khai|ra quan|lam viec"
     r"|du(?= (?:hoi|le|buoi|lop|cuoc|phien|toa)))\b"
 )
+_DOCUMENT_DATE = re.compile(r"\d+/[a-z0-9./-]*[a-z][a-z0-9./-]*\s+(?:ngay\s+)?$")
 _ONLINE = re.compile(r"\b(?:truc tuyen|diem cau|online)\b")
 _PLACE = re.compile(
     r"\btai\s+(.+?)(?=\s*[,;:(]|\.(?:\s|$)|\s(?:voi|co|nham|do|duoi|cho|ve|vao|tu)\s|$)"
@@ -200,7 +202,15 @@ def read(document: Document, *, home_unit: OrgUnit | None = None) -> Reading:
     reader = _Reader(text, published, home_unit, matcher, units)
     for sentence in patterns.sentences(text):
         reader.sentence(sentence)
+    reader.finish()
     return Reading(document, reader.proposals, units)
+
+
+def warm() -> None:
+    """Load what a process's first read would (underthesea's tagger, the unit gazetteer), so
+    that a page or a benchmark can pay those seconds before the first report."""
+    person_names("Ông Nguyễn Văn An")
+    gazetteer()
 
 
 @lru_cache(maxsize=1)
@@ -293,6 +303,9 @@ class _Reader:
         sentence of the same paragraph ("Năm 2024, … . Toàn tỉnh có …"), else publication's."""
         if year := patterns.year_written(low):
             return year, 0.0
+        written = [span for span in patterns.find_dates(s.text) if not span.year_inferred]
+        if written:
+            return written[0].first.year, 0.0  # "Từ ngày 3 đến ngày 5/7/2024, … 03 lớp"
         if self.published and re.search(r"\bnam (?:vua )?qua\b", low):
             # "Trong năm qua": in a review published in the first half, the year before.
             notes.append(_("The year is not written: it was taken from the publication date."))
@@ -324,17 +337,24 @@ class _Reader:
 
     def _activity(self, s: Sentence, low: str, units: list[UnitMention], counted: bool) -> None:
         kind_match = _kind_in(low)
-        spans = [span for span in patterns.find_dates(s.text, self.published)]
+        # The date of a document cited ("Kế hoạch số 45/KH-UBND ngày 10/3/2016") is not the
+        # activity's.
+        spans = [
+            span
+            for span in patterns.find_dates(s.text, self.published)
+            if not _DOCUMENT_DATE.search(low[: span.start])
+        ]
         participants = _participants(low)
         online = bool(_ONLINE.search(low))
+        close = self.last_activity and self.text.count("\n", self.last_activity.end, s.start) <= 2
         if kind_match is None or counted:
-            if self.last_activity and not counted and (participants or online):
+            if close and not counted and (participants or online):
                 self._enrich(self.last_activity, participants, online)
             return
         kind, kind_start = kind_match
         has_event = bool(_EVENT.search(low))
         if not spans and not has_event:
-            if self.last_activity and (participants or online):
+            if close and (participants or online):
                 self._enrich(self.last_activity, participants, online)
             return
         told = [
@@ -410,6 +430,26 @@ class _Reader:
             notes,
         )
         self.last_activity = proposal
+
+    def finish(self) -> None:
+        """Fold an undated activity (a headline: "Sở Y tế tổ chức hội nghị tổng kết") into a
+        dated one of the same kind told later."""
+        for undated in [
+            p for p in self.proposals if p.kind == "activity" and not p.fields["start"]
+        ]:
+            dated = next(
+                (
+                    p
+                    for p in self.proposals
+                    if p.kind == "activity"
+                    and p.fields["start"]
+                    and p.fields["kind"] == undated.fields["kind"]
+                ),
+                None,
+            )
+            if dated:
+                self._enrich(dated, undated.fields["participants"], undated.fields["online"])
+                self.proposals.remove(undated)
 
     def _enrich(self, proposal: Proposal, participants: int | None, online: bool) -> None:
         if participants and proposal.fields["participants"] is None:
@@ -678,7 +718,12 @@ class _Reader:
             body = s.text[body_from : clause_start + deadline_match.start()]
             verb = _ACTION.search(folded(body))
             body = body[verb.start() :] if verb else body
-            body = re.sub(r"(?i)[,\s]*(?:hoàn thành|xong|thời hạn|hạn)?[\s,:]*$", "", body)
+            body = re.sub(
+                r"(?i)[,\s]*(?:hoàn thành|xong|thời gian thực hiện|thời gian|thời hạn|hạn)?"
+                r"[\s,:]*$",
+                "",
+                body,
+            )
             notes: list[str] = []
             confidence = 0.8 - self._unit_penalty(lead, notes) - (0.15 if lead is None else 0)
             if lead is None:

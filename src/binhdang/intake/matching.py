@@ -90,7 +90,7 @@ HEADS = {"bo", "so", "vu", "cuc", "ban", "hoi", "phong", "vien", "uy", "lien", "
 # Lower-case words that end an organisation's name: verbs and prepositions that follow one.
 _NOT_IN_NAMES_WORDS = (
     "chủ tổ phối là làm tham đã sẽ đang cùng ký tại có được với từ để cho về trong ngày năm diễn "
-    "khai tiếp báo thực triển hướng xây ra đánh nhận gửi giao đạt và"
+    "khai tiếp báo thực triển hướng xây ra đánh nhận gửi giao đạt và phụ yêu thời chịu"
 )
 NOT_IN_NAMES = frozenset(_NOT_IN_NAMES_WORDS.split())
 # The same typed without diacritics, but for "dang" (đang "is doing", or đẳng in "Bình đẳng").
@@ -272,6 +272,7 @@ class Matcher:
         self.home = home_unit
         self.tree = gazetteer()
         self.context: list[int] = []  # units the report has named and that were chosen
+        self._unmatched = False  # the name being read is not in the tree
         self.home_line = (
             [int(pk) for pk in home_unit.path.strip("/").split("/")] if home_unit else []
         )
@@ -292,10 +293,13 @@ class Matcher:
             if tokens[i].start and text[tokens[i].start - 1] in "-/":
                 i += 1  # inside a document number: "876/QĐ-UBND"
                 continue
+            self._unmatched = False
             used, candidates = self._read(tokens, i, text)
             if used:
                 first, last = tokens[i], tokens[i + used - 1]
-                mention = self.mention(text, first.start, last.end, candidates)
+                mention = self.mention(
+                    text, first.start, last.end, candidates, choose=not self._unmatched
+                )
                 mentions.append(mention)
                 if mention.chosen and self.tree.units[mention.chosen].level in TERRITORIAL:
                     self.context.append(mention.chosen)
@@ -332,18 +336,24 @@ class Matcher:
             return size, found
         if tokens[i].capital and tokens[i].word in HEADS:
             used = self._unknown(tokens, i, text)
-            self._note_territory(tokens, i + 1, i + used)
-            return used, []
+            # "Sở Y tế tỉnh Lào Cai" where no such department was recorded: the province is
+            # offered (the officer may record it there), never chosen.
+            self._unmatched = True
+            return used, self._note_territory(tokens, i + 1, i + used)
         return 0, None
 
-    def _note_territory(self, tokens, start: int, end: int) -> None:
-        """Remember the province an unmatched name ends with ("Hội LHPN tỉnh Gia Lai")."""
+    def _note_territory(self, tokens, start: int, end: int) -> list[int]:
+        """The territory an unmatched name ends with ("Hội LHPN tỉnh Gia Lai"), remembered as
+        the report's when it is clear."""
         for j in range(start, end):
             size, found = _lookup(self.tree.territorial, tokens[:end], j, self.tree.longest)
+            if not size:
+                continue
             live = [p for p in found if self.on and self.tree.units[p].covers(self.on)]
-            if size and len(live) == 1:
+            if len(live) == 1:
                 self.context.append(live[0])
-                return
+            return found
+        return []
 
     def _parent_after(self, tokens, j, text) -> tuple[int, list[int]]:
         """A territory or ministry written right after a department's name."""
@@ -427,7 +437,9 @@ class Matcher:
         allowed = set(parents) | {pk for p in parents for pk in self._lineage(p)}
         return [d for d in departments if units[d].parent in allowed]
 
-    def mention(self, text: str, start: int, end: int, candidates: list[int]) -> UnitMention:
+    def mention(
+        self, text: str, start: int, end: int, candidates: list[int], *, choose: bool = True
+    ) -> UnitMention:
         """The mention of text[start:end], its candidates narrowed and ordered, one chosen
         only when it is clearly right."""
         written = text[start:end]
@@ -452,6 +464,7 @@ class Matcher:
                 chosen = live[0].pk
         elif len(units) == 1:
             chosen = units[0].pk
+        chosen = chosen if choose else None
         ordered = sorted(
             dict.fromkeys(units),
             key=lambda u: (

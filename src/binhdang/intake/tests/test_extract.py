@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from binhdang.activities.models import Kind, Topic
 from binhdang.committees.models import Role
 from binhdang.intake import patterns
-from binhdang.intake.extract import read, women_leaders_indicator
+from binhdang.intake.extract import read, warm, women_leaders_indicator
 from binhdang.orgunits.models import OrgUnit
 
 D = datetime.date
@@ -501,7 +501,7 @@ def test_a_report_typed_without_diacritics():
 @pytest.mark.django_db
 def test_every_proposal_points_at_its_sentence_and_is_fast_once_warm():
     document = Doc("\n\n".join([TRAINING_REPORT, COMMITTEE_REPORT, REVIEW_REPORT]), D(2025, 1, 16))
-    read(document)
+    warm()
     began = time.perf_counter()
     reading = read(document)
     elapsed = time.perf_counter() - began
@@ -623,3 +623,59 @@ def test_a_decision_without_ve_viec_and_its_head_in_the_same_sentence():
     assert (member.fields["name"], member.fields["position"]) == ("Lê Khánh Hải", "Thứ trưởng")
     assert member.fields["unit"].chosen == unit("BVHTTDL")
     assert of_kind(reading, "counted") == []  # "15 thành viên" is no count of activities
+
+
+@pytest.mark.django_db
+def test_a_headline_and_the_dated_report_of_it_are_one_activity():
+    text = (
+        "Sở Y tế tổ chức hội nghị tổng kết công tác bình đẳng giới\n\n"
+        "Sáng 12/12/2023, Sở Y tế tổ chức hội nghị tổng kết công tác bình đẳng giới năm 2023."
+    )
+    (activity,) = of_kind(read(Doc(text)), "activity")
+    assert activity.fields["start"] == D(2023, 12, 12)
+    assert text[activity.start : activity.end].startswith("Sáng 12/12/2023")
+
+
+@pytest.mark.django_db
+def test_a_cited_documents_date_is_not_the_activitys_and_far_numbers_are_not_participants():
+    text = (
+        "Thực hiện Kế hoạch số 45/KH-UBND ngày 10/3/2016 của UBND tỉnh, sáng 15/3/2016, Sở Tư "
+        "pháp tổ chức hội nghị tập huấn.\n\nĐoạn hai nói về việc khác.\n\nĐoạn ba: tỉnh có "
+        "12.000 hội viên phụ nữ."
+    )
+    (activity,) = of_kind(read(Doc(text)), "activity")
+    assert activity.fields["start"] == D(2016, 3, 15)
+    assert activity.fields["participants"] is None
+
+
+@pytest.mark.django_db
+def test_several_tasks_in_one_sentence_and_a_count_dated_by_its_sentence():
+    text = (
+        "Giao Sở Tư pháp chủ trì tổ chức tuyên truyền Luật Bình đẳng giới, thời gian thực hiện "
+        "trong quý II/2014; Sở Y tế phụ trách công tác truyền thông về mất cân bằng giới tính khi "
+        "sinh, hoàn thành trước tháng 12/2014. Từ ngày 3 đến ngày 5/7/2014, Sở Y tế tổ chức 03 "
+        "lớp tập huấn cho 180 học viên."
+    )
+    reading = read(Doc(text, D(2015, 3, 1)))
+    tasks = of_kind(reading, "task")
+    assert [(t.fields["title"], t.fields["lead"].text, t.fields["deadline"]) for t in tasks] == [
+        ("Tổ chức tuyên truyền Luật Bình đẳng giới", "Sở Tư pháp", D(2014, 6, 30)),
+        ("Công tác truyền thông về mất cân bằng giới tính khi sinh", "Sở Y tế", D(2014, 11, 30)),
+    ]
+    (counted,) = of_kind(reading, "counted")
+    assert (counted.fields["count"], counted.fields["year"]) == (3, 2014)
+    assert counted.notes == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sáng 5/3/2024, theo hình thức trực tiếp kết hợp trực tuyến, Sở tổ chức hội thảo.",
+        "Sang 5/3/2024, theo hinh thuc truc tiep ket hop truc tuyen, So to chuc hoi thao.",
+    ],
+)
+def test_ket_hop_is_no_meeting(text):
+    (activity,) = of_kind(read(Doc(text)), "activity")
+    assert activity.fields["kind"] == Kind.WORKSHOP
+    assert activity.fields["online"] is True
