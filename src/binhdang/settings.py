@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "binhdang.notices",
     "binhdang.demo",
     "binhdang.api",
+    "binhdang.intake",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("activities/", include("binhdang.activities.urls")),
     path("reports/", include("binhdang.reporting.urls")),
     path("notices/", include("binhdang.notices.urls")),
+    path("intake/", include("binhdang.intake.urls")),
     path("", include("binhdang.core.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -113,12 +113,24 @@ class Change:
 
 @dataclass(frozen=True)
 class HistoryRow:
-    """One audit entry ready to show: the record's name, its link while it exists, the changes."""
+    """One audit entry ready to show: the record's name, its link while it exists, the changes,
+    and the way it was written when a mark says so ("Nhập từ bài viết")."""
 
     entry: LogEntry
     record: str
     link: str
     changes: list[Change] = field(default_factory=list)
+    via: str = ""
+
+
+# How an entry was written, by its `via` mark, in the interface's words: registered by the app
+# that marks its writes (the API's rows say more, with their token).
+_VIA_LABELS: dict = {}
+
+
+def register_via(name: str, label) -> None:
+    """Say how to show entries marked `via=name` in a unit's history."""
+    _VIA_LABELS[name] = label
 
 
 def _model_field(model, name: str):
@@ -265,12 +277,14 @@ def history_rows(entries) -> list[HistoryRow]:
     for entry, (model, changes) in zip(entries, parsed, strict=True):
         record = records.get((entry.content_type_id, str(entry.object_pk)))
         bulk = (entry.additional_data or {}).get("bulk")
+        via = _VIA_LABELS.get((entry.additional_data or {}).get("via"))
         rows.append(
             HistoryRow(
                 entry=entry,
                 record=str(record) if record is not None else entry.object_repr,
                 link=record.get_absolute_url() if record is not None else "",
                 changes=_changes(model, changes, related, bool(bulk)) if model else [],
+                via=str(via) if via else "",
             )
         )
     return rows
