@@ -1,0 +1,1 @@
+"""Intake: draft records from published news of committee work."""
