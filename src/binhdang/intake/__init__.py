@@ -1,1 +1,1 @@
-"""Intake: draft records from published news of committee work."""
+"""Intake: draft records read from published news reports."""
