@@ -151,21 +151,25 @@ def load_corpus(directory: Path = CORPUS) -> list[Report]:
     return reports
 
 
-def plain(kind: str, fields: dict, code_of) -> dict:
-    """A proposal as a corpus record: units as codes (`code_of(pk)`, only a chosen unit counts:
-    an unresolved mention is a question to the officer, not a finding), dates in ISO form, the
-    activity's or count's kind under `kind_value`."""
+def plain(kind: str, fields: dict, code_of, *, first_candidate: bool = False) -> dict:
+    """A proposal as a corpus record: units as codes (`code_of(pk)`; only a chosen unit counts,
+    since an unresolved mention is a question to the officer, unless `first_candidate` takes
+    the best candidate of such a mention), dates in ISO form, the activity's or count's kind
+    under `kind_value`."""
     record = {"kind": kind}
     for name, value in fields.items():
-        record["kind_value" if name == "kind" else name] = _plain(value, code_of)
+        record["kind_value" if name == "kind" else name] = _plain(value, code_of, first_candidate)
     return record
 
 
-def _plain(value, code_of):
+def _plain(value, code_of, first_candidate: bool = False):
     if hasattr(value, "candidates") and hasattr(value, "chosen"):
-        return code_of(value.chosen) if value.chosen is not None else None
+        pk = value.chosen
+        if pk is None and first_candidate and value.candidates:
+            pk = value.candidates[0]
+        return code_of(pk) if pk is not None else None
     if isinstance(value, (list, tuple)):
-        return [_plain(item, code_of) for item in value]
+        return [_plain(item, code_of, first_candidate) for item in value]
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -270,7 +274,7 @@ def score(proposals: list[dict], expected: list[dict]) -> Score:
                 result.misses.append(_describe(wanted, name, value))
         for name, values in p_atoms[i].items():
             for value in _without(values, agree.get(name, [])):
-                result.false_findings.append(_describe(proposal, name, value))
+                result.false_findings.append(_describe(proposals[i], name, value))
     for i, proposal in enumerate(proposals):
         if i not in used:
             result.false_findings.append(f"{proposal['kind']} not expected: {_summary(p_atoms[i])}")

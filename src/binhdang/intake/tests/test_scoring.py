@@ -121,6 +121,14 @@ def test_plain_turns_a_proposal_into_a_corpus_record():
         "others": [None, "BTNMT"],
         "participants": 120,
     }
+    lenient = plain("activity", {"others": [open_question]}, {3: "LP27"}.get, first_candidate=True)
+    assert lenient == {"kind": "activity", "others": ["LP27"]}
+
+
+def test_a_false_field_is_described_from_its_own_proposal():
+    task = {"kind": "task", "lead": "LP27", "deadline": "2024-09-30"}
+    result = score([training(end="2023-05-30"), task], [training(), task])
+    assert result.false_findings == ["activity.end = 2023-05-30"]
 
 
 # --- Properties ----------------------------------------------------------------------------------
