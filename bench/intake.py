@@ -117,7 +117,7 @@ def main() -> None:
 
 
 def rate(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
+    return "—" if value is None else f"{value:.3f}"
 
 
 def render(total, lenient, rows, published, first_ms, setup_s, unit_count) -> str:
@@ -160,6 +160,16 @@ def render(total, lenient, rows, published, first_ms, setup_s, unit_count) -> st
         f"{ARGS.repeat}): median {statistics.median(times):.0f} ms, p90 {p90:.0f} ms, max "
         f"{times[-1]:.0f} ms; the first read of the process (loading the language models) "
         f"{first_ms:.0f} ms.",
+        "",
+        "Units missed, by field: "
+        + ", ".join(
+            f"{name} {count}"
+            for name, count in total.missed_fields.most_common()
+            if name.split(".")[1] in scoring.UNIT_FIELDS
+        )
+        + ". All misses by field: "
+        + ", ".join(f"{name} {count}" for name, count in total.missed_fields.most_common())
+        + ".",
         "",
         "Per report (misses and false findings are fields; `bench/intake.py --verbose` lists "
         "them):",

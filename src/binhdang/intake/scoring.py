@@ -11,6 +11,7 @@ benchmark (bench/intake.py) turns the extractor's proposals into plain records w
 
 import datetime
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -104,6 +105,8 @@ class Score:
     records: Tally = field(default_factory=Tally)
     misses: list[str] = field(default_factory=list)
     false_findings: list[str] = field(default_factory=list)
+    # Expected values not found, by "kind.field" (e.g. "task.lead"): where a family falls short.
+    missed_fields: Counter = field(default_factory=Counter)
 
     @property
     def overall(self) -> Tally:
@@ -119,6 +122,7 @@ class Score:
         self.records += other.records
         self.misses += other.misses
         self.false_findings += other.false_findings
+        self.missed_fields += other.missed_fields
         return self
 
 
@@ -262,6 +266,8 @@ def score(proposals: list[dict], expected: list[dict]) -> Score:
         i = pair_of.get(j)
         if i is None:
             result.misses.append(f"{kind} not found: {_summary(e_atoms[j])}")
+            for name, values in e_atoms[j].items():
+                result.missed_fields[f"{kind}.{name}"] += len(values)
             continue
         result.records.correct += 1
         if kind in RECORD_FAMILY:
@@ -272,6 +278,7 @@ def score(proposals: list[dict], expected: list[dict]) -> Score:
         for name, values in e_atoms[j].items():
             for value in _without(values, agree.get(name, [])):
                 result.misses.append(_describe(wanted, name, value))
+                result.missed_fields[f"{kind}.{name}"] += 1
         for name, values in p_atoms[i].items():
             for value in _without(values, agree.get(name, [])):
                 result.false_findings.append(_describe(proposals[i], name, value))

@@ -55,6 +55,7 @@ def test_fields_are_counted_one_by_one_within_a_paired_record():
     assert figures.correct == 1  # 120 and Decimal("120") are the same number
     assert result.misses == ["activity.end = 2023-05-22", "activity.organiser = BTNMT"]
     assert result.false_findings == ["activity.end = 2023-05-21"]
+    assert result.missed_fields == {"activity.end": 1, "activity.organiser": 1}
 
 
 def test_an_unflagged_boolean_is_no_finding_and_a_flag_counts():
@@ -99,6 +100,8 @@ def test_records_pair_only_within_a_kind_and_the_closest_pair_wins():
 def test_nothing_proposed_is_recall_zero_and_precision_undefined():
     result = score([], [training()])
     assert result.overall.recall == 0 and result.overall.precision is None
+    assert result.missed_fields["activity.organiser"] == 1
+    assert sum(result.missed_fields.values()) == result.overall.expected
     assert result.misses[0].startswith("activity not found: kind_value=training")
 
 
