@@ -41,6 +41,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -439,9 +440,10 @@ def section(results: list[dict], sizes: dict, machine: str) -> str:
         "",
         "| processes | req/s | requests | p50 | p95 | p99 | HTTP ≥ 500 | no answer | failed "
         "sign-ins | other | visits done | officers with none | peak MB per process | server "
-        "CPU s | locust CPU s | machine busy | load avg start → max |",
+        "CPU s (cores used) | server CPU ms per request | locust CPU s | machine busy | load "
+        "avg start → max |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
-        "--- | ---: | ---: | ---: | --- |",
+        "--- | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in results:
         total, errors = r["stats"]["Aggregated"], _errors(r)
@@ -452,11 +454,19 @@ def section(results: list[dict], sizes: dict, machine: str) -> str:
             f"{_fmt(total['p99'])} | {errors['server']} | {errors['connection']} | "
             f"{errors['sign_in']} | {errors['other']} | {r['counts']['completed']:,} | "
             f"{r['counts']['officers_without_a_visit']} of {r['counts']['officers']} | "
-            f"{memory} (master {r['master_mb']:.0f}) | {r['server_cpu']:.0f} | "
+            f"{memory} (master {r['master_mb']:.0f}) | {r['server_cpu']:.0f} "
+            f"({r['server_cpu'] / r['elapsed']:.2f}) | "
+            f"{1000 * r['server_cpu'] / max(1, total['requests']):.0f} | "
             f"{r['locust_cpu']:.0f} | {r['busy']:.0%} | {r['load_start']:.1f} → "
             f"{r['load_max']:.1f} |"
         )
     lines += [
+        "",
+        "The server's CPU per request does not depend on the other work of the machine: two free "
+        "cores serve at most 2,000 ÷ that figure requests a second, whatever the latencies above; "
+        "the cores it used (server CPU ÷ run time) say how much of the machine it got. It is "
+        "measured on the run's own mix of pages (sign-ins weigh more when few visits get far) and "
+        "includes each new process's first requests (templates, translations, URL patterns).",
         "",
         "Per page, p50 / p95 / p99 ms (requests):",
         "",
@@ -527,6 +537,8 @@ def main() -> None:
             flush=True,
         )
         results.append(result)
+    raw = Path(tempfile.gettempdir()) / "binhdang-load-last-run.json"  # the table's raw figures
+    raw.write_text(json.dumps({"sizes": sizes, "results": results}, indent=1))
     text = section(results, sizes, machine)
     print(text)
     if not ARGS.no_write and not ARGS.quick:
