@@ -181,3 +181,23 @@ def test_changed_lines_are_typed_in_vietnamese_and_skip_lines_with_breakdowns():
     assert typed["2-denominator"] == scenario.vietnamese(denominator)
     assert typed["6-numerator"] == "1" and typed["2-was"] == ""
     assert scenario.vietnamese(1234567) == "1.234.567"
+
+
+def test_the_load_benchmark_uses_its_own_database_and_loopback_only():
+    """bench/load/run.py follows bench/_own_database.py as the other benchmarks do
+    (tests/test_bench_safety.py checks bench/*.py), and serves and loads only 127.0.0.1."""
+    source = (SCENARIO.parent / "run.py").read_text()
+    order = [
+        "_own_database.script_only(__name__)",
+        "_own_database.create(",
+        "django.setup()",
+        "_own_database.guard()",
+        "call_command(",  # the first write
+    ]
+    positions = [source.index(text) for text in order]
+    assert positions == sorted(positions)
+    for forbidden in ("CREATE DATABASE", "DROP DATABASE", "TRUNCATE", "0.0.0.0"):
+        assert forbidden not in source
+    assert 'HOST = "127.0.0.1"' in source
+    locustfile = (SCENARIO.parent / "locustfile.py").read_text()
+    assert "scenario.is_loopback(environment.host)" in locustfile
