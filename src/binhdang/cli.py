@@ -62,7 +62,9 @@ def _serve(options) -> None:
 
     if options.migrate:
         call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    from binhdang.core.static import collect_static
+
+    collect_static()  # only when the static sources changed since the last start
     # Imported after collectstatic: WhiteNoise indexes the static directory when it starts.
     from binhdang.wsgi import application
 
