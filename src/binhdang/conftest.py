@@ -5,6 +5,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from pytest_django.plugin import blocking_manager_key
 
 from binhdang.accounts.models import Role, User
@@ -47,6 +48,13 @@ def pytest_runtest_teardown(item, nextitem):
     yield
     if _transactional(item):
         item.config.stash[MAP_FLUSHED] = True
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: every test's database starts from the same state,
+    so what an earlier test cached (the same ids, the same figures' revision) would be found."""
+    cache.clear()
 
 
 @pytest.fixture

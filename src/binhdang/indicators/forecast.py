@@ -8,7 +8,9 @@ is kept between 0 and 100. A target is "at risk" when the projected value misses
 track" when even the favourable end of the interval misses it.
 
 Every figure comes from one query over the unit's subtree and its predecessors' subtrees for all
-of the framework's indicators and years, rolled up with the same rules as the live roll-up.
+of the framework's indicators and years, rolled up with the same rules as the live roll-up, and
+kept in the cache until any figure changes (`revision`: a national outlook reads ten years of a
+million values).
 """
 
 import datetime
@@ -22,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from binhdang.core import dates
 from binhdang.orgunits.models import OrgUnit
 
+from . import revision
 from .evaluation import Verdict, evaluate
 from .models import Direction, Framework, Indicator, Measure, Target
 from .queries import applicable_targets_by_unit, milestone_targets
@@ -128,38 +131,46 @@ def _outlook(indicator: Indicator, target: Target | None, projection: Projection
     return Outlook.AT_RISK if judge(favourable) == Verdict.MET else Outlook.OFF_TRACK
 
 
-class _Figures:
-    """Roll-ups of the given units (and of any unit asked later), per indicator and year, from
-    one grouped query per batch of units (`rollup.rollup_years`)."""
+NOTHING = RollUp(None, None, None, 0)
 
-    def __init__(self, indicators: list[Indicator], units: list[OrgUnit]):
-        self.indicators = indicators
-        self.figures: dict[tuple[int, int, int], RollUp] = {}
-        self.known: set[int] = set()
-        self.add(units)
 
-    def add(self, units) -> None:
-        units = [u for u in units if u.pk not in self.known]
-        if units:
-            self.figures.update(rollup_years(self.indicators, units, YEARS))
-            self.known.update(u.pk for u in units)
+def _series(indicators: list[Indicator], lines: list[OrgUnit]) -> dict[tuple, dict]:
+    """Each line's (unit's) value by year for each indicator, by (unit pk, indicator pk): its
+    own figure, else its predecessors' combined. The roll-ups of ten years of the lines and of
+    their predecessors come from one grouped query, and the series are kept in the cache until
+    any figure changes (`revision.cached`)."""
+    prefetch_related_objects(lines, "predecessors")
+    history = {unit.pk: list(unit.predecessors.all()) for unit in lines}
+    asked = (
+        sorted((pk, sorted(p.pk for p in before)) for pk, before in history.items()),
+        revision.rules(indicators),
+        list(YEARS),
+    )
+    return revision.cached(
+        "forecast-series", asked, lambda: _compute_series(indicators, lines, history)
+    )
 
-    def figure(self, indicator: Indicator, unit_pk: int, year: int) -> RollUp:
-        return self.figures.get((unit_pk, indicator.pk, year)) or RollUp(None, None, None, 0)
 
-    def series(self, indicator: Indicator, unit: OrgUnit) -> dict[int, Decimal]:
-        """The unit's value by year; its predecessors' combined where it has none of its own."""
-        self.add([unit, *unit.predecessors.all()])
-        values = {}
-        for year in YEARS:
-            own = self.figure(indicator, unit.pk, year)
-            if not own.entries:
-                own = combine(
-                    indicator, [self.figure(indicator, p.pk, year) for p in unit.predecessors.all()]
-                )
-            if own.value is not None:
-                values[year] = own.value
-        return values
+def _compute_series(indicators, lines, history) -> dict[tuple, dict]:
+    units = {unit.pk: unit for unit in lines}
+    units.update({p.pk: p for before in history.values() for p in before})
+    figures = rollup_years(indicators, list(units.values()), YEARS)
+    found = {}
+    for unit in lines:
+        predecessors = [p.pk for p in history[unit.pk]]
+        for indicator in indicators:
+            values = {}
+            for year in YEARS:
+                own = figures.get((unit.pk, indicator.pk, year), NOTHING)
+                if not own.entries and predecessors:
+                    own = combine(
+                        indicator,
+                        [figures.get((pk, indicator.pk, year), NOTHING) for pk in predecessors],
+                    )
+                if own.value is not None:
+                    values[year] = own.value
+            found[(unit.pk, indicator.pk)] = values
+    return found
 
 
 def _next_milestone(series: dict[int, Decimal], today: datetime.date) -> int | None:
@@ -169,10 +180,10 @@ def _next_milestone(series: dict[int, Decimal], today: datetime.date) -> int | N
     return upcoming[0] if upcoming else None
 
 
-def _forecasts(figures, indicators, unit, targets, today) -> list[Forecast]:
+def _forecasts(series_of, indicators, unit, targets, today) -> list[Forecast]:
     result = []
     for indicator in indicators:
-        series = figures.series(indicator, unit)
+        series = series_of[(unit.pk, indicator.pk)]
         milestone = _next_milestone(series, today)
         if milestone is None:
             continue
@@ -196,9 +207,8 @@ def unit_forecasts(
     """Every indicator's outlook for the unit."""
     today = today or dates.today()
     indicators = _framework_indicators(framework)
-    prefetch_related_objects([unit], "predecessors")
-    figures = _Figures(indicators, [unit, *unit.predecessors.all()])
-    forecasts = _forecasts(figures, indicators, unit, milestone_targets(indicators, unit), today)
+    series = _series(indicators, [unit])
+    forecasts = _forecasts(series, indicators, unit, milestone_targets(indicators, unit), today)
     for year in {f.latest[0] for f in forecasts if f.latest}:
         judging = applicable_targets_by_unit(indicators, [unit], year)[unit.pk]
         for item in forecasts:
@@ -221,14 +231,12 @@ def subunit_risks(
     today = today or dates.today()
     indicators = _framework_indicators(framework)
     children = list(OrgUnit.objects.filter(parent=unit).live().order_by("name"))
-    prefetch_related_objects([unit, *children], "predecessors")
-    lines = [unit, *children]
-    figures = _Figures(indicators, [*lines, *(p for u in lines for p in u.predecessors.all())])
+    series = _series(indicators, [unit, *children])
     targets = milestone_targets(indicators, unit)
     result = []
     for child in children:
         # Sub-units rarely set their own targets; their ancestors' and the national ones apply.
-        risky = [f for f in _forecasts(figures, indicators, child, targets, today) if f.at_risk]
+        risky = [f for f in _forecasts(series, indicators, child, targets, today) if f.at_risk]
         if risky:
             result.append((child, risky))
     result.sort(key=lambda item: -len(item[1]))

@@ -342,3 +342,21 @@ class Lock(AuditedMixin, TimeStamped):
     @property
     def is_active(self) -> bool:
         return self.unlocked_at is None
+
+
+class FiguresRevision(models.Model):
+    """A share of the count of committed transactions that wrote units' figures (decision 76).
+
+    The sum over the rows moves on exactly when such a transaction commits, in the database
+    every process reads, so what is cached from the figures (`indicators.revision`) is never
+    served after a save. Several rows, so that saves at the same moment each take a free one
+    instead of waiting for each other (`revision.figures_written`)."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("revision of the figures")
+        verbose_name_plural = _("revisions of the figures")
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.number}"

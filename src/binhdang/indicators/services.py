@@ -21,7 +21,7 @@ from binhdang.core.audit import UNIT_KEY
 from binhdang.core.numbers import read_number, write_number
 from binhdang.orgunits.models import Level, OrgUnit
 
-from . import measures
+from . import measures, revision
 from .models import Comparator, DataValue, Dimension, Direction, Indicator, Lock, Measure, Target
 from .rollup import ANSWERING_LEVELS, LEVEL_CATEGORY, judged_per_level, levels_below
 
@@ -246,6 +246,7 @@ def record_value(
     row.note = note.strip()
     row.source = source.strip()[:255]
     row.save()
+    revision.figures_written()
     return row
 
 
@@ -638,6 +639,7 @@ def record_values_bulk(actor, entries: list[Entry], *, origin: str = "") -> int:
         raise ValidationError(
             _("Someone saved figures for the same cells at the same moment: try again.")
         ) from None
+    revision.figures_written()
     _audit_bulk(actor, entries, written, before, stored_pk, origin)
     return len(entries)
 

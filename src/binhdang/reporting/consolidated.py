@@ -9,9 +9,10 @@ first draft written from the data), and the document's header, recipients and si
 `documents` renders it as Word (Decree 30/2020/NĐ-CP) and as the Excel annex.
 
 `start_report_job(actor, round, unit)` checks the actor may make it and runs it as a background
-job (`core.jobs`) that reports its progress per step and per sub-unit. Its result is the Word
-file; the Excel annex (and the PDF, when LibreOffice is installed on the server) are further
-downloads of the same job.
+job (`core.jobs`) that reports its progress per step and every few per cent of the sub-units;
+gathering takes a number of queries that does not grow with the sub-units (decision 77). Its
+result is the Word file; the Excel annex (and the PDF, when LibreOffice is installed on the
+server) are further downloads of the same job.
 """
 
 import datetime
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -46,6 +48,9 @@ from .models import ReportingRound, SectionText, State, Submission
 from .queries import accepted_sections, subunit_submissions, unit_sort_key
 
 JOB_KIND = "consolidated_report"
+# The gathering's progress is written once in each of this many bands (each twentieth of the
+# sub-units, and the first and last steps): the same writes however many sub-units there are.
+PROGRESS_BANDS = 20
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
@@ -218,10 +223,9 @@ def _activity_counts(
             row.unit.pk: (row.count, row.minimum)
             for row in activity_queries.counts_by_subunit(unit, activities)
         }
-    return {
-        child.pk: activity_queries.event_total(activity_queries.in_subtree(child, start, end))
-        for child in children
-    }
+    # Sub-units further down (a national round asking the communes): one grouped query.
+    prefetch_related_objects(children, "predecessors")
+    return activity_queries.event_totals_in_subtrees(children, start, end)
 
 
 def _subunit_line(submission: Submission, rows, activities: tuple[int, bool]) -> SubunitLine:
@@ -380,9 +384,13 @@ def run_report_job(job: Job, round_id: int, unit_id: int, pdf: bool = True) -> l
     unit = OrgUnit.objects.get(pk=unit_id)
     _check(job.owner, round, unit)  # the owner's rights may have changed since the job started
     steps = 3 if pdf else 2
+    written = [-1]  # the band of the last progress written
 
     def progress(done: int, total: int, message: str) -> None:
-        jobs.report_progress(job.pk, done, total + steps, message)
+        band = done * PROGRESS_BANDS // total
+        if band != written[0]:
+            written[0] = band
+            jobs.report_progress(job.pk, done, total + steps, message)
 
     # The platform's heaviest read, from the replica if there is one; progress is written to the
     # primary all the same.
