@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from binhdang.core.forms import NumberField, StyledForm
+from binhdang.core.forms import InputRenderer, NumberField, StyledForm
 
 from . import measures, services
 from .dhis2 import ADX_EXTENSIONS
@@ -104,6 +104,10 @@ class DataEntryForm(StyledForm):
     The form is cut into sections (`sections`), each with its own Save button: a section's
     save (`section`) writes only that section's lines, and a mistake typed in another section
     does not stop it."""
+
+    # Hundreds of fields: each <input> written without rendering a template (a third of the
+    # page's time at a deadline, issue 16).
+    default_renderer = InputRenderer()
 
     def __init__(
         self,

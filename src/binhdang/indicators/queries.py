@@ -9,7 +9,17 @@ from binhdang.orgunits.models import OrgUnit
 
 from . import display
 from .evaluation import Summary, Verdict, evaluate, per_level_verdict, summarise
-from .models import CATEGORIES, Dimension, Direction, Framework, Indicator, Objective, Target
+from .measures import Stored
+from .models import (
+    CATEGORIES,
+    DataValue,
+    Dimension,
+    Direction,
+    Framework,
+    Indicator,
+    Objective,
+    Target,
+)
 from .rollup import RollUp, combine, rollup, rollup_breakdowns, rollup_many, rollup_years
 
 NOTHING = RollUp(None, None, None, 0)
@@ -226,6 +236,15 @@ def trend(indicator: Indicator, unit: OrgUnit, years=range(2021, 2031)) -> list[
         merged = combine(indicator, [rollup(indicator, p, year) for p in predecessors])
         points.append(TrendPoint(year, merged, merged.entries > 0))
     return points
+
+
+def stored_figures(unit: OrgUnit, *years: int) -> dict[int, dict]:
+    """The unit's own stored figures of each year, by (indicator id, category), in one query
+    (the entry form shows the year's beside last year's)."""
+    by_year = {year: {} for year in years}
+    for row in DataValue.objects.filter(unit=unit, year__in=years):
+        by_year[row.year][(row.indicator_id, row.category)] = Stored.of(row)
+    return by_year
 
 
 def local_indicators(unit: OrgUnit):

@@ -31,8 +31,7 @@ from .forms import (
     TargetForm,
     YearForm,
 )
-from .measures import Stored
-from .models import DataValue, Framework, Indicator, Target
+from .models import Framework, Indicator, Target
 
 
 def catalogue(request):
@@ -285,12 +284,13 @@ def enter(request, pk):
     came = came_from(request)
     back = came or f"{reverse('indicators:overview', args=[unit.pk])}?year={year}"
     section = request.POST.get("section") or None
+    figures = queries.stored_figures(unit, year, year - 1)
     form = DataEntryForm(
         request.POST or None,
         indicators=indicators,
         yes_no=yes_no,
         categories=services.categories_by_indicator(indicators, unit, year),
-        stored=_stored(unit, year),
+        stored=figures[year],
         locked=lock is not None,
         section=section,
     )
@@ -320,7 +320,7 @@ def enter(request, pk):
                     _("%(n)d figures saved for %(year)d.") % {"n": result.count, "year": year},
                 )
                 return redirect(back)
-            form.show_conflicts(result.conflicts, _stored(unit, year))
+            form.show_conflicts(result.conflicts, queries.stored_figures(unit, year)[year])
             messages.warning(
                 request,
                 _(
@@ -329,10 +329,7 @@ def enter(request, pk):
                 )
                 % {"n": result.count, "k": len(result.conflicts)},
             )
-    last = {
-        v.indicator_id: Stored.of(v)
-        for v in DataValue.objects.filter(unit=unit, year=year - 1, category="")
-    }
+    last = {pk: stored for (pk, category), stored in figures[year - 1].items() if not category}
     sections = [
         (
             group,
@@ -378,14 +375,6 @@ def _saved_section(request, unit, year: int) -> str | None:
         return None
     del request.session[SAVED_KEY]
     return saved["section"] or "*"
-
-
-def _stored(unit, year: int) -> dict:
-    """The unit's stored figures of the year, by (indicator id, category)."""
-    return {
-        (v.indicator_id, v.category): Stored.of(v)
-        for v in DataValue.objects.filter(unit=unit, year=year)
-    }
 
 
 def dhis2_export(request, pk, fmt):
