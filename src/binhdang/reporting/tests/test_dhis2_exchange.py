@@ -270,7 +270,7 @@ def test_the_rounds_adx_export_is_what_a_push_sends_and_reads_back(
     client.force_login(personas["province_approver"])
     response = client.get(reverse("reporting:dhis2_export", args=[accepted_round.pk, "adx"]))
     assert response["Content-Type"] == "application/adx+xml"
-    cells = dhis2_files.parse(response.content, "round.adx")
+    cells = dhis2_files.parse(response.getvalue(), "round.adx")
     assert {(c.record["dataElement"], c.record["orgUnit"], c.record["value"]) for c in cells} == {
         (_code(catalogue, "1.1", "NUM"), tree["commune"].code, "3"),
         (_code(catalogue, "1.1", "DEN"), tree["commune"].code, "10"),
