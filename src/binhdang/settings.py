@@ -146,6 +146,23 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         test_options={"MIRROR": "default"},
     )
 DATABASE_ROUTERS = ["binhdang.core.replica.ReplicaRouter"]
+
+# Django's cache. Without CACHE_URL it lives in each process, which is right for one process;
+# with several workers or hosts, CACHE_URL=redis://… gives them one cache, so that what is
+# counted there (the API's rate limit) counts for all of them.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "binhdang",
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be a Redis address (redis://host:6379/0), not {CACHE_URL!r}."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

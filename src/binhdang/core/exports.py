@@ -27,15 +27,25 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d[\d.,\s]*%?")
 
 
+def _quoted(text: str) -> bool:
+    """Whether `text` gets a quote: it reads as a formula, or is quoted text that would after
+    one quote is taken off (so that `restore` gives back exactly what was written)."""
+    bare = text.lstrip("'")
+    return bare.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(bare)
+
+
 def neutralise(value):
     """A cell value that no spreadsheet will read as a formula; non-text values unchanged."""
-    if (
-        isinstance(value, str)
-        and value.startswith(FORMULA_STARTS)
-        and not _PLAIN_NUMBER.fullmatch(value)
-    ):
+    if isinstance(value, str) and _quoted(value):
         return "'" + value
     return value
+
+
+def restore(text: str) -> str:
+    """The text a neutralised CSV cell stands for (`neutralise` undone), for imports."""
+    if text.startswith("'") and _quoted(text[1:]):
+        return text[1:]
+    return text
 
 
 def neutralise_workbook(workbook: Workbook) -> Workbook:

@@ -3,14 +3,14 @@
 import datetime
 from decimal import Decimal
 
-from django.utils import formats
+from binhdang.core.numbers import write_number
 
 
 def percent(value: float | Decimal | None, digits: int = 1) -> str:
-    """84.25 -> "84,3%" in Vietnamese (the active language's decimal separator)."""
+    """84.25 -> "84,3%" in Vietnamese: rounded half up, as every other figure (core.numbers)."""
     if value is None:
         return "—"
-    return f"{formats.number_format(round(Decimal(str(value)), digits), digits)}%"
+    return f"{write_number(value, digits)}%"
 
 
 def document_date(value: datetime.date) -> str:

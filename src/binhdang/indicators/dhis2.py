@@ -312,7 +312,7 @@ def parse(content: bytes, filename: str) -> list[_Cell]:
                     "orgUnit": row[2],
                     "categoryOptionCombo": row[3],
                     "value": row[5],
-                    "comment": row[8],
+                    "comment": exports.restore(row[8]),  # the export quoted "=…" comments
                 },
             )
         )

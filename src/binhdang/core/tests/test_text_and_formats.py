@@ -2,10 +2,14 @@ import datetime
 import os
 import subprocess
 import sys
+from decimal import Decimal
 
 from django.utils import formats, translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from binhdang.core.formatting import document_date, percent
+from binhdang.core.numbers import round_half_up
 from binhdang.core.text import fold
 
 
@@ -23,6 +27,16 @@ def test_vietnamese_numbers_and_percent():
         assert percent(None) == "—"
     with translation.override("en"):
         assert percent(84.21) == "84.2%"
+
+
+@given(st.decimals(min_value=0, max_value=100, places=3))
+def test_percent_rounds_half_up_like_every_other_figure(value):
+    # Decimal's round() rounds half to even: 84.25 once read "84,2%" on the rates page.
+    with translation.override("vi"):
+        shown = percent(value)
+    assert shown == f"{round_half_up(value, 1):f}".replace(".", ",") + "%"
+    assert percent(Decimal("84.25")) == "84,3%"
+    assert percent(Decimal("0.05")) == "0,1%"
 
 
 def test_vietnamese_short_date():

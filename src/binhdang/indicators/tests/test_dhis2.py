@@ -73,6 +73,20 @@ def test_round_trip_is_identical(client, personas, tree, filled, fmt):
     assert _snapshot() == before
 
 
+def test_csv_round_trip_gives_back_notes_that_look_like_formulas(client, personas, tree, filled):
+    DataValue.objects.filter(indicator=filled["2.1"]).update(note="=SUM(A1) theo Cục Thống kê")
+    DataValue.objects.filter(indicator=filled["5.3"]).update(note="-5% so với năm 2024")
+    client.force_login(personas["system_admin"])
+    url = reverse("indicators:dhis2_export", args=[tree["nation"].pk, "csv"]) + "?year=2025"
+    exported = client.get(url).content
+    assert b"'=SUM(A1)" in exported  # quoted for spreadsheets on the way out…
+    before = _snapshot()
+    DataValue.objects.all().delete()
+    upload = SimpleUploadedFile("set.csv", exported)
+    client.post(reverse("indicators:dhis2_import", args=[tree["nation"].pk]), {"file": upload})
+    assert _snapshot() == before  # …and not saved with the quote on the way back
+
+
 def test_json_uses_our_codes_and_splits_quotients(personas, tree, filled):
     records = list(dhis2.export_values(personas["system_admin"], tree["province"], 2025))
     elements = {(r["dataElement"], r["orgUnit"], r["value"]) for r in records}

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from binhdang.activities.models import Activity, Commendation
@@ -132,6 +134,13 @@ def test_every_workbook_is_written_through_the_neutraliser():
 )
 def test_the_neutraliser(value, written):
     assert exports.neutralise(value) == written
+
+
+@given(st.text(max_size=30))
+def test_an_import_gives_back_exactly_what_the_export_quoted(text):
+    written = exports.neutralise(text)
+    assert not (written.startswith(exports.FORMULA_STARTS) and written != text)
+    assert exports.restore(written) == text
 
 
 def test_numbers_stay_numbers_in_a_workbook():
