@@ -118,6 +118,18 @@ def test_a_push_sends_exactly_the_accepted_figures(
     assert "DHIS2 đã nhập 0, cập nhật 2" in page.content.decode()
 
 
+def test_a_push_sends_its_records_a_batch_at_a_time_with_progress(
+    client, monkeypatch, personas, accepted_round, standin
+):
+    monkeypatch.setattr(dhis2, "BATCH", 1)
+    assert dhis2.accepted_count(personas["province_approver"], accepted_round) == 2
+    _start(client, personas["province_approver"], accepted_round, "push")
+    assert [r["method"] for r in standin.requests] == ["POST", "POST"]
+    exchange = Dhis2Exchange.objects.get()
+    assert exchange.values == 2 and exchange.summary["imported"] == 2
+    assert exchange.job.progress == 100 and standin.violations == []
+
+
 def test_conflicts_dhis2_reports_are_listed(client, personas, accepted_round, standin, catalogue):
     standin.unknown_elements = {_code(catalogue, "1.1", "DEN")}
     page = _start(client, personas["province_approver"], accepted_round, "push", dry_run=True)
