@@ -60,16 +60,6 @@ def neutralise_workbook(workbook: Workbook) -> Workbook:
     return workbook
 
 
-def csv_bytes(header: list[str], rows) -> bytes:
-    """A CSV document (UTF-8) whose every text cell is neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([neutralise(value) for value in row])
-    return out.getvalue().encode()
-
-
 class _Echo:
     """A file-like object whose write returns what it was given (csv.writer into a stream)."""
 
@@ -235,6 +225,8 @@ def xlsx_stream(title: str, header: list[str], rows):
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr("xl/styles.xml", _STYLES)
+        # The first bytes leave before any row is read, as a CSV's header does.
+        yield pipe.take()
         sheets = 0
         while not sheets or pending is not end:
             sheets += 1

@@ -154,10 +154,12 @@ def adx_stream(records, *, piece: int = 256 * 1024) -> Iterator[bytes]:
     run of records of the same unit and year: the exports read them unit by unit), written as
     the records are read, in pieces of about `piece` bytes; only one group is ever held."""
     exported = timezone.now().isoformat()
-    pending = [
-        "<?xml version='1.0' encoding='utf-8'?>\n",
-        f'<adx xmlns="{ADX_NAMESPACE}" exported="{exported}">',
-    ]
+    # The head leaves at once, before the first query, as a CSV's header does.
+    yield (
+        "<?xml version='1.0' encoding='utf-8'?>\n"
+        f'<adx xmlns="{ADX_NAMESPACE}" exported="{exported}">'
+    ).encode()
+    pending: list[str] = []
     size = 0
     group, key = None, None
     for r in records:

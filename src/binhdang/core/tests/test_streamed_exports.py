@@ -79,6 +79,20 @@ def test_excel_comes_in_pieces_before_the_last_row_is_read(monkeypatch):
     assert _workbook([first, rest])["Số liệu"].max_row == 2001
 
 
+def test_excel_sends_its_first_bytes_before_reading_past_the_first_row():
+    read = []
+
+    def rows():
+        for n in range(3):
+            read.append(n)
+            yield [f"Xã {n}", n, ""]
+
+    stream = exports.xlsx_stream("Số liệu", HEADER, rows())
+    first = next(stream)
+    assert first.startswith(b"PK") and read == [0]
+    assert _workbook([first, *stream])["Số liệu"].max_row == 4
+
+
 def test_excel_goes_on_in_another_sheet_past_the_row_limit(monkeypatch):
     monkeypatch.setattr(exports, "SHEET_ROWS", 2)
     book = _workbook(exports.xlsx_stream("Số liệu", HEADER, ([f"Xã {n}", n, ""] for n in range(5))))
