@@ -220,13 +220,13 @@ def xlsx_stream(title: str, header: list[str], rows):
     pipe = _Pipe()
     end = object()
     rows = iter(rows)
-    pending = next(rows, end)
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr("xl/styles.xml", _STYLES)
         # The first bytes leave before any row is read, as a CSV's header does.
         yield pipe.take()
+        pending = next(rows, end)
         sheets = 0
         while not sheets or pending is not end:
             sheets += 1
