@@ -11,12 +11,14 @@ Numbers, dates and text that is only a number (`-5`, `-1.234,5`) are left alone.
 
 import csv
 import io
+import json
 import re
 import zipfile
 from decimal import Decimal
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr as xml_attribute
 
+from django.http import StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
@@ -58,16 +60,6 @@ def neutralise_workbook(workbook: Workbook) -> Workbook:
     return workbook
 
 
-def csv_bytes(header: list[str], rows) -> bytes:
-    """A CSV document (UTF-8) whose every text cell is neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([neutralise(value) for value in row])
-    return out.getvalue().encode()
-
-
 class _Echo:
     """A file-like object whose write returns what it was given (csv.writer into a stream)."""
 
@@ -78,11 +70,12 @@ class _Echo:
 BOM = "\ufeff"  # lets Excel read a UTF-8 CSV as UTF-8 rather than the machine's code page
 
 
-def csv_stream(header: list[str], rows, *, batch: int = 500):
-    """A CSV document (UTF-8 with a BOM for Excel) yielded in pieces of `batch` lines as `rows`
-    are read, every text cell neutralised: for StreamingHttpResponse, in constant memory."""
+def csv_stream(header: list[str], rows, *, batch: int = 500, bom: bool = True):
+    """A CSV document (UTF-8, with a BOM for Excel unless `bom` is False: a file for another
+    system) yielded in pieces of `batch` lines as `rows` are read, every text cell neutralised:
+    for StreamingHttpResponse, in constant memory."""
     writer = csv.writer(_Echo())
-    yield (BOM + writer.writerow(header)).encode()
+    yield ((BOM if bom else "") + writer.writerow(header)).encode()
     lines = []
     for row in rows:
         lines.append(writer.writerow([neutralise(value) for value in row]))
@@ -91,6 +84,32 @@ def csv_stream(header: list[str], rows, *, batch: int = 500):
             lines = []
     if lines:
         yield "".join(lines).encode()
+
+
+def json_stream(key: str, items, *, batch: int = 500):
+    """The JSON document `{key: [items]}` exactly as `json.dumps(..., ensure_ascii=False,
+    indent=1)` writes it, yielded `batch` items at a time as `items` are read: for
+    StreamingHttpResponse, in constant memory (the encoder itself wants the whole list)."""
+    yield f"{{\n {json.dumps(key, ensure_ascii=False)}: [".encode()
+    pieces: list[str] = []
+    empty = True
+    for item in items:
+        # An item's own line breaks are structure only (strings escape theirs): indented
+        # two more, as the item sits two levels deep.
+        text = json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        pieces.append(("\n  " if empty else ",\n  ") + text)
+        empty = False
+        if len(pieces) >= batch:
+            yield "".join(pieces).encode()
+            pieces = []
+    yield ("".join(pieces) + ("]\n}" if empty else "\n ]\n}")).encode()
+
+
+def attachment(content, content_type: str, filename: str) -> StreamingHttpResponse:
+    """A download sent while `content` (an iterator of bytes) is produced."""
+    response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # --- Excel, streamed ---------------------------------------------------------------------------
@@ -201,11 +220,13 @@ def xlsx_stream(title: str, header: list[str], rows):
     pipe = _Pipe()
     end = object()
     rows = iter(rows)
-    pending = next(rows, end)
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr("xl/styles.xml", _STYLES)
+        # The first bytes leave before any row is read, as a CSV's header does.
+        yield pipe.take()
+        pending = next(rows, end)
         sheets = 0
         while not sheets or pending is not end:
             sheets += 1

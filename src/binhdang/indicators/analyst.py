@@ -16,6 +16,7 @@ API: `rows()` + `header()` with `RESPONSES[format]` (`csv_response()`, `xlsx_res
 filters checked by `forms.AnalystExportForm`.
 """
 
+import itertools
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -36,6 +37,18 @@ from .rollup import LEVEL_CATEGORY
 UNIT_CHUNK = 500  # units whose values one query reads
 ROW_CHUNK = 2000  # rows fetched from the database at a time
 JUDGED = ("", *LEVEL_CATEGORY.values())  # the categories the overview gives a verdict
+
+
+def values_by_unit_chunks(user, values, units, fields, order):
+    """The rows (`values_list(*fields)`) of `values`, a DataValue queryset, that the user may see,
+    for `units` (an OrgUnit queryset) in path order: UNIT_CHUNK units per query, ROW_CHUNK rows
+    per fetch, so that an export of the nation sends its first row after one small query and
+    never holds its rows. `order` starts with "unit__path": the chunks then follow each other
+    in one order. Lazy: nothing is read until the first row is asked for."""
+    pks = units.order_by("path").values_list("pk", flat=True)
+    for chunk in itertools.batched(pks, UNIT_CHUNK):
+        rows = permissions.restrict(user, values.filter(unit_id__in=chunk)).order_by(*order)
+        yield from rows.values_list(*fields).iterator(chunk_size=ROW_CHUNK)
 
 
 def unit_name(unit: OrgUnit) -> str:
@@ -193,22 +206,19 @@ def _plain(value):
 def csv_response(header_row: list[str], values, filename: str) -> StreamingHttpResponse:
     """The rows as a CSV download streamed while they are read (UTF-8 with a BOM, formulas
     neutralised by `core.exports`)."""
-    response = StreamingHttpResponse(
+    return exports.attachment(
         exports.csv_stream(header_row, ([_plain(v) for v in row] for row in values)),
-        content_type="text/csv; charset=utf-8",
+        "text/csv; charset=utf-8",
+        f"{filename}.csv",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
 
 
 def xlsx_response(header_row: list[str], values, filename: str) -> StreamingHttpResponse:
     """The rows as an Excel workbook streamed while they are read (`core.exports.xlsx_stream`);
     past Excel's row limit, more sheets."""
-    response = StreamingHttpResponse(
-        exports.xlsx_stream(_("Figures"), header_row, values), content_type=exports.XLSX_TYPE
+    return exports.attachment(
+        exports.xlsx_stream(_("Figures"), header_row, values), exports.XLSX_TYPE, f"{filename}.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
 
 
 RESPONSES = {"csv": csv_response, "xlsx": xlsx_response}  # by the form's `format`

@@ -17,10 +17,10 @@ document type, no entity, nothing fetched from elsewhere.
 
 import csv
 import io
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,7 +29,7 @@ from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,7 @@ from binhdang.core.numbers import read_number
 from binhdang.core.spreadsheets import FORBIDDEN_XML, ImportErrors, file_problem
 from binhdang.orgunits.models import OrgUnit
 
+from . import analyst
 from .measures import QUOTIENTS
 from .models import DataValue, Indicator
 from .services import EntriesRefused, Entry, record_values_bulk
@@ -65,55 +66,56 @@ def _number(value) -> str:
     return format(value.normalize(), "f")
 
 
-def records(values) -> list[dict]:
-    """Stored values as DHIS2 records (quotients as two data elements)."""
-    out = []
-    for row in values:
+# What a record is made of, as `values_list` reads it (no model instance), and the files' order.
+FIELDS = (
+    "year",
+    "unit__code",
+    "category",
+    "note",
+    "indicator__code",
+    "indicator__measure",
+    "numerator",
+    "denominator",
+    "value",
+)
+ORDER = ("unit__path", "indicator__code", "category")
+
+
+def records(rows) -> Iterator[dict]:
+    """Stored values, as `values_list(*FIELDS)` rows, as DHIS2 records (quotients as two data
+    elements), one at a time."""
+    for year, unit, category, note, code, measure, numerator, denominator, value in rows:
         base = {
-            "period": str(row.year),
-            "orgUnit": row.unit.code,
-            "categoryOptionCombo": row.category,
-            "comment": row.note,
+            "period": str(year),
+            "orgUnit": unit,
+            "categoryOptionCombo": category,
+            "comment": note,
         }
-        if row.indicator.measure in QUOTIENTS:
-            out.append(
-                {
-                    **base,
-                    "dataElement": f"{row.indicator.code}.NUM",
-                    "value": _number(row.numerator),
-                }
-            )
-            out.append(
-                {
-                    **base,
-                    "dataElement": f"{row.indicator.code}.DEN",
-                    "value": _number(row.denominator),
-                }
-            )
+        if measure in QUOTIENTS:
+            yield {**base, "dataElement": f"{code}.NUM", "value": _number(numerator)}
+            yield {**base, "dataElement": f"{code}.DEN", "value": _number(denominator)}
         else:
-            out.append({**base, "dataElement": row.indicator.code, "value": _number(row.value)})
-    return out
+            yield {**base, "dataElement": code, "value": _number(value)}
 
 
-def export_values(user, unit: OrgUnit, year: int) -> list[dict]:
-    """The year's entered values of the unit's subtree that the user may see, as DHIS2 records."""
-    values = (
-        permissions.restrict(user, DataValue.objects.filter(year=year))
-        .filter(unit__path__startswith=unit.path)
-        .select_related("indicator", "unit")
-        .order_by("unit__path", "indicator__code", "category")
-    )
-    return records(values)
+def export_values(user, unit: OrgUnit, year: int) -> Iterator[dict]:
+    """The year's entered values of the unit's subtree that the user may see, as DHIS2 records,
+    read a chunk of units at a time while they are written (a national file in constant
+    memory). Lazy: nothing is read until the first record is asked for."""
+    units = permissions.visible_units(user).filter(path__startswith=unit.path)
+    values = DataValue.objects.filter(year=year)
+    return records(analyst.values_by_unit_chunks(user, values, units, FIELDS, ORDER))
 
 
-def to_json(records: list[dict]) -> bytes:
-    """A `dataValueSets` JSON document."""
-    return json.dumps({"dataValues": records}, ensure_ascii=False, indent=1).encode()
+def json_stream(records) -> Iterator[bytes]:
+    """A `dataValueSets` JSON document, written as the records are read."""
+    return exports.json_stream("dataValues", records)
 
 
-def to_csv(records: list[dict]) -> bytes:
-    """A DHIS2 data value CSV, header included; comments cannot become spreadsheet formulas."""
-    return exports.csv_bytes(
+def csv_stream(records) -> Iterator[bytes]:
+    """A DHIS2 data value CSV, header included, written as the records are read; comments cannot
+    become spreadsheet formulas. No BOM: the file is for DHIS2, not for Excel."""
+    return exports.csv_stream(
         CSV_HEADER,
         (
             [
@@ -130,6 +132,7 @@ def to_csv(records: list[dict]) -> bytes:
             ]
             for r in records
         ),
+        bom=False,
     )
 
 
@@ -146,15 +149,30 @@ def adx_period(year: int) -> str:
     return f"{year:04d}-01-01/P1Y"
 
 
-def to_adx(records: list[dict]) -> bytes:
-    """An ADX document: one group per unit and year, in the records' order."""
-    root = ET.Element("adx", xmlns=ADX_NAMESPACE, exported=timezone.now().isoformat())
-    groups: dict[tuple[str, str], ET.Element] = {}
+def adx_stream(records, *, piece: int = 256 * 1024) -> Iterator[bytes]:
+    """An ADX document: one group per unit and year, in the records' order (a group for each
+    run of records of the same unit and year: the exports read them unit by unit), written as
+    the records are read, in pieces of about `piece` bytes; only one group is ever held."""
+    exported = timezone.now().isoformat()
+    # The head leaves at once, before the first query, as a CSV's header does.
+    yield (
+        "<?xml version='1.0' encoding='utf-8'?>\n"
+        f'<adx xmlns="{ADX_NAMESPACE}" exported="{exported}">'
+    ).encode()
+    pending: list[str] = []
+    size = 0
+    group, key = None, None
     for r in records:
-        key = (r["orgUnit"], r["period"])
-        if key not in groups:
-            groups[key] = ET.SubElement(
-                root,
+        if (r["orgUnit"], r["period"]) != key:
+            if group is not None:
+                text = ET.tostring(group, encoding="unicode")
+                pending.append(text)
+                size += len(text)
+                if size >= piece:
+                    yield "".join(pending).encode()
+                    pending, size = [], 0
+            key = (r["orgUnit"], r["period"])
+            group = ET.Element(
                 "group",
                 dataSet=settings.DHIS2_DATA_SET,
                 orgUnit=r["orgUnit"],
@@ -165,10 +183,13 @@ def to_adx(records: list[dict]) -> bytes:
             dimension, _sep, category = r["categoryOptionCombo"].partition(":")
             attributes[dimension] = category
         attributes["value"] = r["value"]
-        element = ET.SubElement(groups[key], "dataValue", attributes)
+        element = ET.SubElement(group, "dataValue", attributes)
         if r["comment"]:
             ET.SubElement(element, "annotation").text = _NOT_XML.sub(" ", r["comment"])
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    if group is not None:
+        pending.append(ET.tostring(group, encoding="unicode"))
+    pending.append("</adx>")
+    yield "".join(pending).encode()
 
 
 def _not_adx() -> ImportErrors:
@@ -234,13 +255,11 @@ FORMATS = {
 }
 
 
-def download(records: list[dict], fmt: str, stem: str) -> HttpResponse:
-    """Records as a downloaded DHIS2 file: JSON, ADX, or else CSV."""
+def download(records, fmt: str, stem: str) -> StreamingHttpResponse:
+    """Records as a downloaded DHIS2 file (JSON, ADX, or else CSV), streamed as they are read."""
     content_type, extension = FORMATS.get(fmt, FORMATS["csv"])
-    writer = {"json": to_json, "adx": to_adx}.get(fmt, to_csv)
-    response = HttpResponse(writer(records), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
-    return response
+    writer = {"json": json_stream, "adx": adx_stream}.get(fmt, csv_stream)
+    return exports.attachment(writer(records), content_type, f"{stem}.{extension}")
 
 
 @dataclass

@@ -8,13 +8,16 @@ package; the central agencies before and after 01/03/2025, with their lineage, c
 """
 
 import datetime
+import itertools
 import json
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import vietnam_provinces
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 from vietnam_provinces.legacy import District as LegacyDistrict
 from vietnam_provinces.legacy import Province as LegacyProvince
@@ -256,7 +259,7 @@ def load_reference_map(today: datetime.date | None = None) -> LoadReport:
             unit.refresh_derived()
             unit.path = ""
             batch.append(unit)
-        OrgUnit.objects.bulk_create(batch, batch_size=1000)
+        _create_units(batch)
         for unit in batch:
             existing[unit.code] = unit
         report.added += len(batch)
@@ -287,6 +290,56 @@ def load_reference_map(today: datetime.date | None = None) -> LoadReport:
         warnings=report.warnings,
     )
     return report
+
+
+def _create_units(batch: list[OrgUnit]) -> None:
+    """Insert new units whose parents are stored with their paths, each with its own path and
+    depth. On PostgreSQL their ids are drawn from the table's sequence first, so that each row
+    goes in whole, path included, through one COPY (Django's INSERTs of 14,000 units of 17
+    columns spend seconds building their SQL); elsewhere `bulk_create`, then the paths."""
+    if connection.vendor != "postgresql":
+        OrgUnit.objects.bulk_create(batch, batch_size=1000)
+        _set_paths_from_parents([unit.pk for unit in batch])
+        return
+    meta = OrgUnit._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(batch)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    fields = meta.concrete_fields
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for unit, pk in zip(batch, ids, strict=True):
+            unit.pk = pk
+            unit.path = f"{unit.parent.path if unit.parent_id else '/'}{pk}/"
+            unit.depth = unit.path.count("/") - 2
+            # What a save would fill in: the creation and change times (TimeStamped).
+            copy.write_row([f.pre_save(unit, add=True) for f in fields])
+            unit._state.adding, unit._state.db = False, connection.alias
+
+
+def _set_paths_from_parents(pks: list[int]) -> None:
+    """Give units just created, whose parents already have theirs, their path and depth: one
+    UPDATE per thousand units, computed by the database from the parent's row (never one
+    round trip per unit, nor a thousand-branch CASE as bulk_update writes)."""
+    parent = OrgUnit.objects.filter(pk=OuterRef("parent_id"))
+    for chunk in itertools.batched(pks, 1000):
+        OrgUnit.objects.filter(pk__in=chunk).update(
+            path=Concat(
+                Coalesce(Subquery(parent.values("path")), Value("/")),
+                Cast("pk", CharField()),
+                Value("/"),
+                output_field=CharField(),
+            ),
+            depth=Coalesce(Subquery(parent.values("depth")) + 1, Value(0)),
+        )
 
 
 def _refresh_paths() -> None:

@@ -9,16 +9,23 @@ run rehearses that import and saves nothing. Both run as background jobs (`core.
 progress; only approvers of the round's opener and system administrators may start them.
 """
 
+import itertools
+import math
+from collections.abc import Iterator
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from binhdang.accounts import permissions
 from binhdang.core import imports, jobs
 from binhdang.core.models import Job
-from binhdang.indicators import dhis2, dhis2_client
+from binhdang.indicators import analyst, dhis2, dhis2_client
+from binhdang.indicators.measures import QUOTIENTS
 from binhdang.indicators.models import DataValue
+from binhdang.orgunits.models import OrgUnit
 
 from .models import Dhis2Direction, Dhis2Exchange, ReportingRound, State
 
@@ -43,21 +50,37 @@ def check_may_exchange(user, round: ReportingRound) -> None:
         )
 
 
+def _accepted(round: ReportingRound):
+    """The round's year and requested indicators' values, and the units whose submissions it
+    accepted (drafts and other units' figures are not the round's)."""
+    units = OrgUnit.objects.filter(
+        pk__in=round.submissions.filter(state=State.ACCEPTED).values("unit_id")
+    )
+    return DataValue.objects.filter(year=round.year, indicator__in=round.indicators.all()), units
+
+
 def accepted_values(user, round: ReportingRound):
     """The stored figures of the units whose submissions the round accepted, for its year and
-    requested indicators (drafts and other units' figures are not the round's)."""
-    units = round.submissions.filter(state=State.ACCEPTED).values("unit_id")
-    return (
-        permissions.restrict(user, DataValue.objects.filter(year=round.year))
-        .filter(unit_id__in=units, indicator__in=round.indicators.all())
-        .select_related("indicator", "unit")
-        .order_by("unit__path", "indicator__code", "category")
+    requested indicators, that the user may see."""
+    values, units = _accepted(round)
+    return permissions.restrict(user, values).filter(unit__in=units)
+
+
+def accepted_records(user, round: ReportingRound) -> Iterator[dict]:
+    """The round's accepted figures as DHIS2 records, read a chunk of units at a time while they
+    are used (a national round in constant memory)."""
+    values, units = _accepted(round)
+    return dhis2.records(
+        analyst.values_by_unit_chunks(user, values, units, dhis2.FIELDS, dhis2.ORDER)
     )
 
 
-def accepted_records(user, round: ReportingRound) -> list[dict]:
-    """The round's accepted figures as DHIS2 records."""
-    return dhis2.records(accepted_values(user, round))
+def accepted_count(user, round: ReportingRound) -> int:
+    """How many DHIS2 records the round's accepted figures make (two per quotient)."""
+    counted = accepted_values(user, round).aggregate(
+        values=Count("pk"), quotients=Count("pk", filter=Q(indicator__measure__in=QUOTIENTS))
+    )
+    return counted["values"] + counted["quotients"]
 
 
 @transaction.atomic
@@ -102,23 +125,27 @@ def _counts(summary: dhis2_client.Summary, dry_run: bool) -> jobs.Sentence:
 
 
 def _push(job: Job, exchange: Dhis2Exchange) -> str:
-    records = accepted_records(job.owner, exchange.round)
-    if not records:
+    expected = accepted_count(job.owner, exchange.round)
+    if not expected:
         raise ValidationError(
             _("The round has no accepted figures to send: accept the units' reports first.")
         )
-    batches = [records[i : i + BATCH] for i in range(0, len(records), BATCH)]
+    steps = math.ceil(expected / BATCH)
     total = dhis2_client.Summary()
-    for done, batch in enumerate(batches, start=1):
-        total.add(dhis2_client.push(batch, dry_run=exchange.dry_run))
-        sent = min(done * BATCH, len(records))
+    sent = 0
+    # The records are read while they are sent, a batch at a time (never all held).
+    for done, batch in enumerate(
+        itertools.batched(accepted_records(job.owner, exchange.round), BATCH), start=1
+    ):
+        total.add(dhis2_client.push(list(batch), dry_run=exchange.dry_run))
+        sent += len(batch)
         jobs.report_progress(
             job.pk,
-            done,
-            len(batches),
-            jobs.Sentence(_("%(sent)d of %(all)d values sent."), sent=sent, all=len(records)),
+            min(done, steps),
+            steps,
+            jobs.Sentence(_("%(sent)d of %(all)d values sent."), sent=sent, all=expected),
         )
-    exchange.values = len(records)
+    exchange.values = sent
     exchange.summary = total.as_dict()
     return _counts(total, exchange.dry_run)
 

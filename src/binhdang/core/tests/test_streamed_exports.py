@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from decimal import Decimal
 
 from hypothesis import given
@@ -78,6 +79,20 @@ def test_excel_comes_in_pieces_before_the_last_row_is_read(monkeypatch):
     assert _workbook([first, rest])["Số liệu"].max_row == 2001
 
 
+def test_excel_sends_its_first_bytes_before_reading_any_row():
+    read = []
+
+    def rows():
+        for n in range(3):
+            read.append(n)
+            yield [f"Xã {n}", n, ""]
+
+    stream = exports.xlsx_stream("Số liệu", HEADER, rows())
+    first = next(stream)
+    assert first.startswith(b"PK") and read == []
+    assert _workbook([first, *stream])["Số liệu"].max_row == 4
+
+
 def test_excel_goes_on_in_another_sheet_past_the_row_limit(monkeypatch):
     monkeypatch.setattr(exports, "SHEET_ROWS", 2)
     book = _workbook(exports.xlsx_stream("Số liệu", HEADER, ([f"Xã {n}", n, ""] for n in range(5))))
@@ -88,3 +103,31 @@ def test_excel_goes_on_in_another_sheet_past_the_row_limit(monkeypatch):
     ]
     empty = _workbook(exports.xlsx_stream("Số liệu", HEADER, iter([])))
     assert list(empty["Số liệu"].iter_rows(values_only=True)) == [tuple(HEADER)]
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=8,
+)
+
+
+@given(
+    st.lists(st.dictionaries(st.text(max_size=8), _json_values, max_size=4), max_size=12),
+    st.integers(1, 5),
+)
+def test_json_is_written_exactly_as_the_encoder_writes_the_whole_document(items, batch):
+    streamed = b"".join(exports.json_stream("dataValues", iter(items), batch=batch))
+    whole = json.dumps({"dataValues": items}, ensure_ascii=False, indent=1).encode()
+    assert streamed == whole
+
+
+def test_json_comes_in_pieces_of_batch_items():
+    pieces = list(exports.json_stream("dataValues", ({"n": n} for n in range(1200)), batch=500))
+    assert len(pieces) == 4  # the opening, then 500, 500 and the last 200 with the closing
+    assert json.loads(b"".join(pieces)) == {"dataValues": [{"n": n} for n in range(1200)]}
+
+
+def test_a_csv_for_another_system_has_no_bom():
+    body = b"".join(exports.csv_stream(HEADER, [["a", "=x", "1"]], bom=False))
+    assert body == "Đơn vị,Giá trị,Ghi chú\r\na,'=x,1\r\n".encode()

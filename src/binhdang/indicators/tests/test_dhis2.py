@@ -1,6 +1,8 @@
 """DHIS2 exchange: export → import gives the same values, in JSON, CSV and ADX; bad sets refused,
 hostile XML and oversized or deeply nested JSON with a clear 400."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -16,6 +18,10 @@ from binhdang.indicators.models import DataValue, Indicator
 from binhdang.indicators.services import record_value
 
 pytestmark = pytest.mark.django_db
+
+
+def _adx(records) -> bytes:
+    return b"".join(dhis2.adx_stream(records))
 
 
 @pytest.fixture
@@ -58,7 +64,7 @@ def _snapshot():
 def test_round_trip_is_identical(client, personas, tree, filled, fmt):
     client.force_login(personas["system_admin"])
     url = reverse("indicators:dhis2_export", args=[tree["nation"].pk, fmt]) + "?year=2025"
-    exported = client.get(url).content
+    exported = client.get(url).getvalue()
     before = _snapshot()
     DataValue.objects.all().delete()
     upload = SimpleUploadedFile(f"set.{fmt}", exported)
@@ -74,7 +80,7 @@ def test_csv_round_trip_gives_back_notes_that_look_like_formulas(client, persona
     DataValue.objects.filter(indicator=filled["5.3"]).update(note="-5% so với năm 2024")
     client.force_login(personas["system_admin"])
     url = reverse("indicators:dhis2_export", args=[tree["nation"].pk, "csv"]) + "?year=2025"
-    exported = client.get(url).content
+    exported = client.get(url).getvalue()
     assert b"'=SUM(A1)" in exported  # quoted for spreadsheets on the way out…
     before = _snapshot()
     DataValue.objects.all().delete()
@@ -84,7 +90,7 @@ def test_csv_round_trip_gives_back_notes_that_look_like_formulas(client, persona
 
 
 def test_json_uses_our_codes_and_splits_quotients(personas, tree, filled):
-    records = dhis2.export_values(personas["system_admin"], tree["province"], 2025)
+    records = list(dhis2.export_values(personas["system_admin"], tree["province"], 2025))
     elements = {(r["dataElement"], r["orgUnit"], r["value"]) for r in records}
     assert ("NSGE-2021-2030.2.1.NUM", "P51", "412") in elements
     assert ("NSGE-2021-2030.2.1.DEN", "P51", "903") in elements
@@ -164,7 +170,7 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 
 def test_adx_groups_by_unit_and_year_with_iso_periods(personas, tree, filled):
     records = dhis2.export_values(personas["system_admin"], tree["province"], 2025)
-    document = dhis2.to_adx(records).decode()
+    document = _adx(records).decode()
     assert document.startswith("<?xml")
     assert 'xmlns="urn:ihe:qrph:adx:2015"' in document
     assert 'orgUnit="P51" period="2025-01-01/P1Y"' in document
@@ -197,7 +203,7 @@ def test_adx_categories_travel_as_dimension_attributes(personas, tree, catalogue
             "comment": "",
         }
     ]
-    again = dhis2.parse(dhis2.to_adx(records), "set.adx")
+    again = dhis2.parse(_adx(records), "set.adx")
     assert again[0].record["categoryOptionCombo"] == "sex:female"
     assert again[0].record["period"] == "2025"
 
@@ -309,7 +315,7 @@ _record = st.fixed_dictionaries(
 
 @given(st.lists(_record, max_size=20))
 def test_adx_gives_back_the_records_it_was_written_from(records):
-    cells = dhis2.parse(dhis2.to_adx(records), "set.xml")
+    cells = dhis2.parse(_adx(records), "set.xml")
 
     # ADX groups by unit and year: the same records, possibly in another order.
     def key(r):
@@ -328,5 +334,168 @@ def test_a_note_with_characters_xml_cannot_carry_still_makes_a_readable_adx():
         "value": "1",
         "comment": "Dòng một\x0bdòng hai\x01",  # Excel's line break inside a cell
     }
-    (cell,) = dhis2.parse(dhis2.to_adx([record]), "set.xml")
+    (cell,) = dhis2.parse(_adx([record]), "set.xml")
     assert cell.record["comment"] == "Dòng một dòng hai"
+
+
+# --- Streamed exports: the same files as when they were built in memory -------------------------
+
+
+def _in_memory(user, unit, year: int) -> dict[str, bytes]:
+    """The three files as the export wrote them before it was streamed (model instances, the
+    whole list, then the whole document): the reference the streamed files must equal."""
+    import xml.etree.ElementTree as ET
+
+    from django.conf import settings
+
+    from binhdang.accounts import permissions
+    from binhdang.core import exports
+    from binhdang.indicators.measures import QUOTIENTS
+
+    values = (
+        permissions.restrict(user, DataValue.objects.filter(year=year))
+        .filter(unit__path__startswith=unit.path)
+        .select_related("indicator", "unit")
+        .order_by("unit__path", "indicator__code", "category")
+    )
+    records = []
+    for row in values:
+        base = {
+            "period": str(row.year),
+            "orgUnit": row.unit.code,
+            "categoryOptionCombo": row.category,
+            "comment": row.note,
+        }
+        if row.indicator.measure in QUOTIENTS:
+            for part, number in (("NUM", row.numerator), ("DEN", row.denominator)):
+                records.append(
+                    {**base, "dataElement": f"{row.indicator.code}.{part}", "value": number}
+                )
+        else:
+            records.append({**base, "dataElement": row.indicator.code, "value": row.value})
+    for r in records:
+        r["value"] = format(r["value"].normalize(), "f")
+    root = ET.Element("adx", xmlns=dhis2.ADX_NAMESPACE, exported="at")
+    groups = {}
+    for r in records:
+        key = (r["orgUnit"], r["period"])
+        if key not in groups:
+            groups[key] = ET.SubElement(
+                root,
+                "group",
+                dataSet=settings.DHIS2_DATA_SET,
+                orgUnit=r["orgUnit"],
+                period=dhis2.adx_period(int(r["period"])),
+            )
+        attributes = {"dataElement": r["dataElement"]}
+        if r["categoryOptionCombo"]:
+            dimension, _sep, category = r["categoryOptionCombo"].partition(":")
+            attributes[dimension] = category
+        attributes["value"] = r["value"]
+        element = ET.SubElement(groups[key], "dataValue", attributes)
+        if r["comment"]:
+            ET.SubElement(element, "annotation").text = dhis2._NOT_XML.sub(" ", r["comment"])
+    keys = ["dataElement", "period", "orgUnit", "categoryOptionCombo"]
+    csv_text = io.StringIO()
+    writer = csv.writer(csv_text)
+    writer.writerow(dhis2.CSV_HEADER)
+    for r in records:
+        row = [*map(r.get, keys), "", r["value"], "", "", r["comment"], "false"]
+        writer.writerow([exports.neutralise(value) for value in row])
+    return {
+        "json": json.dumps({"dataValues": records}, ensure_ascii=False, indent=1).encode(),
+        "csv": csv_text.getvalue().encode(),
+        "adx": ET.tostring(root, encoding="utf-8", xml_declaration=True),
+    }
+
+
+def _tree_of(document: bytes):
+    """An XML document as nested tuples (tag, attributes but the export time, text, children)."""
+    import xml.etree.ElementTree as ET
+
+    def walk(element):
+        attributes = {k: v for k, v in element.attrib.items() if k != "exported"}
+        return (element.tag, attributes, element.text, [walk(c) for c in element])
+
+    return walk(ET.fromstring(document))
+
+
+@pytest.fixture
+def varied(filled, tree, catalogue):
+    """Values of several units and categories, two years, notes a spreadsheet or XML would
+    misread."""
+    from decimal import Decimal
+
+    women = catalogue["5.1"]  # a quotient by sex
+    for n, unit in enumerate([tree["commune"], tree["neighbour"], tree["legacy_commune"]]):
+        for category in ("", "sex:female", "sex:male"):
+            DataValue.objects.create(
+                indicator=women,
+                unit=unit,
+                year=2025,
+                category=category,
+                numerator=Decimal(10 + n),
+                denominator=Decimal("40.50"),
+                value=Decimal("0.2469"),
+                note='=HYPERLINK("http://x") & <b> "quoted"\ndòng hai' if n == 1 else "",
+            )
+    DataValue.objects.create(
+        indicator=catalogue["5.3"], unit=tree["province"], year=2024, value=Decimal(1)
+    )
+    return filled
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "adx"])
+@pytest.mark.parametrize(
+    ("persona", "where"),
+    [("system_admin", "nation"), ("province_viewer", "province"), ("commune_officer", "commune")],
+)
+def test_the_streamed_file_is_the_one_built_in_memory_before(
+    client, monkeypatch, personas, tree, varied, fmt, persona, where
+):
+    from binhdang.indicators import analyst
+
+    monkeypatch.setattr(analyst, "UNIT_CHUNK", 2)  # several chunks of units, in order
+    user = personas[persona]
+    client.force_login(user)
+    url = reverse("indicators:dhis2_export", args=[tree[where].pk, fmt])
+    response = client.get(url, {"year": 2025})
+    assert response.streaming
+    streamed = response.getvalue()
+    before = _in_memory(user, tree[where], 2025)[fmt]
+    if fmt == "adx":
+        assert _tree_of(streamed) == _tree_of(before)
+    else:
+        assert streamed == before
+    assert len(dhis2.parse(streamed, f"set.{fmt}")) == len(dhis2.parse(before, f"set.{fmt}"))
+
+
+def test_the_streamed_files_hold_only_the_users_scope(personas, tree, varied):
+    def units(persona):
+        return {r["orgUnit"] for r in dhis2.export_values(personas[persona], tree["nation"], 2025)}
+
+    seen = {
+        persona: units(persona)
+        for persona in ("system_admin", "province_viewer", "commune_officer", "ministry_officer")
+    }
+    assert tree["far_commune"].code in seen["system_admin"]
+    assert tree["far_commune"].code not in seen["province_viewer"]
+    assert tree["neighbour"].code in seen["province_viewer"]
+    # A commune's officer sees the figures of the old commune it was merged from.
+    assert seen["commune_officer"] == {tree["commune"].code, tree["legacy_commune"].code}
+    assert seen["ministry_officer"] == set()
+
+
+def test_an_export_reads_nothing_until_it_is_sent(
+    personas, tree, varied, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        records = dhis2.export_values(personas["system_admin"], tree["nation"], 2025)
+    assert next(records)["period"] == "2025"
+
+
+def test_an_empty_export_is_still_a_valid_document(client, personas, tree, catalogue):
+    client.force_login(personas["system_admin"])
+    for fmt in ("json", "csv", "adx"):
+        url = reverse("indicators:dhis2_export", args=[tree["nation"].pk, fmt])
+        assert dhis2.parse(client.get(url, {"year": 2025}).getvalue(), f"set.{fmt}") == []

@@ -118,6 +118,18 @@ def test_a_push_sends_exactly_the_accepted_figures(
     assert "DHIS2 đã nhập 0, cập nhật 2" in page.content.decode()
 
 
+def test_a_push_sends_its_records_a_batch_at_a_time_with_progress(
+    client, monkeypatch, personas, accepted_round, standin
+):
+    monkeypatch.setattr(dhis2, "BATCH", 1)
+    assert dhis2.accepted_count(personas["province_approver"], accepted_round) == 2
+    _start(client, personas["province_approver"], accepted_round, "push")
+    assert [r["method"] for r in standin.requests] == ["POST", "POST"]
+    exchange = Dhis2Exchange.objects.get()
+    assert exchange.values == 2 and exchange.summary["imported"] == 2
+    assert exchange.job.progress == 100 and standin.violations == []
+
+
 def test_conflicts_dhis2_reports_are_listed(client, personas, accepted_round, standin, catalogue):
     standin.unknown_elements = {_code(catalogue, "1.1", "DEN")}
     page = _start(client, personas["province_approver"], accepted_round, "push", dry_run=True)
@@ -270,7 +282,7 @@ def test_the_rounds_adx_export_is_what_a_push_sends_and_reads_back(
     client.force_login(personas["province_approver"])
     response = client.get(reverse("reporting:dhis2_export", args=[accepted_round.pk, "adx"]))
     assert response["Content-Type"] == "application/adx+xml"
-    cells = dhis2_files.parse(response.content, "round.adx")
+    cells = dhis2_files.parse(response.getvalue(), "round.adx")
     assert {(c.record["dataElement"], c.record["orgUnit"], c.record["value"]) for c in cells} == {
         (_code(catalogue, "1.1", "NUM"), tree["commune"].code, "3"),
         (_code(catalogue, "1.1", "DEN"), tree["commune"].code, "10"),
