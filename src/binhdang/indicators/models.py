@@ -294,6 +294,36 @@ class DataValue(AuditedMixin, TimeStamped):
         return self.unit_id
 
 
+class SubunitSum(models.Model):
+    """The figures that a unit's direct sub-units of one level entered for an indicator, a year
+    and a category, summed: what the roll-up reads instead of every commune's row (decision 82).
+
+    Kept by the write services in the transaction of each write (`sums.apply`), rebuilt from
+    the values by `binhdang manage rebuild_rollup`; empty figures count as 0 in the sums, as the
+    roll-up adds them."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=64, blank=True)
+    parent = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()  # the sub-units' level
+    entries = models.IntegerField(default=0)  # how many values (rows) the sums hold
+    numerator = models.DecimalField(max_digits=30, decimal_places=4, default=Decimal(0))
+    denominator = models.DecimalField(max_digits=30, decimal_places=4, default=Decimal(0))
+    value = models.DecimalField(max_digits=30, decimal_places=4, default=Decimal(0))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "category", "parent", "level"],
+                name="one_sum_per_parent_level",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year} {self.category} under {self.parent_id}"
+
+
 class Lock(AuditedMixin, TimeStamped):
     """A unit's figures for a year closed to changes (khóa số liệu), e.g. once its report was
     accepted. Never deleted: unlocking records who, when and why, and a new lock is a new row."""

@@ -21,7 +21,7 @@ from binhdang.core.audit import UNIT_KEY
 from binhdang.core.numbers import read_number, write_number
 from binhdang.orgunits.models import Level, OrgUnit
 
-from . import measures
+from . import measures, sums
 from .models import Comparator, DataValue, Dimension, Direction, Indicator, Lock, Measure, Target
 from .rollup import ANSWERING_LEVELS, LEVEL_CATEGORY, judged_per_level, levels_below
 
@@ -239,13 +239,18 @@ def record_value(
     )
     _check_sharp_change(indicator, unit, year, category, value, note)
     _check_parts(indicator, unit, year, category, numerator, denominator, value)
-    row, _created = DataValue.objects.get_or_create(
+    # Locked: what the sub-units' sums lose is what the row held (decision 82).
+    row, created = DataValue.objects.select_for_update().get_or_create(
         indicator=indicator, unit=unit, year=year, category=category
     )
+    old = None if created else (row.numerator, row.denominator, row.value)
     row.numerator, row.denominator, row.value = numerator, denominator, value
     row.note = note.strip()
     row.source = source.strip()[:255]
     row.save()
+    sums.apply(
+        [sums.change(indicator.pk, unit, year, category, old, (numerator, denominator, value))]
+    )
     return row
 
 
@@ -632,8 +637,21 @@ def record_values_bulk(actor, entries: list[Entry], *, origin: str = "") -> int:
         (updated if row.pk else created).append(row)
     try:
         with transaction.atomic():
+            old = sums.locked_figures(row.pk for row in updated)
             _insert_figures(created)
             _update_figures(updated)
+            units = {e.unit.pk: e.unit for e in entries}
+            sums.apply(
+                sums.change(
+                    row.indicator_id,
+                    units[row.unit_id],
+                    row.year,
+                    row.category,
+                    old.get(row.pk) if row.pk else None,
+                    (row.numerator, row.denominator, row.value),
+                )
+                for row in (*created, *updated)
+            )
     except IntegrityError:  # the same cells were created at the same moment by someone else
         raise ValidationError(
             _("Someone saved figures for the same cells at the same moment: try again.")
