@@ -334,8 +334,8 @@ def _groups(
     split_children: bool = False,
     per_level=(),
 ) -> dict[int, list[_Group]]:
-    """The subtree's entries of the year for the indicators, grouped as `_Group`s (two
-    queries: the entries read one by one, then the sub-units' sums, `sums`).
+    """The subtree's entries of the year for the indicators, grouped as `_Group`s (one query:
+    the entries read one by one, and the sub-units' sums, `sums`).
 
     With `split_children`, entries of the unit's direct sub-units also come back one by one, so
     that each sub-unit's figure can be told apart. For the indicators `per_level` (ids), their
@@ -345,35 +345,35 @@ def _groups(
             indicator_ids, unit, year, category, split_children=split_children, per_level=per_level
         )
     wanted = _categories(indicator_ids, category, per_level)
-    # One by one: the unit's own entries, those of the units with sub-units (a few hundred in
-    # the nation) and with `split_children` those of the unit's direct sub-units.
-    one_by_one = Q(pk__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id"))
-    one_by_one |= Q(pk=unit.pk)
-    if split_children:
-        one_by_one |= Q(parent_id=unit.pk)
-    units = {
-        pk: (parent_id, level, path)
-        for pk, parent_id, level, path in OrgUnit.objects.filter(
-            one_by_one, path__startswith=unit.path
-        ).values_list("pk", "parent_id", "level", "path")
-    }
-    own_rows = DataValue.objects.filter(wanted, year=year, unit_id__in=list(units)).values_list(
-        "indicator_id", "unit_id", "category", "numerator", "denominator", "value"
-    )
-    groups: dict[int, list[_Group]] = defaultdict(list)
-    taken: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0), Decimal(0), Decimal(0)])
-    for indicator_id, unit_id, of, num, den, value in own_rows:
-        parent_id, level, path = units[unit_id]
-        groups[indicator_id].append(_Group(indicator_id, path, True, 1, num, den, value, level, of))
-        if unit_id != unit.pk:  # within its parent's sum, which lies in the subtree
-            total = taken[(indicator_id, parent_id, level, of)]
-            for index, figure in enumerate((1, num, den, value)):
-                total[index] += figure or 0
-    # The sub-units' sums, less the entries already read one by one: what remains are the
-    # entries of units without sub-units, summed per parent, as `_groups_from_values` groups them.
-    found = SubunitSum.objects.filter(
+    sums = SubunitSum.objects.filter(
         wanted, year=year, entries__gt=0, parent__path__startswith=unit.path
-    ).values_list(
+    )
+    # One by one: the unit's own entries, those of the units with entries below them (a few
+    # hundred in the nation: the parents of the sums) and with `split_children` those of the
+    # unit's direct sub-units. A unit with sub-units but nothing entered below it may be summed
+    # with its siblings: nothing below it can hide it or be hidden by it.
+    one_by_one = OrgUnit.objects.filter(pk=unit.pk)
+    if split_children:
+        one_by_one = OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk))
+    units = sums.values("parent_id").union(one_by_one.values("pk"))
+    own = (
+        DataValue.objects.filter(wanted, year=year, unit_id__in=units)
+        .annotate(own=Value(True), entries=Value(1))
+        .values_list(
+            "own",
+            "indicator_id",
+            "unit__parent_id",
+            "unit__level",
+            "category",
+            "unit__path",
+            "entries",
+            "numerator",
+            "denominator",
+            "value",
+        )
+    )
+    summed = sums.annotate(own=Value(False)).values_list(
+        "own",
         "indicator_id",
         "parent_id",
         "level",
@@ -384,7 +384,23 @@ def _groups(
         "denominator",
         "value",
     )
-    for indicator_id, parent_id, level, of, path, entries, num, den, value in found:
+    groups: dict[int, list[_Group]] = defaultdict(list)
+    taken: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0), Decimal(0), Decimal(0)])
+    parts = []
+    for is_own, indicator_id, parent_id, level, of, path, entries, num, den, value in own.union(
+        summed, all=True
+    ):
+        if not is_own:
+            parts.append((indicator_id, parent_id, level, of, path, entries, num, den, value))
+            continue
+        groups[indicator_id].append(_Group(indicator_id, path, True, 1, num, den, value, level, of))
+        if path != unit.path:  # within its parent's sum, which lies in the subtree
+            total = taken[(indicator_id, parent_id, level, of)]
+            for index, figure in enumerate((1, num, den, value)):
+                total[index] += figure or 0
+    # The sub-units' sums less the entries read one by one: the entries of the other units,
+    # summed per parent and level, as `_groups_from_values` groups them.
+    for indicator_id, parent_id, level, of, path, entries, num, den, value in parts:
         less = taken.get((indicator_id, parent_id, level, of))
         if less:
             entries, num, den, value = (
