@@ -302,6 +302,7 @@ def _lines(path: str) -> tuple[str, ...]:
     return tuple("/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts)))
 
 
+ANCESTRY = 5  # how many levels above a parent of sums `_groups` looks for entries
 _FROM_VALUES: ContextVar[bool] = ContextVar("rollup_from_values", default=False)
 
 
@@ -348,16 +349,21 @@ def _groups(
     sums = SubunitSum.objects.filter(
         wanted, year=year, entries__gt=0, parent__path__startswith=unit.path
     )
-    # One by one: the unit's own entries, those of the units with entries below them (a few
-    # hundred in the nation: the parents of the sums) and with `split_children` those of the
-    # unit's direct sub-units. A unit with sub-units but nothing entered below it may be summed
-    # with its siblings: nothing below it can hide it or be hidden by it.
+    # One by one: the unit's own entries, those of the units with entries below them (the
+    # parents of the sums and their ancestors: a few hundred in the nation) and with
+    # `split_children` those of the unit's direct sub-units. A unit with sub-units but nothing
+    # entered below it may be summed with its siblings: nothing below it can hide it or be
+    # hidden by it. The map is at most four levels deep below the nation (ANCESTRY covers it).
     one_by_one = OrgUnit.objects.filter(pk=unit.pk)
     if split_children:
         one_by_one = OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk))
-    units = sums.values("parent_id").union(one_by_one.values("pk"))
+    units = one_by_one.values("pk").union(
+        *(sums.values(f"parent{'__parent' * n}_id") for n in range(ANCESTRY))
+    )
     own = (
-        DataValue.objects.filter(wanted, year=year, unit_id__in=units)
+        DataValue.objects.filter(
+            wanted, year=year, unit_id__in=units, unit__path__startswith=unit.path
+        )
         .annotate(own=Value(True), entries=Value(1))
         .values_list(
             "own",
