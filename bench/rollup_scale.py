@@ -321,7 +321,21 @@ def add_twins(twins: int) -> float:
         "code || '~{n}'" if c == "code" else ("''" if c == "path" else c) for c in columns
     )
     values = [f.column for f in DataValue._meta.concrete_fields if not f.primary_key]
+    table = DataValue._meta.db_table
     with connection.cursor() as cursor:
+        # Nine million rows load far faster without the indexes, made again afterwards.
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef, c.conname FROM pg_indexes i "
+            "LEFT JOIN pg_constraint c ON c.conname = i.indexname "
+            "WHERE i.tablename = %s AND i.indexname NOT LIKE %s",
+            [table, "%pkey"],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition, constraint in indexes:
+            if constraint:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {constraint}")
+            else:
+                cursor.execute(f"DROP INDEX {name}")
         for n in range(1, twins + 1):
             cursor.execute(
                 f"INSERT INTO orgunits_orgunit ({', '.join(columns)}) "
@@ -342,6 +356,12 @@ def add_twins(twins: int) -> float:
                 "AND o.code NOT LIKE %s",
                 [f"~{n}", Level.COMMUNE, "%~%"],
             )
+        for name, definition, constraint in indexes:
+            cursor.execute(definition)
+            if constraint:
+                cursor.execute(
+                    f"ALTER TABLE {table} ADD CONSTRAINT {constraint} UNIQUE USING INDEX {name}"
+                )
         cursor.execute("ANALYZE")
     return time.perf_counter() - start
 

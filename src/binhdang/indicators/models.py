@@ -285,7 +285,11 @@ class DataValue(AuditedMixin, TimeStamped):
                 fields=["indicator", "unit", "year", "category"], name="one_value_per_cell"
             )
         ]
-        indexes = [models.Index(fields=["indicator", "year", "category"])]
+        indexes = [
+            models.Index(fields=["indicator", "year", "category"]),
+            # A few hundred units' entries of a year, for the roll-up (decision 82).
+            models.Index(fields=["unit", "year"], name="value_unit_year"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.number} {self.unit} {self.year}: {self.value}"

@@ -33,8 +33,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -302,7 +303,6 @@ def _lines(path: str) -> tuple[str, ...]:
     return tuple("/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts)))
 
 
-ANCESTRY = 5  # how many levels above a parent of sums `_groups` looks for entries
 _FROM_VALUES: ContextVar[bool] = ContextVar("rollup_from_values", default=False)
 
 
@@ -335,8 +335,9 @@ def _groups(
     split_children: bool = False,
     per_level=(),
 ) -> dict[int, list[_Group]]:
-    """The subtree's entries of the year for the indicators, grouped as `_Group`s (one query:
-    the entries read one by one, and the sub-units' sums, `sums`).
+    """The subtree's entries of the year for the indicators, grouped as `_Group`s (two queries:
+    the sub-units' sums, `sums`, then the entries read one by one; three with
+    `split_children`).
 
     With `split_children`, entries of the unit's direct sub-units also come back one by one, so
     that each sub-unit's figure can be told apart. For the indicators `per_level` (ids), their
@@ -346,59 +347,49 @@ def _groups(
             indicator_ids, unit, year, category, split_children=split_children, per_level=per_level
         )
     wanted = _categories(indicator_ids, category, per_level)
-    sums = SubunitSum.objects.filter(
-        wanted, year=year, entries__gt=0, parent__path__startswith=unit.path
-    )
-    # One by one: the unit's own entries, those of the units with entries below them (the
-    # parents of the sums and their ancestors: a few hundred in the nation) and with
-    # `split_children` those of the unit's direct sub-units. A unit with sub-units but nothing
-    # entered below it may be summed with its siblings: nothing below it can hide it or be
-    # hidden by it. The map is at most four levels deep below the nation (ANCESTRY covers it).
-    one_by_one = OrgUnit.objects.filter(pk=unit.pk)
-    if split_children:
-        one_by_one = OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk))
-    units = one_by_one.values("pk").union(
-        *(sums.values(f"parent{'__parent' * n}_id") for n in range(ANCESTRY))
-    )
-    own = (
-        DataValue.objects.filter(
-            wanted, year=year, unit_id__in=units, unit__path__startswith=unit.path
-        )
-        .annotate(own=Value(True), entries=Value(1))
-        .values_list(
-            "own",
+    summed = list(
+        SubunitSum.objects.filter(
+            wanted, year=year, entries__gt=0, parent__path__startswith=unit.path
+        ).values_list(
             "indicator_id",
-            "unit__parent_id",
-            "unit__level",
+            "parent_id",
+            "level",
             "category",
-            "unit__path",
+            "parent__path",
             "entries",
             "numerator",
             "denominator",
             "value",
         )
     )
-    summed = sums.annotate(own=Value(False)).values_list(
-        "own",
+    # One by one: the entries of the unit and of every unit with entries below it (the parents
+    # of the sums and their ancestors within the subtree, read off their paths: a few hundred
+    # in the nation), and with `split_children` those of the unit's direct sub-units. A unit
+    # with sub-units but nothing entered below it may be summed with its siblings: nothing
+    # below it can hide it or be hidden by it.
+    one_by_one = {unit.pk}
+    for path in {row[4] for row in summed}:
+        one_by_one.update(int(pk) for pk in path.strip("/").split("/")[unit.depth :])
+    if split_children:
+        one_by_one.update(OrgUnit.objects.filter(parent=unit).values_list("pk", flat=True))
+    units = sorted(one_by_one)
+    if connection.vendor == "postgresql":
+        # One array parameter rather than hundreds: cheaper to send, and read through the
+        # (unit, year) index.
+        units = RawSQL("SELECT unnest(%s::bigint[])", [units])
+    own = DataValue.objects.filter(wanted, year=year, unit_id__in=units).values_list(
         "indicator_id",
-        "parent_id",
-        "level",
+        "unit__parent_id",
+        "unit__level",
         "category",
-        "parent__path",
-        "entries",
+        "unit__path",
         "numerator",
         "denominator",
         "value",
     )
     groups: dict[int, list[_Group]] = defaultdict(list)
     taken: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0), Decimal(0), Decimal(0)])
-    parts = []
-    for is_own, indicator_id, parent_id, level, of, path, entries, num, den, value in own.union(
-        summed, all=True
-    ):
-        if not is_own:
-            parts.append((indicator_id, parent_id, level, of, path, entries, num, den, value))
-            continue
+    for indicator_id, parent_id, level, of, path, num, den, value in own:
         groups[indicator_id].append(_Group(indicator_id, path, True, 1, num, den, value, level, of))
         if path != unit.path:  # within its parent's sum, which lies in the subtree
             total = taken[(indicator_id, parent_id, level, of)]
@@ -406,7 +397,7 @@ def _groups(
                 total[index] += figure or 0
     # The sub-units' sums less the entries read one by one: the entries of the other units,
     # summed per parent and level, as `_groups_from_values` groups them.
-    for indicator_id, parent_id, level, of, path, entries, num, den, value in parts:
+    for indicator_id, parent_id, level, of, path, entries, num, den, value in summed:
         less = taken.get((indicator_id, parent_id, level, of))
         if less:
             entries, num, den, value = (

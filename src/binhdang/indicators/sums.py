@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 
 from .models import DataValue, SubunitSum
 
@@ -97,11 +98,14 @@ def locked_figures(pks) -> dict[int, tuple]:
     """The stored figures of the rows about to be changed, read with the rows locked (on
     PostgreSQL), so that what a write takes away from the sums is what the row held."""
     found = {}
-    pks = list(pks)
+    pks = sorted(pks)
     for start in range(0, len(pks), 5000):
+        chunk = pks[start : start + 5000]
+        if connection.vendor == "postgresql":  # one array parameter, not thousands
+            chunk = RawSQL("SELECT unnest(%s::bigint[])", [chunk])
         rows = (
             DataValue.objects.select_for_update()
-            .filter(pk__in=pks[start : start + 5000])
+            .filter(pk__in=chunk)
             .order_by("pk")
             .values_list("pk", "numerator", "denominator", "value")
         )

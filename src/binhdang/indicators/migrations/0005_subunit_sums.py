@@ -81,5 +81,9 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.AddIndex(
+            model_name="datavalue",
+            index=models.Index(fields=["unit", "year"], name="value_unit_year"),
+        ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
