@@ -285,13 +285,47 @@ class DataValue(AuditedMixin, TimeStamped):
                 fields=["indicator", "unit", "year", "category"], name="one_value_per_cell"
             )
         ]
-        indexes = [models.Index(fields=["indicator", "year", "category"])]
+        indexes = [
+            models.Index(fields=["indicator", "year", "category"]),
+            # A few hundred units' entries of a year, for the roll-up (decision 82).
+            models.Index(fields=["unit", "year"], name="value_unit_year"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.number} {self.unit} {self.year}: {self.value}"
 
     def audit_unit_id(self) -> int | None:
         return self.unit_id
+
+
+class SubunitSum(models.Model):
+    """The figures that a unit's direct sub-units of one level entered for an indicator, a year
+    and a category, summed: what the roll-up reads instead of every commune's row (decision 82).
+
+    Kept by the write services in the transaction of each write (`sums.apply`), rebuilt from
+    the values by `binhdang manage rebuild_rollup`; empty figures count as 0 in the sums, as the
+    roll-up adds them."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=64, blank=True)
+    parent = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()  # the sub-units' level
+    entries = models.IntegerField(default=0)  # how many values (rows) the sums hold
+    numerator = models.DecimalField(max_digits=30, decimal_places=4, default=Decimal(0))
+    denominator = models.DecimalField(max_digits=30, decimal_places=4, default=Decimal(0))
+    value = models.DecimalField(max_digits=30, decimal_places=4, default=Decimal(0))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "category", "parent", "level"],
+                name="one_sum_per_parent_level",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year} {self.category} under {self.parent_id}"
 
 
 class Lock(AuditedMixin, TimeStamped):

@@ -27,12 +27,15 @@ a page shows them.
 
 import datetime
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +43,7 @@ from binhdang.core.numbers import write_number
 from binhdang.orgunits.models import Level, OrgUnit
 
 from .measures import QUOTIENTS
-from .models import DataValue, Dimension, Indicator, Measure
+from .models import DataValue, Dimension, Indicator, Measure, SubunitSum
 
 
 class Rule(models.TextChoices):
@@ -300,6 +303,29 @@ def _lines(path: str) -> tuple[str, ...]:
     return tuple("/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts)))
 
 
+_FROM_VALUES: ContextVar[bool] = ContextVar("rollup_from_values", default=False)
+
+
+@contextmanager
+def from_values():
+    """Roll up from every entered value (one grouped query over the subtree's rows) instead of
+    the sub-units' sums: the reference the sums are checked against (tests, benchmark)."""
+    token = _FROM_VALUES.set(True)
+    try:
+        yield
+    finally:
+        _FROM_VALUES.reset(token)
+
+
+def _categories(indicator_ids, category: str | tuple[str, ...], per_level) -> Q:
+    """The rows of the categories asked (several, as a tuple), and of the indicators
+    `per_level`, their level lines; the same on values and on sums."""
+    categories = Q(category__in=category) if isinstance(category, tuple) else Q(category=category)
+    if per_level:
+        categories |= Q(indicator_id__in=list(per_level), category__startswith="level:")
+    return categories & Q(indicator_id__in=list(indicator_ids))
+
+
 def _groups(
     indicator_ids,
     unit: OrgUnit,
@@ -309,11 +335,95 @@ def _groups(
     split_children: bool = False,
     per_level=(),
 ) -> dict[int, list[_Group]]:
-    """The subtree's entries of the year for the indicators, grouped as `_Group`s (one query).
+    """The subtree's entries of the year for the indicators, grouped as `_Group`s (two queries:
+    the sub-units' sums, `sums`, then the entries read one by one; three with
+    `split_children`).
 
     With `split_children`, entries of the unit's direct sub-units also come back one by one, so
     that each sub-unit's figure can be told apart. For the indicators `per_level` (ids), their
     entries for each level (category "level:…") come back too, in groups of their own."""
+    if _FROM_VALUES.get():
+        return _groups_from_values(
+            indicator_ids, unit, year, category, split_children=split_children, per_level=per_level
+        )
+    wanted = _categories(indicator_ids, category, per_level)
+    summed = list(
+        SubunitSum.objects.filter(
+            wanted, year=year, entries__gt=0, parent__path__startswith=unit.path
+        ).values_list(
+            "indicator_id",
+            "parent_id",
+            "level",
+            "category",
+            "parent__path",
+            "entries",
+            "numerator",
+            "denominator",
+            "value",
+        )
+    )
+    # One by one: the entries of the unit and of every unit with entries below it (the parents
+    # of the sums and their ancestors within the subtree, read off their paths: a few hundred
+    # in the nation), and with `split_children` those of the unit's direct sub-units. A unit
+    # with sub-units but nothing entered below it may be summed with its siblings: nothing
+    # below it can hide it or be hidden by it.
+    one_by_one = {unit.pk}
+    for path in {row[4] for row in summed}:
+        one_by_one.update(int(pk) for pk in path.strip("/").split("/")[unit.depth :])
+    if split_children:
+        one_by_one.update(OrgUnit.objects.filter(parent=unit).values_list("pk", flat=True))
+    units = sorted(one_by_one)
+    if connection.vendor == "postgresql":
+        # One array parameter rather than hundreds: cheaper to send, and read through the
+        # (unit, year) index.
+        units = RawSQL("SELECT unnest(%s::bigint[])", [units])
+    own = DataValue.objects.filter(wanted, year=year, unit_id__in=units).values_list(
+        "indicator_id",
+        "unit__parent_id",
+        "unit__level",
+        "category",
+        "unit__path",
+        "numerator",
+        "denominator",
+        "value",
+    )
+    groups: dict[int, list[_Group]] = defaultdict(list)
+    taken: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0), Decimal(0), Decimal(0)])
+    for indicator_id, parent_id, level, of, path, num, den, value in own:
+        groups[indicator_id].append(_Group(indicator_id, path, True, 1, num, den, value, level, of))
+        if path != unit.path:  # within its parent's sum, which lies in the subtree
+            total = taken[(indicator_id, parent_id, level, of)]
+            for index, figure in enumerate((1, num, den, value)):
+                total[index] += figure or 0
+    # The sub-units' sums less the entries read one by one: the entries of the other units,
+    # summed per parent and level, as `_groups_from_values` groups them.
+    for indicator_id, parent_id, level, of, path, entries, num, den, value in summed:
+        less = taken.get((indicator_id, parent_id, level, of))
+        if less:
+            entries, num, den, value = (
+                entries - less[0],
+                num - less[1],
+                den - less[2],
+                value - less[3],
+            )
+            if not entries:
+                continue
+        groups[indicator_id].append(
+            _Group(indicator_id, path, False, entries, num, den, value, level, of)
+        )
+    return groups
+
+
+def _groups_from_values(
+    indicator_ids,
+    unit: OrgUnit,
+    year: int,
+    category: str | tuple[str, ...],
+    *,
+    split_children: bool = False,
+    per_level=(),
+) -> dict[int, list[_Group]]:
+    """`_groups` from every entered value of the subtree, in one grouped query."""
     # The unit's own entry always comes back on its own line, to be told from its sub-units'.
     one_by_one = Q(
         unit_id__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id")
@@ -326,13 +436,9 @@ def _groups(
         When(one_by_one, then=F("unit_id")), default=Value(0), output_field=IntegerField()
     )
     # Several categories (a tuple) come back in one query, each in groups of its own.
-    categories = Q(category__in=category) if isinstance(category, tuple) else Q(category=category)
-    if per_level:
-        categories |= Q(indicator_id__in=list(per_level), category__startswith="level:")
     rows = (
         DataValue.objects.filter(
-            categories,
-            indicator_id__in=list(indicator_ids),
+            _categories(indicator_ids, category, per_level),
             year=year,
             unit__path__startswith=unit.path,
         )

@@ -22,7 +22,7 @@ from binhdang.core.audit import UNIT_KEY
 from binhdang.core.numbers import read_number, write_number
 from binhdang.orgunits.models import Level, OrgUnit
 
-from . import measures, revision
+from . import measures, revision, sums
 from .models import Comparator, DataValue, Dimension, Direction, Indicator, Lock, Measure, Target
 from .rollup import ANSWERING_LEVELS, LEVEL_CATEGORY, judged_per_level, levels_below
 
@@ -240,13 +240,18 @@ def record_value(
     )
     _check_sharp_change(indicator, unit, year, category, value, note)
     _check_parts(indicator, unit, year, category, numerator, denominator, value)
-    row, _created = DataValue.objects.get_or_create(
+    # Locked: what the sub-units' sums lose is what the row held (decision 82).
+    row, created = DataValue.objects.select_for_update().get_or_create(
         indicator=indicator, unit=unit, year=year, category=category
     )
+    old = None if created else (row.numerator, row.denominator, row.value)
     row.numerator, row.denominator, row.value = numerator, denominator, value
     row.note = note.strip()
     row.source = source.strip()[:255]
     row.save()
+    sums.apply(
+        [sums.change(indicator.pk, unit, year, category, old, (numerator, denominator, value))]
+    )
     revision.figures_written()
     return row
 
@@ -715,8 +720,20 @@ def _write_figures(created: list, updated: list, units: dict[int, OrgUnit]) -> N
     bulk write of figures (`record_values`, `record_values_bulk`) goes through here."""
     try:
         with transaction.atomic():
+            old = sums.locked_figures(row.pk for row in updated)
             _insert_figures(created)
             _update_figures(updated)
+            sums.apply(
+                sums.change(
+                    row.indicator_id,
+                    units[row.unit_id],
+                    row.year,
+                    row.category,
+                    old.get(row.pk) if row.pk else None,
+                    (row.numerator, row.denominator, row.value),
+                )
+                for row in (*created, *updated)
+            )
     except IntegrityError:  # the same cells were created at the same moment by someone else
         raise ValidationError(
             _("Someone saved figures for the same cells at the same moment: try again.")

@@ -224,6 +224,7 @@ def load_reference_map(today: datetime.date | None = None) -> LoadReport:
 
     # Create and update, parents first (the list is ordered so), one batch per depth.
     to_update: list[OrgUnit] = []
+    moved = False  # an existing unit under another parent or at another level
     pending: list[tuple[Wanted, OrgUnit]] = []
     for item in wanted:
         unit = existing.get(item.code)
@@ -238,8 +239,10 @@ def load_reference_map(today: datetime.date | None = None) -> LoadReport:
         if before != [getattr(unit, f) for f in COMPARED_FIELDS] or unit.parent_id != (
             parent.pk if parent else None
         ):
+            placed = (unit.parent_id, unit.level)
             unit.parent = parent
             unit.refresh_derived()
+            moved = moved or placed != (unit.parent_id, unit.level)
             to_update.append(unit)
         else:
             report.unchanged += 1
@@ -279,6 +282,11 @@ def load_reference_map(today: datetime.date | None = None) -> LoadReport:
         batch_size=1000,
     )
     _refresh_paths()
+    if moved:
+        # The indicators' roll-up keeps its sums per parent and level (decision 82).
+        from binhdang.indicators import sums
+
+        sums.rebuild()
     _sync_predecessors(wanted, existing, report)
     MapLoad.objects.create(
         source="vietnam-provinces",

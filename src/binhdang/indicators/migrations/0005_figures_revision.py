@@ -7,7 +7,7 @@ SHARES = 64
 
 def create_shares(apps, schema_editor):
     revision = apps.get_model("indicators", "FiguresRevision")
-    revision.objects.bulk_create(
+    revision.objects.using(schema_editor.connection.alias).bulk_create(
         [revision(pk=pk, number=0) for pk in range(1, SHARES + 1)], ignore_conflicts=True
     )
 
