@@ -92,7 +92,9 @@ def test_unit_admin_reconstitutes_a_committee(page, province_officer):
     expect(page.locator("table")).not_to_contain_text("Võ Thị Em")
     # A committee larger than the form's spare rows: "Thêm dòng" adds one.
     page.get_by_role("link", name="Kiện toàn").click()
-    before = page.locator("#form-rows tr").count()
+    page.wait_for_url("**/reconstitute/")  # counted on the form, not on the page it leaves
+    before = int(page.locator("#id_form-TOTAL_FORMS").input_value())
+    expect(page.locator("#form-rows tr")).to_have_count(before)
     page.get_by_role("button", name="Thêm dòng").click()
     expect(page.locator("#form-rows tr")).to_have_count(before + 1)
     assert page.locator("#id_form-TOTAL_FORMS").input_value() == str(before + 1)

@@ -55,7 +55,8 @@ def test_serve_runs_two_gunicorn_workers_and_answers(tmp_path):
         text=True,
     )
     try:
-        answer, deadline = None, time.monotonic() + 120  # migrating a new SQLite file first
+        # Migrating a new SQLite file and collecting static files first: minutes on a busy machine.
+        answer, deadline = None, time.monotonic() + 600
         while answer is None and time.monotonic() < deadline and server.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:

@@ -1,15 +1,7 @@
-"""The figures' revision counter (decision 76), with its shares created."""
+"""The figures' revision counter (decision 76); its shares are made by the first save, so that
+a migrated database stays empty (a restore refuses any other)."""
 
 from django.db import migrations, models
-
-SHARES = 64
-
-
-def create_shares(apps, schema_editor):
-    revision = apps.get_model("indicators", "FiguresRevision")
-    revision.objects.using(schema_editor.connection.alias).bulk_create(
-        [revision(pk=pk, number=0) for pk in range(1, SHARES + 1)], ignore_conflicts=True
-    )
 
 
 class Migration(migrations.Migration):
@@ -32,5 +24,4 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "revisions of the figures",
             },
         ),
-        migrations.RunPython(create_shares, migrations.RunPython.noop, elidable=True),
     ]
