@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from binhdang.accounts import permissions
+from binhdang.core.db import among
 from binhdang.core.formatting import percent
 from binhdang.orgunits.models import Kind as UnitKind
 from binhdang.orgunits.models import OrgUnit
@@ -153,13 +154,17 @@ def event_totals_in_subtrees(
     units: list[OrgUnit], start: datetime.date | None = None, end: datetime.date | None = None
 ) -> dict[int, tuple[int, bool]]:
     """`event_total(in_subtree(unit, start, end))` of many units at once, by unit id, in one
-    query grouped by organiser: each organiser's path names the units whose subtree (or whose
-    predecessors' subtree) holds it, and each organiser counts once for each of those units.
-    The units' predecessors should be prefetched."""
+    query grouped by organiser, and one for the units' predecessors: each organiser's path
+    names the units whose subtree (or whose predecessors' subtree) holds it, and each organiser
+    counts once for each of those units."""
     holders: dict[str, set[int]] = defaultdict(set)
     for unit in units:
-        for root in lineage(unit):
-            holders[root.path].add(unit.pk)
+        holders[unit.path].add(unit.pk)
+    formed_from = OrgUnit.predecessors.through.objects.filter(
+        from_orgunit_id__in=among(unit.pk for unit in units)
+    ).values_list("from_orgunit_id", "to_orgunit__path")
+    for pk, path in formed_from:
+        holders[path].add(pk)
     activities = Activity.objects.all()
     if start:
         activities = activities.filter(start_date__gte=start)

@@ -14,14 +14,18 @@ These helpers know nothing of the domain: callers pass the names (see
 
 import datetime
 import io
+from copy import deepcopy
+from functools import lru_cache
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 
 from .formatting import document_date
 
@@ -192,9 +196,33 @@ def paragraph(
     space_after=None,
 ):
     """A paragraph of one run; `indent` makes a justified body paragraph with a 1 cm indent."""
-    result = container.add_paragraph()
+    element = deepcopy(_prototype(bool(text), bold, italic, size, align, indent, space_after))
+    if isinstance(container, DocumentObject):
+        _append_to_body(container, element)
+        result = Paragraph(element, container._body)
+    else:
+        placeholder = container.add_paragraph()._p
+        placeholder.getparent().replace(placeholder, element)
+        result = Paragraph(element, container)
     if text:
-        add_run(result, text, bold=bold, italic=italic, size=size)
+        run = result.runs[0]
+        if any(mark in text for mark in "\t\n\r"):
+            run.text = text  # tabs and line breaks become w:tab and w:br
+        else:
+            t = run._r.find(qn("w:t"))
+            t.text = text
+            if text != text.strip():
+                t.set(qn("xml:space"), "preserve")
+    return result
+
+
+@lru_cache(maxsize=64)
+def _prototype(has_text: bool, bold, italic, size, align, indent, space_after):
+    """The XML of a paragraph with these properties (and an empty run when it has text), made
+    once with python-docx and copied for each paragraph: a national report has 12,000."""
+    result = Paragraph(OxmlElement("w:p"), None)
+    if has_text:
+        add_run(result, "", bold=bold, italic=italic, size=size)
     if align is not None:
         result.alignment = align
     if indent:
@@ -202,7 +230,21 @@ def paragraph(
         result.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     if space_after is not None:
         result.paragraph_format.space_after = space_after
-    return result
+    return result._p
+
+
+def _append_to_body(document, element) -> None:
+    """Add a block at the end of the document's body, before its section properties, looking
+    at the last element only (python-docx searches every earlier block for them: quadratic)."""
+    body = document.element.body
+    try:
+        last = body[-1]
+    except IndexError:
+        last = None
+    if last is not None and last.tag == qn("w:sectPr"):
+        last.addprevious(element)
+    else:
+        body.append(element)
 
 
 def heading(document, text: str):

@@ -31,16 +31,16 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, Value, When
-from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from binhdang.core.db import among
 from binhdang.core.numbers import write_number
-from binhdang.orgunits.models import Level, OrgUnit
+from binhdang.orgunits.models import OR_ED_PATHS, Level, OrgUnit, path_lines, subtree_ids
 
 from .measures import QUOTIENTS
 from .models import DataValue, Dimension, Indicator, Measure, SubunitSum
@@ -296,13 +296,6 @@ class _Group:
     category: str = ""
 
 
-@lru_cache(maxsize=4096)
-def _lines(path: str) -> tuple[str, ...]:
-    """The paths from the root down to `path` itself: "/1/", "/1/35/", "/1/35/1234/"."""
-    parts = path.strip("/").split("/")
-    return tuple("/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts)))
-
-
 _FROM_VALUES: ContextVar[bool] = ContextVar("rollup_from_values", default=False)
 
 
@@ -372,12 +365,11 @@ def _groups(
         one_by_one.update(int(pk) for pk in path.strip("/").split("/")[unit.depth :])
     if split_children:
         one_by_one.update(OrgUnit.objects.filter(parent=unit).values_list("pk", flat=True))
-    units = sorted(one_by_one)
-    if connection.vendor == "postgresql":
-        # One array parameter rather than hundreds: cheaper to send, and read through the
-        # (unit, year) index.
-        units = RawSQL("SELECT unnest(%s::bigint[])", [units])
-    own = DataValue.objects.filter(wanted, year=year, unit_id__in=units).values_list(
+    # One array parameter rather than hundreds on PostgreSQL, read through the (unit, year)
+    # index.
+    own = DataValue.objects.filter(
+        wanted, year=year, unit_id__in=among(sorted(one_by_one))
+    ).values_list(
         "indicator_id",
         "unit__parent_id",
         "unit__level",
@@ -470,7 +462,7 @@ def _counted_groups(groups: list[_Group], deepest: bool) -> list[_Group]:
         # A unit's own entry counts only if nothing below it was entered.
         below: set[str] = set()
         for group in groups:
-            lines = _lines(group.path) if group.path else []
+            lines = path_lines(group.path) if group.path else []
             below.update(lines[:-1] if group.own else lines)
         return [g for g in groups if not g.own or g.path not in below]
     # Top-most: an entry counts unless a unit above it (within the subtree) has one.
@@ -482,7 +474,7 @@ def _counted_groups(groups: list[_Group], deepest: bool) -> list[_Group]:
         if not group.path:  # the subtree's root without sub-units, and without a parent
             counted.append(group)
             continue
-        lines = _lines(group.path)
+        lines = path_lines(group.path)
         above = lines[:-1] if group.own else lines
         if not entered.intersection(above):
             counted.append(group)
@@ -646,7 +638,23 @@ def rollup_children(
     }
 
 
-UNIT_LIST = 3000  # up to this many units, `rollup_years` names them instead of their paths
+UNIT_LIST = 3000  # up to this many units in the subtrees, `rollup_years` names them
+
+
+def _within(units: list[OrgUnit]) -> Q:
+    """The entries of the units' subtrees. A list of units lets the database read their rows
+    through the unit index (one array parameter on PostgreSQL); a few large subtrees (the
+    nation's and its predecessors') are cheaper as path conditions than as thousands of ids;
+    thousands of small ones (every commune of a national round) are not."""
+    if len(units) > OR_ED_PATHS:
+        return Q(unit_id__in=among(subtree_ids(units)))
+    ids = list(OrgUnit.objects.subtrees(units).values_list("pk", flat=True)[: UNIT_LIST + 1])
+    if len(ids) <= UNIT_LIST:
+        return Q(unit_id__in=among(ids))
+    within = Q(pk__in=[])
+    for unit in units:
+        within |= Q(unit__path__startswith=unit.path)
+    return within
 
 
 def rollup_years(
@@ -654,23 +662,16 @@ def rollup_years(
 ) -> dict[tuple[int, int, int], RollUp]:
     """Several units' figures for several years, by (unit pk, indicator pk, year), from one
     grouped query over the units' subtrees (e.g. a unit, its predecessors and its sub-units,
-    2021–2030, for the forecasts). Missing keys have no entries. The units' own entries come
-    back one by one, so a unit inside another one's subtree gets its own figure."""
+    2021–2030, for the forecasts; every commune of a national round). Missing keys have no
+    entries. The units' own entries come back one by one, so a unit inside another one's
+    subtree gets its own figure."""
     units = list(units)
     if not units or not indicators:
         return {}
-    subtrees = list(OrgUnit.objects.subtrees(units).values_list("pk", flat=True)[: UNIT_LIST + 1])
-    if len(subtrees) <= UNIT_LIST:
-        # A list of units lets the database read their rows through the unit index instead
-        # of every row of the years and indicators.
-        within = Q(unit_id__in=subtrees)
-    else:
-        within = Q(pk__in=[])
-        for unit in units:
-            within |= Q(unit__path__startswith=unit.path)
+    within = _within(units)
     one_by_one = Q(
         unit_id__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id")
-    ) | Q(unit_id__in=[u.pk for u in units])
+    ) | Q(unit_id__in=among(unit.pk for unit in units))
     own_id = Case(
         When(one_by_one, then=F("unit_id")), default=Value(0), output_field=IntegerField()
     )
@@ -698,7 +699,7 @@ def rollup_years(
         if not own:  # siblings without sub-units: filed under their parent's line
             path = path[: path.rstrip("/").rfind("/") + 1] if parent_id else ""
         group = _Group(indicator_id, path, bool(own), entries, numerator, denominator, value)
-        for line in _lines(path) if path else ():
+        for line in path_lines(path) if path else ():
             if line in asked:
                 buckets[(asked[line], indicator_id, year)].append(group)
     by_pk = {i.pk: i for i in indicators}

@@ -20,7 +20,8 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models.expressions import RawSQL
+
+from binhdang.core.db import among
 
 from .models import DataValue, SubunitSum
 
@@ -101,11 +102,9 @@ def locked_figures(pks) -> dict[int, tuple]:
     pks = sorted(pks)
     for start in range(0, len(pks), 5000):
         chunk = pks[start : start + 5000]
-        if connection.vendor == "postgresql":  # one array parameter, not thousands
-            chunk = RawSQL("SELECT unnest(%s::bigint[])", [chunk])
         rows = (
             DataValue.objects.select_for_update()
-            .filter(pk__in=chunk)
+            .filter(pk__in=among(chunk))
             .order_by("pk")
             .values_list("pk", "numerator", "denominator", "value")
         )

@@ -1,6 +1,7 @@
 """The administrative tree: one tree of units rooted at the nation, with validity and lineage."""
 
 import datetime
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from binhdang.core import dates
 from binhdang.core.audit import AuditedMixin
+from binhdang.core.db import among
 from binhdang.core.models import TimeStamped
 from binhdang.core.text import fold
 
@@ -78,6 +80,54 @@ DEPARTMENT_KIND_UNDER = {
 }
 
 
+# Up to this many units, `subtrees` matches their paths in SQL; beyond, a condition per unit
+# costs more than reading the units below their common ancestor once.
+OR_ED_PATHS = 50
+
+
+@lru_cache(maxsize=4096)
+def path_lines(path: str) -> tuple[str, ...]:
+    """The paths from the root down to `path` itself: "/1/", "/1/35/", "/1/35/1234/"."""
+    parts = path.strip("/").split("/")
+    return tuple("/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts)))
+
+
+def common_path(paths) -> str:
+    """The path of the deepest unit above or at every one of the paths ("" for none)."""
+    paths = list(paths)
+    if not paths:
+        return ""
+    prefix = min(paths)
+    for path in paths:
+        while not path.startswith(prefix):
+            prefix = prefix[: prefix.rstrip("/").rfind("/") + 1]
+    return prefix
+
+
+def _below(units) -> Q:
+    condition = Q(pk__in=[])
+    for unit in units:
+        condition |= Q(path__startswith=unit.path)
+    return condition
+
+
+def subtree_ids(units) -> list[int]:
+    """The ids of the units in any of the units' subtrees. For many units, from one read of the
+    units below their common ancestor, matched in Python."""
+    units = list(units)
+    if len(units) <= OR_ED_PATHS:
+        return list(OrgUnit.objects.filter(_below(units)).values_list("pk", flat=True))
+    roots = {unit.path for unit in units}
+    sizes = {path.count("/") - 1 for path in roots}  # "/1/35/": the path of 2 units
+    below = OrgUnit.objects.filter(path__startswith=common_path(roots)).values_list("pk", "path")
+    found = []
+    for pk, path in below.iterator(2000):
+        parts = path.split("/")
+        if any("/".join(parts[: size + 1]) + "/" in roots for size in sizes):
+            found.append(pk)
+    return found
+
+
 class OrgUnitQuerySet(models.QuerySet):
     def live(self, on: datetime.date | None = None):
         """Units in force on a date (today if none given)."""
@@ -95,11 +145,12 @@ class OrgUnitQuerySet(models.QuerySet):
         return self.filter(path__startswith=unit.path)
 
     def subtrees(self, units):
-        """Every unit below any of the given units (their paths OR-ed together)."""
-        condition = Q(pk__in=[])
-        for unit in units:
-            condition |= Q(path__startswith=unit.path)
-        return self.filter(condition)
+        """Every unit below any of the given units: their paths OR-ed together, or for many
+        units (a national round asking every commune) their ids (`subtree_ids`)."""
+        units = list(units)
+        if len(units) <= OR_ED_PATHS:
+            return self.filter(_below(units))
+        return self.filter(pk__in=among(subtree_ids(units)))
 
 
 class OrgUnit(AuditedMixin, TimeStamped):

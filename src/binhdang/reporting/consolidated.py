@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -224,7 +223,6 @@ def _activity_counts(
             for row in activity_queries.counts_by_subunit(unit, activities)
         }
     # Sub-units further down (a national round asking the communes): one grouped query.
-    prefetch_related_objects(children, "predecessors")
     return activity_queries.event_totals_in_subtrees(children, start, end)
 
 
