@@ -371,3 +371,30 @@ def test_pdf_conversion_failure_is_reported(fake_soffice, monkeypatch):
     monkeypatch.setenv("FAKE_SOFFICE_FAIL", "1")
     with pytest.raises(documents.PdfError, match="Không chuyển được sang PDF"):
         documents.report_pdf(b"docx")
+
+
+def test_body_blocks_keep_their_order_and_the_section_properties_stay_last():
+    """Paragraphs are added after the last block without python-docx's search of the body;
+    a table between them, and the text as written (spaces kept, tabs as tabs)."""
+    from binhdang.core import documents as word
+
+    document = word.new_document()
+    word.paragraph(document, "một", bold=True)
+    word.table(document, ["A"], [["ô"]], [word.Cm(3)])
+    word.paragraph(document, " hai ", indent=True)
+    word.paragraph(document, "ba\tbốn", italic=True)
+    word.paragraph(document, "một", bold=True)
+    reopened = Document(io.BytesIO(word.document_bytes(document)))
+    body = reopened.element.body
+    tags = [child.tag.split("}")[1] for child in body]
+    assert tags[-1] == "sectPr" and tags.count("sectPr") == 1
+    assert tags[tags.index("tbl") - 1] == "p" and tags[tags.index("tbl") + 1] == "p"
+    texts = [p.text for p in reopened.paragraphs]
+    assert texts == ["một", " hai ", "ba\tbốn", "một"]
+    assert reopened.paragraphs[0].runs[0].bold and reopened.paragraphs[2].runs[0].italic
+    assert not reopened.paragraphs[1].runs[0].bold
+    assert (
+        body.findall(qn("w:p"))[1].find(qn("w:r")).find(qn("w:t")).get(qn("xml:space"))
+        == "preserve"
+    )
+    assert round(reopened.paragraphs[1].paragraph_format.first_line_indent.cm, 2) == 1
