@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from binhdang.indicators import sums
 from binhdang.indicators.models import DataValue, Framework, Indicator, Measure, Objective, Target
 from binhdang.orgunits.models import LEGACY_END, REFORM_DATE, Kind, Level, OrgUnit
 
@@ -280,7 +281,8 @@ COLUMNS = (
 
 
 def insert(rows: list[tuple]) -> None:
-    """COPY on PostgreSQL; executemany in large batches on SQLite."""
+    """COPY on PostgreSQL; executemany in large batches on SQLite; then the sub-units' sums the
+    roll-up reads, as `rebuild_rollup` makes them after figures written outside the services."""
     table = DataValue._meta.db_table
     full = [(*row, "", "Số liệu minh họa", NOW, NOW) for row in rows]
     if connection.vendor == "postgresql":
@@ -292,6 +294,7 @@ def insert(rows: list[tuple]) -> None:
                     copy.write_row(row)
             cursor.execute(f"ANALYZE {table}")
             cursor.execute("ANALYZE orgunits_orgunit")
+        sums.rebuild()
         return
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})"
@@ -299,6 +302,7 @@ def insert(rows: list[tuple]) -> None:
         for start in range(0, len(full), 50_000):
             cursor.executemany(sql, [tuple(map(_sqlite, r)) for r in full[start : start + 50_000]])
         cursor.execute("ANALYZE")
+    sums.rebuild()
 
 
 def _sqlite(value):

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 
 from binhdang.core.db import among
 
+from . import revision
 from .models import DataValue, SubunitSum
 
 ZERO = Decimal(0)
@@ -114,13 +115,15 @@ def locked_figures(pks) -> dict[int, tuple]:
 
 @transaction.atomic
 def rebuild() -> int:
-    """Recompute every sum from the values (one grouped query); returns the number of sums."""
+    """Recompute every sum from the values (one grouped query) in one transaction, and move the
+    figures' revision on (what was written outside the services may be in cached series);
+    returns the number of sums."""
     quote = connection.ops.quote_name
     table = quote(SubunitSum._meta.db_table)
     values = quote(DataValue._meta.db_table)
     units = quote(DataValue._meta.get_field("unit").related_model._meta.db_table)
     sums = ", ".join(f"COALESCE(SUM(v.{quote(c)}), 0)" for c in SUMS[1:])
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(quote(c) for c in (*KEY, *SUMS))}) "
@@ -129,6 +132,8 @@ def rebuild() -> int:
             "WHERE u.parent_id IS NOT NULL "
             "GROUP BY v.indicator_id, v.year, v.category, u.parent_id, u.level"
         )
-        if connection.vendor == "postgresql":
+        revision.figures_written()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {table}")
     return SubunitSum.objects.count()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from binhdang.accounts.models import Role
 from binhdang.conftest import make_user
-from binhdang.indicators import queries, rollup, sums
+from binhdang.indicators import queries, revision, rollup, sums
 from binhdang.indicators.loading import load_catalogue
 from binhdang.indicators.models import DataValue, Framework, Indicator, SubunitSum
 from binhdang.indicators.services import (
@@ -215,6 +215,17 @@ def test_writes_around_the_services_are_caught_up_by_the_rebuild_command(catalog
     assert rollup.rollup(share, tree["province"], 2026).numerator == 5
     with rollup.from_values():
         assert rollup.rollup(share, tree["province"], 2026).numerator == 5
+
+
+def test_a_rebuild_moves_the_figures_revision_on(catalogue, tree):
+    """Series cached under the revision (forecasts, at-risk panels) are read again after figures
+    written outside the services are caught up."""
+    DataValue.objects.create(
+        indicator=catalogue["2.1"], unit=tree["commune"], year=2026, numerator=1, denominator=2
+    )
+    before = revision.fingerprint("default")
+    sums.rebuild()
+    assert revision.fingerprint("default") != before
 
 
 def test_a_bulk_save_adds_each_unit_once_and_a_correction_replaces_its_figure(
