@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
+from binhdang.core.db import among
 from binhdang.orgunits.models import OrgUnit
 
 from . import display
@@ -20,7 +21,15 @@ from .models import (
     Objective,
     Target,
 )
-from .rollup import RollUp, combine, rollup, rollup_breakdowns, rollup_many, rollup_years
+from .rollup import (
+    RollUp,
+    combine,
+    rollup,
+    rollup_breakdowns,
+    rollup_many,
+    rollup_years,
+    within_subtrees,
+)
 
 NOTHING = RollUp(None, None, None, 0)
 
@@ -107,22 +116,22 @@ def _category_labels(indicators) -> dict[str, str]:
     return labels
 
 
-def _figures(indicators, units, year: int, category: str = "") -> dict[int, dict[int, RollUp]]:
+def _figures(
+    indicators, units, year: int, category: str = "", within=None
+) -> dict[int, dict[int, RollUp]]:
     """Each unit's figure for each indicator, by unit id then indicator id (one query)."""
     if len(units) == 1:
         return {units[0].pk: rollup_many(indicators, units[0], year, category)}
-    found = rollup_years(indicators, units, [year], category)
-    return {
-        unit.pk: {
-            indicator.pk: found.get((unit.pk, indicator.pk, year), NOTHING)
-            for indicator in indicators
-        }
-        for unit in units
-    }
+    found = rollup_years(indicators, units, [year], category, within=within)
+    ids = [indicator.pk for indicator in indicators]
+    figures = {}
+    for unit_id in (unit.pk for unit in units):
+        figures[unit_id] = {pk: found.get((unit_id, pk, year), NOTHING) for pk in ids}
+    return figures
 
 
 def _breakdown_figures(
-    indicators, units, year: int, categories: list[str]
+    indicators, units, year: int, categories: list[str], within=None
 ) -> dict[str, dict[int, dict[int, RollUp]]]:
     """Each breakdown category's figures, by category, unit id and indicator id."""
     if len(units) == 1:
@@ -130,7 +139,11 @@ def _breakdown_figures(
         return {category: {units[0].pk: found[category]} for category in categories}
     return {
         category: _figures(
-            [i for i in indicators if category in dict(i.categories())], units, year, category
+            [i for i in indicators if category in dict(i.categories())],
+            units,
+            year,
+            category,
+            within,
         )
         for category in categories
     }
@@ -149,24 +162,28 @@ def figure_rows(
     indicators = list(indicators)
     if not units:
         return {}
-    totals = _figures(indicators, units, year)
+    # The units' subtrees found once for the totals and every breakdown.
+    within = within_subtrees(units) if len(units) > 1 else None
+    totals = _figures(indicators, units, year, within=within)
     categories = _category_labels(indicators) if breakdowns else {}
-    parts = _breakdown_figures(indicators, units, year, list(categories))
+    parts = _breakdown_figures(indicators, units, year, list(categories), within)
     targets = applicable_targets_by_unit(indicators, units, year)
+    keyed = [(indicator, indicator.pk) for indicator in indicators]
     rows: dict[int, list[IndicatorRow]] = {}
-    for unit in units:
-        rows[unit.pk] = []
-        for indicator in indicators:
-            figure = totals[unit.pk].get(indicator.pk, NOTHING)
-            target = targets[unit.pk].get(indicator.pk)
+    for unit_id in (unit.pk for unit in units):
+        own, judging = totals[unit_id], targets[unit_id]
+        broken = [(c, label, parts[c][unit_id]) for c, label in categories.items()]
+        rows[unit_id] = line = []
+        for indicator, pk in keyed:
+            figure = own.get(pk, NOTHING)
+            target = judging.get(pk)
             verdict = _judge(indicator, figure, target)
             found = [
-                Part(category, label, parts[category][unit.pk][indicator.pk])
-                for category, label in categories.items()
-                if indicator.pk in parts[category][unit.pk]
-                and parts[category][unit.pk][indicator.pk].value is not None
+                Part(category, label, of[pk])
+                for category, label, of in broken
+                if pk in of and of[pk].value is not None
             ]
-            rows[unit.pk].append(IndicatorRow(indicator, figure, target, verdict, found))
+            line.append(IndicatorRow(indicator, figure, target, verdict, found))
     return rows
 
 
@@ -307,20 +324,26 @@ def applicable_targets_by_unit(indicators, units, year: int) -> dict[int, dict[i
     everyone = {pk for line in lines.values() for pk in line}
     candidates = list(
         Target.objects.filter(indicator_id__in=[i.pk for i in indicators], year__gte=year)
-        .filter(Q(unit__isnull=True) | Q(unit_id__in=everyone))
+        .filter(Q(unit__isnull=True) | Q(unit_id__in=among(everyone)))
         .select_related("unit")
     )
+    setters = {target.unit_id for target in candidates if target.unit_id is not None}
+    # Units whose lines hold the same units that set targets get the same choice: a national
+    # report's 3,321 communes share a few dozen.
+    shared: dict[tuple[int, ...], dict[int, Target]] = {}
     chosen: dict[int, dict[int, Target]] = {}
     for unit in units:
-        line = set(lines[unit.pk])
-        mine: dict[int, Target] = {}
-        for target in candidates:
-            if target.unit_id is not None and target.unit_id not in line:
-                continue
-            current = mine.get(target.indicator_id)
-            if current is None or _target_rank(target) < _target_rank(current):
-                mine[target.indicator_id] = target
-        chosen[unit.pk] = mine
+        key = tuple(pk for pk in lines[unit.pk] if pk in setters)
+        if key not in shared:
+            mine: dict[int, Target] = {}
+            for target in candidates:
+                if target.unit_id is not None and target.unit_id not in key:
+                    continue
+                current = mine.get(target.indicator_id)
+                if current is None or _target_rank(target) < _target_rank(current):
+                    mine[target.indicator_id] = target
+            shared[key] = mine
+        chosen[unit.pk] = dict(shared[key])
     return chosen
 
 

@@ -641,11 +641,11 @@ def rollup_children(
 UNIT_LIST = 3000  # up to this many units in the subtrees, `rollup_years` names them
 
 
-def _within(units: list[OrgUnit]) -> Q:
-    """The entries of the units' subtrees. A list of units lets the database read their rows
-    through the unit index (one array parameter on PostgreSQL); a few large subtrees (the
-    nation's and its predecessors') are cheaper as path conditions than as thousands of ids;
-    thousands of small ones (every commune of a national round) are not."""
+def within_subtrees(units: list[OrgUnit]) -> Q:
+    """The entries of the units' subtrees (`rollup_years`'s `within`). A list of units lets the
+    database read their rows through the unit index (one array parameter on PostgreSQL); a few
+    large subtrees (the nation's and its predecessors') are cheaper as path conditions than as
+    thousands of ids; thousands of small ones (every commune of a national round) are not."""
     if len(units) > OR_ED_PATHS:
         return Q(unit_id__in=among(subtree_ids(units)))
     ids = list(OrgUnit.objects.subtrees(units).values_list("pk", flat=True)[: UNIT_LIST + 1])
@@ -658,17 +658,19 @@ def _within(units: list[OrgUnit]) -> Q:
 
 
 def rollup_years(
-    indicators: list[Indicator], units, years, category: str = ""
+    indicators: list[Indicator], units, years, category: str = "", *, within: Q | None = None
 ) -> dict[tuple[int, int, int], RollUp]:
     """Several units' figures for several years, by (unit pk, indicator pk, year), from one
     grouped query over the units' subtrees (e.g. a unit, its predecessors and its sub-units,
     2021–2030, for the forecasts; every commune of a national round). Missing keys have no
     entries. The units' own entries come back one by one, so a unit inside another one's
-    subtree gets its own figure."""
+    subtree gets its own figure. `within`: the units' `within_subtrees`, when several calls
+    ask about the same units."""
     units = list(units)
     if not units or not indicators:
         return {}
-    within = _within(units)
+    if within is None:
+        within = within_subtrees(units)
     one_by_one = Q(
         unit_id__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id")
     ) | Q(unit_id__in=among(unit.pk for unit in units))
