@@ -215,11 +215,12 @@ def _number(value):
     return None if value is None else float(round_half_up(value, 4))
 
 
-def _figure_cell(sheet, row: int, column: int, value, digits: int | None):
-    """A figure's cell: the number, shown with the digits the Word report shows."""
-    cell = sheet.cell(row=row, column=column, value=_number(value))
-    cell.number_format = display.excel_format(digits)
-    return cell
+def _figure_cell(sheet, row: int, column: int, value, digits: int | None) -> None:
+    """A figure's cell: the number, shown with the digits the Word report shows; no cell for no
+    figure (most of a national annex's cells: every commune under every target)."""
+    if value is not None:
+        cell = sheet.cell(row=row, column=column, value=_number(value))
+        cell.number_format = display.excel_format(digits)
 
 
 def _header(sheet, row: int, headers: list[str]) -> None:

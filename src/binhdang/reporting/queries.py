@@ -78,26 +78,23 @@ def accepted_sections(round: ReportingRound, unit: OrgUnit) -> list[SectionCompi
     required sub-units, in unit order. A sub-round's section matches by key, else by title."""
     sections = list(round.sections.all())
     accepted = subunit_submissions(round, unit).filter(state=State.ACCEPTED)
-    texts = (
+    # Plain rows, then each unit once: a national report has thousands of texts.
+    texts = list(
         SectionText.objects.filter(submission__in=accepted)
         .exclude(text="")
-        .select_related("section", "submission__unit")
+        .values_list("section__key", "section__title", "submission__unit_id", "text")
     )
+    units = OrgUnit.objects.in_bulk({unit_id for _key, _title, unit_id, _text in texts})
     by_key: dict[str, list[tuple[OrgUnit, str]]] = {}
     titles = {section.title.casefold(): section.key for section in sections}
     keys = {section.key for section in sections}
     seen: set[tuple[str, int]] = set()
-    for text in texts:
-        key = (
-            text.section.key
-            if text.section.key in keys
-            else titles.get(text.section.title.casefold())
-        )
-        unit_id = text.submission.unit_id
+    for section_key, title, unit_id, text in texts:
+        key = section_key if section_key in keys else titles.get(title.casefold())
         if key is None or (key, unit_id) in seen:
             continue
         seen.add((key, unit_id))
-        by_key.setdefault(key, []).append((text.submission.unit, text.text))
+        by_key.setdefault(key, []).append((units[unit_id], text))
     return [
         SectionCompilation(
             section.key,
