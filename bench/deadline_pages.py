@@ -230,6 +230,8 @@ def _saves(client, enter: str, label: str) -> tuple[list[float], int]:
 def measure() -> dict:
     """Every page for each person, in this process (the code on PYTHONPATH)."""
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # Pages as in production: templates without debug information (before the first page).
+    settings.TEMPLATES[0].setdefault("OPTIONS", {})["debug"] = False
     results = {}
     for label, (username, _role) in PEOPLE.items():
         user = User.objects.select_related("unit").get(username=username)
@@ -335,7 +337,8 @@ def render(sizes: dict, built: float, pooled: dict, loads: list[float]) -> str:
         f"provinces, {sizes['communes']:,} communes), {sizes['values']:,} figures 2021–2030 "
         f"(bench/_national_dataset.py), {sizes['reports']:,} reports of 2025, "
         f"{sizes['tasks']:,} tasks; built in {built:.0f} s. Server time through every middleware "
-        "and the template (Django's test client, DEBUG on as in the other benchmarks), "
+        "and the template (Django's test client; templates without debug information, as in "
+        "production), "
         f"{ARGS.repeat} views of each page after a warm-up in each of {ARGS.turns} turns per "
         "checkout"
         + (
