@@ -25,8 +25,8 @@ from .rollup import (
     RollUp,
     combine,
     rollup,
-    rollup_breakdowns,
     rollup_many,
+    rollup_with_breakdowns,
     rollup_years,
     within_subtrees,
 )
@@ -133,10 +133,8 @@ def _figures(
 def _breakdown_figures(
     indicators, units, year: int, categories: list[str], within=None
 ) -> dict[str, dict[int, dict[int, RollUp]]]:
-    """Each breakdown category's figures, by category, unit id and indicator id."""
-    if len(units) == 1:
-        found = rollup_breakdowns(indicators, units[0], year, categories)
-        return {category: {units[0].pk: found[category]} for category in categories}
+    """Each breakdown category's figures for several units, by category, unit id and indicator
+    id (one query per category)."""
     return {
         category: _figures(
             [i for i in indicators if category in dict(i.categories())],
@@ -156,17 +154,23 @@ def figure_rows(
     figure for the year, the target that judges it, the verdict and, with `breakdowns`, the
     figure's breakdowns that have entries.
 
-    Batched: one query for the totals, one for the breakdowns (one per category asked when
-    there are several units) and one for the targets, whatever the number of indicators."""
+    Batched, whatever the number of indicators: for one unit, one read of its subtree for the
+    totals and the breakdowns; for several, one for the totals and one per category asked; and
+    one for the targets."""
     units = list(units)
     indicators = list(indicators)
     if not units:
         return {}
     # The units' subtrees found once for the totals and every breakdown.
-    within = within_subtrees(units) if len(units) > 1 else None
-    totals = _figures(indicators, units, year, within=within)
     categories = _category_labels(indicators) if breakdowns else {}
-    parts = _breakdown_figures(indicators, units, year, list(categories), within)
+    if len(units) == 1:  # totals and breakdowns from one read of the subtree
+        unit_totals, unit_parts = rollup_with_breakdowns(indicators, units[0], year, categories)
+        totals = {units[0].pk: unit_totals}
+        parts = {category: {units[0].pk: found} for category, found in unit_parts.items()}
+    else:  # the units' subtrees found once for the totals and every breakdown
+        within = within_subtrees(units)
+        totals = _figures(indicators, units, year, within=within)
+        parts = _breakdown_figures(indicators, units, year, list(categories), within)
     targets = applicable_targets_by_unit(indicators, units, year)
     keyed = [(indicator, indicator.pk) for indicator in indicators]
     rows: dict[int, list[IndicatorRow]] = {}

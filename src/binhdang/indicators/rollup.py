@@ -40,7 +40,14 @@ from django.utils.translation import gettext_lazy as _
 
 from binhdang.core.db import among
 from binhdang.core.numbers import write_number
-from binhdang.orgunits.models import OR_ED_PATHS, Level, OrgUnit, path_lines, subtree_ids
+from binhdang.orgunits.models import (
+    OR_ED_PATHS,
+    Level,
+    OrgUnit,
+    common_path,
+    path_lines,
+    subtree_ids,
+)
 
 from .measures import QUOTIENTS
 from .models import DataValue, Dimension, Indicator, Measure, SubunitSum
@@ -74,6 +81,14 @@ class Precedence(models.TextChoices):
     )
 
 
+def _existed_in(year: int) -> Q:
+    """The units that existed at any time of the year."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=first)
+    )
+
+
 class _ExpectedUnits:
     """How many units of each level lay below a unit in a year (existing at any time of it, as
     for entering figures); read in one query the first time a page shows a coverage."""
@@ -83,12 +98,9 @@ class _ExpectedUnits:
 
     @cached_property
     def by_level(self) -> dict[int, int]:
-        first, last = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
         rows = (
-            OrgUnit.objects.filter(path__startswith=self.unit.path)
+            OrgUnit.objects.filter(_existed_in(self.year), path__startswith=self.unit.path)
             .exclude(pk=self.unit.pk)
-            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last))
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
             .values_list("level")
             .annotate(n=Count("pk"))
             .order_by()
@@ -223,6 +235,24 @@ def levels_below(unit: OrgUnit, year: int) -> set[int]:
     """The levels of the units below the unit that existed at any time of the year (one
     query): a province after the 2025 reform has communes, before it districts too."""
     return set(_ExpectedUnits(unit, year).by_level)
+
+
+def levels_below_each(units, year: int) -> dict[int, set[int]]:
+    """`levels_below` for each of the units, by id, from one read of the units below their
+    common ancestor (an Excel template of the nation and its ~50 sub-units)."""
+    units = list(units)
+    asked = {unit.path: unit.pk for unit in units}
+    found: dict[int, set[int]] = {unit.pk: set() for unit in units}
+    below = (
+        OrgUnit.objects.filter(_existed_in(year), path__startswith=common_path(asked))
+        .values_list("path", "level")
+        .distinct()
+    )
+    for path, level in below.iterator(2000):
+        for line in path_lines(path)[:-1]:  # the unit's ancestors, not itself
+            if line in asked:
+                found[asked[line]].add(level)
+    return found
 
 
 def judged_per_level(indicator: Indicator) -> bool:
@@ -552,41 +582,39 @@ def rollup_many(
     """Each indicator's figure for the unit and the year, by indicator id, with its provenance,
     in one query whatever the number of indicators and the size of the subtree (and one more,
     for the expected units, if a coverage is shown)."""
+    return _rollup_unit(indicators, unit, year, category, ())[0]
+
+
+def rollup_with_breakdowns(
+    indicators: list[Indicator], unit: OrgUnit, year: int, categories
+) -> tuple[dict[int, RollUp], dict[str, dict[int, RollUp]]]:
+    """`rollup_many`'s figures, and each indicator's figure in each breakdown category (women,
+    men…) by category then indicator id, from one read of the subtree for both."""
+    return _rollup_unit(indicators, unit, year, "", tuple(categories))
+
+
+def _rollup_unit(indicators, unit: OrgUnit, year: int, category: str, categories: tuple):
+    """The totals in `category` (with level lines when it is ""), and the `categories`."""
     per_level = {i.pk for i in indicators if judged_per_level(i)} if not category else set()
-    groups = _groups([i.pk for i in indicators], unit, year, category, per_level=per_level)
+    asked = (category, *categories) if categories else category
+    groups = _groups([i.pk for i in indicators], unit, year, asked, per_level=per_level)
     expected = _ExpectedUnits(unit, year)
-    figures = {}
+    figures: dict[int, RollUp] = {}
+    parts: dict[str, dict[int, RollUp]] = {c: {} for c in categories}
     for indicator in indicators:
-        totals = [g for g in groups.get(indicator.pk, []) if g.category == category]
+        by_category: dict[str, list[_Group]] = defaultdict(list)
+        for group in groups.get(indicator.pk, []):
+            by_category[group.category].append(group)
+        totals = by_category.get(category, [])
         figures[indicator.pk] = figure = _explain(indicator, totals, unit.path, expected)
         if indicator.pk in per_level:
-            parts = [g for g in groups.get(indicator.pk, []) if g.category != category]
-            figure.levels = _level_figures(indicator, totals, parts, unit.path, expected)
-    return figures
-
-
-def rollup_breakdowns(
-    indicators: list[Indicator], unit: OrgUnit, year: int, categories
-) -> dict[str, dict[int, RollUp]]:
-    """Each indicator's figure in each breakdown category (women, men…) for the unit and the
-    year, by category then indicator id, with provenance: one query for all the categories."""
-    categories = tuple(categories)
-    if not categories:
-        return {}
-    groups = _groups([i.pk for i in indicators], unit, year, categories)
-    expected = _ExpectedUnits(unit, year)
-    return {
-        category: {
-            indicator.pk: _explain(
-                indicator,
-                [g for g in groups.get(indicator.pk, []) if g.category == category],
-                unit.path,
-                expected,
+            lines = [g for c, found in by_category.items() if c.startswith("level:") for g in found]
+            figure.levels = _level_figures(indicator, totals, lines, unit.path, expected)
+        for part in categories:
+            parts[part][indicator.pk] = _explain(
+                indicator, by_category.get(part, []), unit.path, expected
             )
-            for indicator in indicators
-        }
-        for category in categories
-    }
+    return figures, parts
 
 
 def _level_figures(

@@ -164,10 +164,15 @@ def categories_for(
     ]
 
 
-def categories_by_indicator(indicators, unit: OrgUnit, year: int) -> dict[int, list]:
-    """`categories_for` each indicator (by id), reading the levels below the unit at most once."""
+def categories_by_indicator(
+    indicators, unit: OrgUnit, year: int, *, below: set[int] | None = None
+) -> dict[int, list]:
+    """`categories_for` each indicator (by id), reading the levels below the unit at most once
+    (not at all when the caller gives them, `rollup.levels_below_each`)."""
     per_level = any(judged_per_level(i) for i in indicators)
-    below = levels_below(unit, year) if per_level and unit.level not in ANSWERING_LEVELS else set()
+    if below is None:
+        needed = per_level and unit.level not in ANSWERING_LEVELS
+        below = levels_below(unit, year) if needed else set()
     return {i.pk: categories_for(i, unit, year, below=below) for i in indicators}
 
 

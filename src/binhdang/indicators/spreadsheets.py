@@ -31,6 +31,7 @@ from binhdang.orgunits.models import OrgUnit
 
 from .measures import QUOTIENTS
 from .models import CATEGORIES, DataValue, Indicator
+from .rollup import levels_below_each
 from .services import (
     STRATEGY_YEARS,
     EntriesRefused,
@@ -82,8 +83,9 @@ def template(units: list[OrgUnit], indicators: list[Indicator], year: int) -> by
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EFE3EC")
     sheet.freeze_panes = "A2"
+    below = levels_below_each(units, year)
     for unit in units:
-        breakdowns = categories_by_indicator(indicators, unit, year)
+        breakdowns = categories_by_indicator(indicators, unit, year, below=below[unit.pk])
         for indicator in indicators:
             quotient = indicator.measure in QUOTIENTS
             for category, label in [("", TOTAL), *breakdowns[indicator.pk]]:

@@ -15,9 +15,10 @@ from openpyxl import Workbook, load_workbook
 from binhdang.indicators import dhis2, spreadsheets
 from binhdang.indicators.models import DataValue
 from binhdang.indicators.queries import figure_rows
+from binhdang.indicators.rollup import levels_below, levels_below_each
 from binhdang.indicators.services import categories_for, record_value
 from binhdang.indicators.tests.test_entry_form import opened
-from binhdang.orgunits.models import Kind, OrgUnit
+from binhdang.orgunits.models import Kind, Level, OrgUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,20 @@ def test_the_nation_ministries_and_departments(catalogue, tree):
         "commune",
         "department",
     }
+
+
+def test_the_levels_below_many_units_are_read_at_once_and_agree_with_one_by_one(
+    tree, django_assert_num_queries
+):
+    units = list(OrgUnit.objects.all())
+    found = {}
+    for year in (2024, 2025, 2026):  # before, across and after the 2025 reform
+        with django_assert_num_queries(1):
+            found[year] = levels_below_each(units, year)
+        assert found[year] == {unit.pk: levels_below(unit, year) for unit in units}
+    nation = tree["nation"].pk
+    assert Level.DISTRICT in found[2024][nation] and Level.DISTRICT not in found[2026][nation]
+    assert found[2026][tree["commune"].pk] == set()
 
 
 def test_the_excel_template_has_no_level_lines_for_communes(catalogue, tree):
