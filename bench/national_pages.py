@@ -211,7 +211,8 @@ def main() -> None:
         "A save moves the figures' revision on, so the first view after it reads the series "
         "again (the uncached cost, once per save for each process, or once for all with a shared "
         "cache); every other view reads them from the cache. The dashboard's remaining time is "
-        "its own roll-up of the year (two grouped reads over the whole tree), not the forecasts.",
+        "its own roll-up of the year (one read of the sub-units' sums for the totals and the "
+        "breakdowns), not the forecasts.",
         "",
     ]
     if min(load_before, load_after) > 4:
