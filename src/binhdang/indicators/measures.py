@@ -9,7 +9,7 @@ into "k of n units"; for a milestone or a count it stores the value 1 or 0.
 """
 
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -28,6 +28,7 @@ FIGURE_LIMIT = Decimal(10) ** 11
 PLACES = 4
 # A quotient's derived value (numerator / denominator × multiplier) must fit its column too.
 VALUE_LIMIT = Decimal(10) ** 13
+STORED = Decimal(1).scaleb(-PLACES)  # 0.0001: what the figures' columns keep
 
 YES, NO = "1", "0"
 FIGURES = ("numerator", "denominator", "value")
@@ -124,7 +125,10 @@ def clean_figures(indicator, numerator, denominator, value) -> tuple:
             raise ValidationError(
                 {"numerator": _("The numerator cannot be greater than the denominator.")}
             )
-        value = numerator / denominator * indicator.multiplier
+        # Rounded as PostgreSQL's column rounds it (half away from zero): SQLite would keep
+        # the 14 digits Django sends, and the sub-units' sums would then differ from the sum
+        # of the values in the 4th decimal.
+        value = (numerator / denominator * indicator.multiplier).quantize(STORED, ROUND_HALF_UP)
         if value >= VALUE_LIMIT:
             raise ValidationError(
                 {"denominator": _("The denominator is too small for this numerator.")}

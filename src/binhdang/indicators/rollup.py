@@ -589,7 +589,7 @@ def rollup_with_breakdowns(
     indicators: list[Indicator], unit: OrgUnit, year: int, categories
 ) -> tuple[dict[int, RollUp], dict[str, dict[int, RollUp]]]:
     """`rollup_many`'s figures, and each indicator's figure in each breakdown category (women,
-    men…) by category then indicator id, from one read of the subtree for both."""
+    men…) it has, by category then indicator id, from one read of the subtree for both."""
     return _rollup_unit(indicators, unit, year, "", tuple(categories))
 
 
@@ -610,10 +610,12 @@ def _rollup_unit(indicators, unit: OrgUnit, year: int, category: str, categories
         if indicator.pk in per_level:
             lines = [g for c, found in by_category.items() if c.startswith("level:") for g in found]
             figure.levels = _level_figures(indicator, totals, lines, unit.path, expected)
+        declared = dict(indicator.categories())  # never a breakdown the indicator has not
         for part in categories:
-            parts[part][indicator.pk] = _explain(
-                indicator, by_category.get(part, []), unit.path, expected
-            )
+            if part in declared:
+                parts[part][indicator.pk] = _explain(
+                    indicator, by_category.get(part, []), unit.path, expected
+                )
     return figures, parts
 
 

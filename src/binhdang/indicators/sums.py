@@ -24,10 +24,10 @@ from django.db import connection, transaction
 from binhdang.core.db import among
 
 from . import revision
+from .measures import STORED
 from .models import DataValue, SubunitSum
 
 ZERO = Decimal(0)
-PLACE = Decimal("0.0001")
 KEY = ("indicator_id", "year", "category", "parent_id", "level")
 SUMS = ("entries", "numerator", "denominator", "value")
 
@@ -48,11 +48,12 @@ class Change(NamedTuple):
 
 def _figures(figures) -> tuple[Decimal, Decimal, Decimal]:
     """The figures as their columns store them: 4 decimals, rounded as the database rounds
-    (PostgreSQL half away from zero; Django half to even before SQLite), empty as 0."""
+    (PostgreSQL half away from zero; half to even on SQLite, as Django reads it back), empty as
+    0. The services' figures have 4 decimals already (`measures.clean_figures`)."""
     if figures is None:
         return ZERO, ZERO, ZERO
     rounding = ROUND_HALF_UP if connection.vendor == "postgresql" else ROUND_HALF_EVEN
-    return tuple(ZERO if f is None else Decimal(f).quantize(PLACE, rounding) for f in figures[:3])
+    return tuple(ZERO if f is None else Decimal(f).quantize(STORED, rounding) for f in figures[:3])
 
 
 def change(indicator_id: int, unit, year: int, category: str, old, new) -> Change | None:
