@@ -130,7 +130,8 @@ def unit_history(unit_id: int, *more_unit_ids: int):
     return (
         LogEntry.objects.filter(**condition)
         .select_related("actor", "content_type")
-        .order_by("-timestamp")
+        # Entries of one instant (a transaction writing several) newest written first.
+        .order_by("-timestamp", "-pk")
     )
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from binhdang.accounts.models import Role
 from binhdang.conftest import make_user
+from binhdang.core.audit import unit_history
 from binhdang.orgunits import services
 from binhdang.orgunits.models import Kind, OrgUnit
 
@@ -139,3 +140,21 @@ def test_unit_page_shows_counts_lineage_and_history_toggle(client, personas, tre
         reverse("orgunits:detail", args=[tree["nation"].pk]), {"history": "1"}
     ).content.decode()
     assert "Tỉnh Kon Tum" in nation  # merged into Quảng Ngãi in 2025
+
+
+def test_entries_of_the_same_instant_read_newest_written_first(client, personas, tree):
+    """A unit's history is newest first even when several entries share one timestamp (a
+    transaction writing several records, or a coarse clock): the last written comes first."""
+    client.force_login(personas["province_admin"])
+    officer = personas["commune_officer"]
+    for name in ("Lê Văn A", "Lê Văn B", "Lê Văn C"):
+        client.post(
+            reverse("accounts:edit", args=[officer.pk]),
+            {"save": "1", "full_name": name, "role": Role.VIEWER, "is_active": "on"},
+        )
+    written = list(unit_history(tree["commune"].pk).values_list("pk", flat=True))
+    LogEntry.objects.filter(pk__in=written).update(
+        timestamp=datetime.datetime(2026, 3, 10, 3, 0, tzinfo=datetime.UTC)
+    )
+    newest = unit_history(tree["commune"].pk).first()
+    assert newest.pk == max(written) and newest.changes_dict["first_name"][1] == "Lê Văn C"
