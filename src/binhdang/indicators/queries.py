@@ -1,7 +1,7 @@
 """Reads of the catalogue that pages share."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch, Q
 
@@ -24,6 +24,7 @@ from .models import (
 from .rollup import (
     RollUp,
     combine,
+    level_lines_many,
     rollup,
     rollup_many,
     rollup_with_breakdowns,
@@ -170,6 +171,10 @@ def figure_rows(
     else:  # the units' subtrees found once for the totals and every breakdown
         within = within_subtrees(units)
         totals = _figures(indicators, units, year, within=within)
+        # 1.1's level lines, which judge it per level, as each unit's own page shows them.
+        levels = level_lines_many(indicators, units, year, within=within)
+        for (unit_id, pk), lines in levels.items():
+            totals[unit_id][pk] = replace(totals[unit_id][pk], levels=lines)
         parts = _breakdown_figures(indicators, units, year, list(categories), within)
     targets = applicable_targets_by_unit(indicators, units, year)
     keyed = [(indicator, indicator.pk) for indicator in indicators]

@@ -741,6 +741,63 @@ def rollup_years(
     }
 
 
+def level_lines_many(
+    indicators: list[Indicator], units, year: int, *, within: Q | None = None
+) -> dict[tuple[int, int], list[LevelFigure]]:
+    """The level lines (`RollUp.levels`) of several units' figures for the indicators judged
+    per level (1.1), by (unit pk, indicator pk): the lines a unit's own page shows
+    (`rollup_many`), from one grouped query over the units' subtrees, as `rollup_years` reads
+    their totals."""
+    per_level = {i.pk: i for i in indicators if judged_per_level(i)}
+    units = list(units)
+    if not per_level or not units:
+        return {}
+    if within is None:
+        within = within_subtrees(units)
+    one_by_one = Q(
+        unit_id__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id")
+    ) | Q(unit_id__in=among(unit.pk for unit in units))
+    own_id = Case(
+        When(one_by_one, then=F("unit_id")), default=Value(0), output_field=IntegerField()
+    )
+    rows = (
+        DataValue.objects.filter(
+            within, Q(category="") | Q(category__startswith="level:"), year=year
+        )
+        .filter(indicator_id__in=list(per_level))
+        .annotate(own_id=own_id)
+        .values_list("indicator_id", "unit__parent_id", "own_id", "unit__level", "category")
+        .annotate(
+            entries=Count("pk"),
+            a_path=Min("unit__path"),
+            sum_numerator=Sum("numerator"),
+            sum_denominator=Sum("denominator"),
+            sum_value=Sum("value"),
+        )
+        .order_by()
+    )
+    asked = {unit.path: unit.pk for unit in units}
+    buckets: dict[tuple[int, int], list[_Group]] = defaultdict(list)
+    for indicator_id, parent_id, own, level, of, entries, path, num, den, value in rows:
+        if not own:  # siblings without sub-units: filed under their parent's line
+            path = path[: path.rstrip("/").rfind("/") + 1] if parent_id else ""
+        group = _Group(indicator_id, path, bool(own), entries, num, den, value, level, of)
+        for line in path_lines(path) if path else ():
+            if line in asked:
+                buckets[(asked[line], indicator_id)].append(group)
+    paths = {unit.pk: unit.path for unit in units}
+    return {
+        (unit_pk, indicator_pk): _level_figures(
+            per_level[indicator_pk],
+            [g for g in groups if not g.category],
+            [g for g in groups if g.category],
+            paths[unit_pk],
+            None,
+        )
+        for (unit_pk, indicator_pk), groups in buckets.items()
+    }
+
+
 def combine(indicator: Indicator, parts: list[RollUp]) -> RollUp:
     """Several units' figures as one (e.g. the provinces a new province was formed from)."""
     parts = [p for p in parts if p.entries]

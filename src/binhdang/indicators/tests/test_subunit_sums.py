@@ -94,8 +94,8 @@ def described(rows) -> list:
 
 
 def figures_of(rows) -> list:
-    """The figures of the rows and of their breakdowns (not the verdicts: several units' rows
-    carry no level lines, so 1.1's verdict there is on its total alone)."""
+    """The figures of the rows, their verdicts, level lines and breakdowns (not the provenance:
+    several units' rows do not count the units expected below each)."""
 
     def figure(f):
         return (f.numerator, f.denominator, f.value, f.entries)
@@ -104,6 +104,8 @@ def figures_of(rows) -> list:
         (
             row.indicator.pk,
             figure(row.figure),
+            row.verdict,
+            [(line.level, figure(line.figure), line.verdict) for line in row.figure.levels],
             [(part.category, figure(part.figure)) for part in row.parts],
         )
         for row in rows
@@ -121,7 +123,8 @@ def assert_same_rollups(units, years, indicators):
             assert queries.summary(from_sums) == queries.summary(from_values)
     for year in years:
         # One unit's rows are read in one pass for totals and breakdowns; several units' rows
-        # by another path (`rollup_years`, one read per category): the same figures either way.
+        # by another path (`rollup_years`, one read per category, `level_lines_many`): the
+        # same figures and verdicts either way.
         every = queries.framework_indicators(framework)
         together = queries.figure_rows(every, units, year)
         for unit in units:
