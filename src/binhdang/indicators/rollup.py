@@ -687,20 +687,14 @@ def within_subtrees(units: list[OrgUnit]) -> Q:
     return within
 
 
-def rollup_years(
-    indicators: list[Indicator], units, years, category: str = "", *, within: Q | None = None
-) -> dict[tuple[int, int, int], RollUp]:
-    """Several units' figures for several years, by (unit pk, indicator pk, year), from one
-    grouped query over the units' subtrees (e.g. a unit, its predecessors and its sub-units,
-    2021–2030, for the forecasts; every commune of a national round). Missing keys have no
-    entries. The units' own entries come back one by one, so a unit inside another one's
-    subtree gets its own figure. `within`: the units' `within_subtrees`, when several calls
-    ask about the same units."""
-    units = list(units)
-    if not units or not indicators:
-        return {}
-    if within is None:
-        within = within_subtrees(units)
+def _groups_in_subtrees(
+    indicator_ids, units, years, categories: Q, within: Q
+) -> dict[tuple[int, int, int], list[_Group]]:
+    """The entries of the units' subtrees in the years, as `_Group`s filed under each asked unit
+    whose subtree holds them, by (unit pk, indicator pk, year), from one grouped query. The
+    units' own entries and those of units with sub-units come back one by one, so a unit inside
+    another one's subtree gets its own figure; the others are summed per parent, level and
+    category."""
     one_by_one = Q(
         unit_id__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id")
     ) | Q(unit_id__in=among(unit.pk for unit in units))
@@ -709,13 +703,10 @@ def rollup_years(
     )
     rows = (
         DataValue.objects.filter(
-            within,
-            indicator_id__in=[i.pk for i in indicators],
-            year__in=list(years),
-            category=category,
+            within, categories, indicator_id__in=list(indicator_ids), year__in=list(years)
         )
         .annotate(own_id=own_id)
-        .values_list("indicator_id", "year", "unit__parent_id", "own_id")
+        .values_list("indicator_id", "year", "unit__parent_id", "own_id", "unit__level", "category")
         .annotate(
             entries=Count("pk"),
             a_path=Min("unit__path"),
@@ -727,13 +718,32 @@ def rollup_years(
     )
     asked = {unit.path: unit.pk for unit in units}
     buckets: dict[tuple[int, int, int], list[_Group]] = defaultdict(list)
-    for indicator_id, year, parent_id, own, entries, path, numerator, denominator, value in rows:
+    for indicator_id, year, parent_id, own, level, of, entries, path, num, den, value in rows:
         if not own:  # siblings without sub-units: filed under their parent's line
             path = path[: path.rstrip("/").rfind("/") + 1] if parent_id else ""
-        group = _Group(indicator_id, path, bool(own), entries, numerator, denominator, value)
+        group = _Group(indicator_id, path, bool(own), entries, num, den, value, level, of)
         for line in path_lines(path) if path else ():
             if line in asked:
                 buckets[(asked[line], indicator_id, year)].append(group)
+    return buckets
+
+
+def rollup_years(
+    indicators: list[Indicator], units, years, category: str = "", *, within: Q | None = None
+) -> dict[tuple[int, int, int], RollUp]:
+    """Several units' figures for several years, by (unit pk, indicator pk, year), from one
+    grouped query over the units' subtrees (e.g. a unit, its predecessors and its sub-units,
+    2021–2030, for the forecasts; every commune of a national round). Missing keys have no
+    entries. `within`: the units' `within_subtrees`, when several calls ask about the same
+    units."""
+    units = list(units)
+    if not units or not indicators:
+        return {}
+    if within is None:
+        within = within_subtrees(units)
+    buckets = _groups_in_subtrees(
+        [i.pk for i in indicators], units, years, Q(category=category), within
+    )
     by_pk = {i.pk: i for i in indicators}
     return {
         key: _combine_groups(by_pk[key[1]], _counted_groups(groups, deepest_first(by_pk[key[1]])))
@@ -746,45 +756,15 @@ def level_lines_many(
 ) -> dict[tuple[int, int], list[LevelFigure]]:
     """The level lines (`RollUp.levels`) of several units' figures for the indicators judged
     per level (1.1), by (unit pk, indicator pk): the lines a unit's own page shows
-    (`rollup_many`), from one grouped query over the units' subtrees, as `rollup_years` reads
-    their totals."""
+    (`rollup_many`), from one grouped query over the units' subtrees."""
     per_level = {i.pk: i for i in indicators if judged_per_level(i)}
     units = list(units)
     if not per_level or not units:
         return {}
     if within is None:
         within = within_subtrees(units)
-    one_by_one = Q(
-        unit_id__in=OrgUnit.objects.filter(parent__isnull=False).values("parent_id")
-    ) | Q(unit_id__in=among(unit.pk for unit in units))
-    own_id = Case(
-        When(one_by_one, then=F("unit_id")), default=Value(0), output_field=IntegerField()
-    )
-    rows = (
-        DataValue.objects.filter(
-            within, Q(category="") | Q(category__startswith="level:"), year=year
-        )
-        .filter(indicator_id__in=list(per_level))
-        .annotate(own_id=own_id)
-        .values_list("indicator_id", "unit__parent_id", "own_id", "unit__level", "category")
-        .annotate(
-            entries=Count("pk"),
-            a_path=Min("unit__path"),
-            sum_numerator=Sum("numerator"),
-            sum_denominator=Sum("denominator"),
-            sum_value=Sum("value"),
-        )
-        .order_by()
-    )
-    asked = {unit.path: unit.pk for unit in units}
-    buckets: dict[tuple[int, int], list[_Group]] = defaultdict(list)
-    for indicator_id, parent_id, own, level, of, entries, path, num, den, value in rows:
-        if not own:  # siblings without sub-units: filed under their parent's line
-            path = path[: path.rstrip("/").rfind("/") + 1] if parent_id else ""
-        group = _Group(indicator_id, path, bool(own), entries, num, den, value, level, of)
-        for line in path_lines(path) if path else ():
-            if line in asked:
-                buckets[(asked[line], indicator_id)].append(group)
+    lines = Q(category="") | Q(category__startswith="level:")
+    buckets = _groups_in_subtrees(per_level, units, [year], lines, within)
     paths = {unit.pk: unit.path for unit in units}
     return {
         (unit_pk, indicator_pk): _level_figures(
@@ -794,7 +774,7 @@ def level_lines_many(
             paths[unit_pk],
             None,
         )
-        for (unit_pk, indicator_pk), groups in buckets.items()
+        for (unit_pk, indicator_pk, _year), groups in buckets.items()
     }
 
 
